@@ -1,0 +1,18 @@
+package dev.keyrelay.sidecar.config;
+
+/**
+ * A canonical host (lower-case ASCII or IP literal, no trailing dot) and an optional port; a null
+ * port matches every port of that host.
+ */
+public record HostMatch(String host, Integer port) {
+
+  public boolean matches(String canonicalHost, int requestPort) {
+    return host.equals(canonicalHost) && (port == null || port == requestPort);
+  }
+
+  @Override
+  public String toString() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return port == null ? h : h + ":" + port;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.keyrelay.sidecar.config;
+
+import java.nio.file.Path;
+
+/**
+ * One HTTP route: traffic to {@code match} gets {@code auth} with the value from {@code secret}.
+ *
+ * @param upstreamCaFile extra PEM trust for the upstream besides the system roots, or null
+ * @param allowInsecureHttp whether the credential may be sent over plain HTTP
+ */
+public record Route(
+    String name,
+    HostMatch match,
+    Path upstreamCaFile,
+    RouteAuth auth,
+    SecretRef secret,
+    boolean allowInsecureHttp) {
+}

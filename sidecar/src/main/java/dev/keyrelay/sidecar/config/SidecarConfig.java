@@ -1,0 +1,23 @@
+package dev.keyrelay.sidecar.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole sidecar configuration after loading and validation; immutable.
+ *
+ * @param source the file it was loaded from, named in error messages and logs
+ */
+public record SidecarConfig(
+    Path source,
+    ProxySettings proxy,
+    AdminSettings admin,
+    CaSettings ca,
+    EgressSettings egress,
+    List<Route> routes,
+    SecretsSettings secrets) {
+
+  public SidecarConfig {
+    routes = List.copyOf(routes);
+  }
+}
