@@ -1,0 +1,136 @@
+package dev.keyrelay.sidecar;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.keyrelay.sidecar.admin.AdminServer;
+import dev.keyrelay.sidecar.audit.AuditLog;
+import dev.keyrelay.sidecar.config.ConfigWatcher;
+import dev.keyrelay.sidecar.config.SidecarConfig;
+import dev.keyrelay.sidecar.egress.EgressGuard;
+import dev.keyrelay.sidecar.http.ProxyMetrics;
+import dev.keyrelay.sidecar.http.ProxyServer;
+import dev.keyrelay.sidecar.http.ProxyServices;
+import dev.keyrelay.sidecar.http.ProxyState;
+import dev.keyrelay.sidecar.http.RouteTable;
+import dev.keyrelay.sidecar.secrets.SecretResolver;
+import dev.keyrelay.sidecar.tls.CaFiles;
+import dev.keyrelay.sidecar.tls.CertificateAuthority;
+import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
+import dev.keyrelay.sidecar.tls.ServerTlsContexts;
+import dev.keyrelay.sidecar.tls.TlsMetrics;
+import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
+import dev.keyrelay.sidecar.upstream.HostResolver;
+import dev.keyrelay.sidecar.upstream.UpstreamPool;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running sidecar: the CA, the proxy and admin listeners, and live config reloading. */
+public final class Sidecar implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ExecutorService blocking = BlockingExecutor.create();
+  private final Transport transport = Transport.best();
+  private final EventLoopGroup boss = transport.newGroup(1);
+  private final EventLoopGroup workers =
+      transport.newGroup(Runtime.getRuntime().availableProcessors());
+  private final AtomicReference<ProxyState> state;
+  private final UpstreamPool upstreams;
+  private final ProxyServer proxy;
+  private final AdminServer admin;
+  private final ConfigWatcher watcher;
+  private volatile boolean ready;
+
+  private Sidecar(SidecarConfig config) throws Exception {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    admin =
+        AdminServer.bind(config.admin().listen(), transport, boss, registry, () -> ready);
+
+    CertificateAuthority ca = CertificateAuthority.generate();
+    CaFiles.write(ca, config.ca().dir());
+    ServerTlsContexts serverTls =
+        new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, new TlsMetrics(registry));
+
+    state = new AtomicReference<>(stateFor(config));
+    upstreams =
+        new UpstreamPool(
+            transport,
+            new UpstreamTlsContexts(),
+            config.proxy().connectTimeout(),
+            config.proxy().idleTimeout());
+    ProxyServices services =
+        new ProxyServices(
+            state,
+            transport,
+            new HostResolver(blocking),
+            new SecretResolver(blocking, registry),
+            serverTls,
+            upstreams,
+            new ProxyMetrics(registry),
+            new AuditLog(),
+            config.proxy().connectTimeout());
+    proxy = ProxyServer.bind(config.proxy().listen(), boss, workers, services);
+    watcher = new ConfigWatcher(config.source(), config, this::apply);
+    watcher.start();
+    ready = true;
+  }
+
+  /** Starts everything; returns once both listeners are bound and the CA files are written. */
+  public static Sidecar start(SidecarConfig config) throws Exception {
+    Sidecar sidecar = new Sidecar(config);
+    log.info(
+        "keyrelay sidecar listening {} {} {} {}",
+        kv("proxy", sidecar.proxyAddress().toString()),
+        kv("admin", sidecar.adminAddress().toString()),
+        kv("ca_dir", config.ca().dir().toString()),
+        kv("routes", config.routes().size()));
+    return sidecar;
+  }
+
+  public InetSocketAddress proxyAddress() {
+    return proxy.address();
+  }
+
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  /** Applies a reloaded config: new routes and egress policy for new decisions. */
+  private void apply(SidecarConfig next) {
+    state.set(stateFor(next));
+    log.info("config reloaded {} {}", kv("file", next.source().toString()),
+        kv("routes", next.routes().size()));
+  }
+
+  private ProxyState stateFor(SidecarConfig config) {
+    return new ProxyState(
+        new RouteTable(config.routes()), new EgressGuard(config.egress(), blocking, registry));
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    watcher.close();
+    proxy.close();
+    admin.close();
+    upstreams.close();
+    workers.shutdownGracefully();
+    boss.shutdownGracefully();
+    blocking.shutdownNow();
+  }
+}

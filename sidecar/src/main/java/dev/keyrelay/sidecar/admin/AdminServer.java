@@ -1,0 +1,60 @@
+package dev.keyrelay.sidecar.admin;
+
+import dev.keyrelay.sidecar.Transport;
+import dev.keyrelay.sidecar.config.HostPort;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/** The admin listener: health, readiness and Prometheus metrics, apart from the proxy port. */
+public final class AdminServer implements AutoCloseable {
+
+  private final Channel channel;
+
+  private AdminServer(Channel channel) {
+    this.channel = channel;
+  }
+
+  public static AdminServer bind(
+      HostPort listen,
+      Transport transport,
+      EventLoopGroup group,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready)
+      throws InterruptedException {
+    AdminHandler handler = new AdminHandler(registry, ready);
+    Channel bound =
+        new ServerBootstrap()
+            .group(group)
+            .channel(transport.serverChannel())
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(8 * 1024))
+                        .addLast(handler);
+                  }
+                })
+            .bind(listen.host(), listen.port())
+            .sync()
+            .channel();
+    return new AdminServer(bound);
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+  }
+}

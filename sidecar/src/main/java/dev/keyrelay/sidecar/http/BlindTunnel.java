@@ -1,0 +1,102 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.egress.EgressDecision;
+import dev.keyrelay.sidecar.egress.EgressGuard;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+
+/**
+ * Opens an unrouted CONNECT: checks the egress policy, connects to the checked address and relays
+ * bytes untouched, so the agent sees the real server's certificate.
+ */
+final class BlindTunnel {
+
+  private final ProxyServices services;
+  private final EgressGuard egress;
+  private final RequestTargets.Authority authority;
+  private final HttpRequest connect;
+  private final long startNanos = System.nanoTime();
+
+  BlindTunnel(
+      ProxyServices services,
+      EgressGuard egress,
+      RequestTargets.Authority authority,
+      HttpRequest connect) {
+    this.services = services;
+    this.egress = egress;
+    this.authority = authority;
+    this.connect = connect;
+  }
+
+  void start(ChannelHandlerContext ctx, ChannelHandler entry) {
+    egress
+        .check(authority.host(), authority.port())
+        .whenCompleteAsync(
+            (decision, failure) -> {
+              if (!ctx.channel().isActive()) {
+                return;
+              }
+              if (failure != null) {
+                reject(ctx, UpstreamFailures.toRejection(failure, null));
+              } else if (!decision.allowed()) {
+                services.metrics().tunnel("denied");
+                reject(
+                    ctx,
+                    new ProxyRejection(
+                        HttpResponseStatus.FORBIDDEN, "policy_denied", null, decision.reason()));
+              } else {
+                open(ctx, entry, decision);
+              }
+            },
+            ctx.executor());
+  }
+
+  private void open(ChannelHandlerContext ctx, ChannelHandler entry, EgressDecision decision) {
+    Channel client = ctx.channel();
+    TunnelStats stats =
+        new TunnelStats(services, authority.host(), startNanos);
+    ChannelFuture connected =
+        new Bootstrap()
+            .group(client.eventLoop())
+            .channel(services.transport().socketChannel())
+            .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
+            .handler(new RelayHandler(client, stats, false))
+            .connect(decision.address());
+    connected.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            services.metrics().tunnel("failed");
+            reject(ctx, UpstreamFailures.toRejection(done.cause(), null));
+            return;
+          }
+          Channel upstream = connected.channel();
+          ctx.writeAndFlush(ProxyCodecs.connectionEstablished())
+              .addListener(
+                  written -> {
+                    if (!written.isSuccess()) {
+                      upstream.close();
+                      return;
+                    }
+                    ctx.pipeline().remove(HttpServerCodec.class);
+                    ctx.pipeline().replace(entry, "relay", new RelayHandler(upstream, stats, true));
+                    services.metrics().tunnel("blind");
+                    client.read();
+                    upstream.read();
+                  });
+        });
+  }
+
+  private void reject(ChannelHandlerContext ctx, ProxyRejection rejection) {
+    Rejections.send(ctx, services, authority.host(), connect, rejection, startNanos);
+  }
+}

@@ -1,0 +1,407 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.audit.AuditEvent;
+import dev.keyrelay.sidecar.secrets.SecretValue;
+import dev.keyrelay.sidecar.upstream.UpstreamListener;
+import dev.keyrelay.sidecar.upstream.UpstreamPool;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Forwards the HTTP exchanges of one client connection, one at a time: picks the target, injects
+ * the credential for routed requests, streams the request body up and the response down with
+ * backpressure, and hands the upstream connection back to the pool when both ends are done.
+ */
+final class ForwardingHandler extends ChannelInboundHandlerAdapter {
+
+  private final ProxyServices services;
+  private final TargetSelector targets;
+  private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Exchange exchange;
+  private boolean closing;
+
+  ForwardingHandler(ProxyServices services, TargetSelector targets) {
+    this.services = services;
+    this.targets = targets;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpObject http && !closing) {
+      pending.add(http);
+      drain();
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (exchange != null && exchange.upstream != null && ctx.channel().isWritable()) {
+      exchange.upstream.config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    releasePending();
+    if (exchange != null) {
+      exchange.abandon();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  /** Moves queued client messages forward as far as the current exchange allows. */
+  private void drain() {
+    while (!pending.isEmpty() && !closing) {
+      if (exchange == null) {
+        HttpObject next = pending.poll();
+        if (next instanceof HttpRequest request) {
+          exchange = new Exchange(request);
+          exchange.begin();
+        } else {
+          ReferenceCountUtil.release(next);
+        }
+      } else if (exchange.state == State.STREAMING) {
+        exchange.forward((HttpContent) pending.poll());
+      } else {
+        break;
+      }
+    }
+    if (exchange != null && exchange.upstream != null) {
+      exchange.upstream.flush();
+    }
+    updateAutoRead();
+  }
+
+  private void updateAutoRead() {
+    boolean read =
+        !closing
+            && (exchange == null
+                || exchange.state == State.STREAMING && exchange.upstream.isWritable());
+    ctx.channel().config().setAutoRead(read);
+  }
+
+  private void releasePending() {
+    HttpObject msg;
+    while ((msg = pending.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private enum State {
+    /** Waiting for the target, the secret and an upstream connection. */
+    PREPARING,
+    /** Request head sent; body parts go up as they arrive. */
+    STREAMING,
+    /** The whole request is upstream; waiting for the response to end. */
+    AWAITING_RESPONSE,
+    /** Finished, failed or abandoned. */
+    DONE
+  }
+
+  /** One request and its response. */
+  private final class Exchange implements UpstreamListener {
+
+    private final HttpRequest request;
+    private final long startNanos = System.nanoTime();
+    private final String method;
+    private final String path;
+    private final boolean clientKeepAlive;
+    private State state = State.PREPARING;
+    private ExchangeTarget target;
+    private Channel upstream;
+    private long sentNanos;
+    private boolean requestDone;
+    private boolean responseStarted;
+    private boolean interim;
+    private boolean upstreamKeepAlive;
+    private int status;
+
+    Exchange(HttpRequest request) {
+      this.request = request;
+      this.method = request.method().name();
+      this.path = AuditEvent.pathOf(request.uri());
+      this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    void begin() {
+      if (request.decoderResult().isFailure()) {
+        fail(
+            new ProxyRejection(
+                HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request"));
+        return;
+      }
+      targets
+          .select(request)
+          .thenCompose(this::secretFor)
+          .whenCompleteAsync(
+              (secret, failure) -> {
+                if (state != State.PREPARING) {
+                  return;
+                }
+                if (failure != null) {
+                  fail(failure);
+                } else {
+                  acquire(secret);
+                }
+              },
+              ctx.executor());
+    }
+
+    private CompletableFuture<SecretValue> secretFor(ExchangeTarget selected) {
+      target = selected;
+      if (selected.route() == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      return services.secrets().resolve(selected.route().name(), selected.route().secret());
+    }
+
+    private void acquire(SecretValue secret) {
+      services
+          .upstreams()
+          .acquire(ctx.channel().eventLoop(), target.upstream())
+          .addListener(
+              (Future<Channel> acquired) -> {
+                if (!acquired.isSuccess()) {
+                  if (state == State.PREPARING) {
+                    fail(acquired.cause());
+                  }
+                  return;
+                }
+                if (state != State.PREPARING) {
+                  services.upstreams().release(acquired.getNow());
+                  return;
+                }
+                start(acquired.getNow(), secret);
+              });
+    }
+
+    private void start(Channel channel, SecretValue secret) {
+      upstream = channel;
+      UpstreamPool.bind(channel, this);
+      HopByHopHeaders.strip(request.headers());
+      if (target.route() != null) {
+        CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        services.metrics().injected(target.routeName());
+      }
+      state = State.STREAMING;
+      sentNanos = System.nanoTime();
+      upstream.write(request, upstream.voidPromise());
+      if (request instanceof LastHttpContent) {
+        requestSent();
+      }
+      drain();
+    }
+
+    void forward(HttpContent content) {
+      services.metrics().bodyBytes("sent", content.content().readableBytes());
+      boolean last = content instanceof LastHttpContent;
+      upstream.write(content, upstream.voidPromise());
+      if (last) {
+        requestSent();
+      }
+    }
+
+    private void requestSent() {
+      requestDone = true;
+      state = State.AWAITING_RESPONSE;
+    }
+
+    @Override
+    public void onResponse(HttpObject message) {
+      if (state == State.DONE) {
+        ReferenceCountUtil.release(message);
+        return;
+      }
+      if (message instanceof HttpResponse response) {
+        if (response.decoderResult().isFailure()) {
+          ReferenceCountUtil.release(message);
+          fail(
+              new ProxyRejection(
+                  HttpResponseStatus.BAD_GATEWAY,
+                  "upstream_failed",
+                  target.routeName(),
+                  "malformed response from the upstream"));
+          return;
+        }
+        prepareResponseHead(response);
+      }
+      if (message instanceof HttpContent content) {
+        services.metrics().bodyBytes("received", content.content().readableBytes());
+      }
+      ctx.write(message, ctx.voidPromise());
+      if (message instanceof LastHttpContent) {
+        if (interim) {
+          interim = false;
+          ctx.flush();
+        } else {
+          complete();
+        }
+      } else if (!ctx.channel().isWritable()) {
+        upstream.config().setAutoRead(false);
+      }
+    }
+
+    private void prepareResponseHead(HttpResponse response) {
+      HttpResponseStatus responseStatus = response.status();
+      interim =
+          responseStatus.codeClass() == HttpStatusClass.INFORMATIONAL
+              && responseStatus.code() != 101;
+      if (interim) {
+        HopByHopHeaders.strip(response.headers());
+        return;
+      }
+      responseStarted = true;
+      status = responseStatus.code();
+      services.metrics().upstreamLatency(target.routeName(), System.nanoTime() - sentNanos);
+      upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+      HopByHopHeaders.strip(response.headers());
+      if (!clientKeepAlive) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      if (mayHaveBody(responseStatus)
+          && !HttpUtil.isContentLengthSet(response)
+          && !HttpUtil.isTransferEncodingChunked(response)) {
+        // The upstream delimits this body by closing; the client connection stays open, so the
+        // body is re-framed as chunked.
+        HttpUtil.setTransferEncodingChunked(response, true);
+      }
+    }
+
+    private boolean mayHaveBody(HttpResponseStatus responseStatus) {
+      int code = responseStatus.code();
+      return !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
+    }
+
+    @Override
+    public void onReadComplete() {
+      ctx.flush();
+    }
+
+    @Override
+    public void onWritable() {
+      updateAutoRead();
+    }
+
+    @Override
+    public void onTimeout() {
+      if (state == State.AWAITING_RESPONSE || state == State.STREAMING && responseStarted) {
+        upstreamFailed(UpstreamFailures.timeout(target.routeName()));
+      }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      if (state == State.DONE) {
+        return;
+      }
+      upstreamFailed(
+          cause == null
+              ? UpstreamFailures.closed(target.routeName())
+              : UpstreamFailures.toRejection(cause, target.routeName()));
+    }
+
+    private void upstreamFailed(ProxyRejection rejection) {
+      if (responseStarted) {
+        // Part of the response is already with the client: the only honest signal is a close.
+        finish(rejection.decision(), status);
+        closing = true;
+        ctx.flush();
+        ctx.close();
+      } else {
+        fail(rejection);
+      }
+    }
+
+    private void complete() {
+      ctx.flush();
+      boolean reusable = requestDone && upstreamKeepAlive;
+      if (reusable) {
+        services.upstreams().release(upstream);
+      } else {
+        services.upstreams().discard(upstream);
+      }
+      upstream = null;
+      finish(target.route() == null ? "forwarded" : "injected", status);
+      exchange = null;
+      if (!clientKeepAlive || !requestDone) {
+        closing = true;
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        releasePending();
+        return;
+      }
+      drain();
+    }
+
+    /** Answers the client with the rejection's JSON body and closes the connection. */
+    private void fail(Throwable failure) {
+      ProxyRejection rejection =
+          UpstreamFailures.toRejection(failure, target == null ? null : target.routeName());
+      if (upstream != null) {
+        services.upstreams().discard(upstream);
+        upstream = null;
+      }
+      finish(rejection.decision(), rejection.status().code());
+      exchange = null;
+      closing = true;
+      releasePending();
+      ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** The client went away: drop the upstream connection, since its exchange is half done. */
+    void abandon() {
+      if (state == State.DONE) {
+        return;
+      }
+      if (upstream != null) {
+        services.upstreams().discard(upstream);
+        upstream = null;
+      }
+      finish("aborted", status);
+      exchange = null;
+    }
+
+    private void finish(String decision, int finalStatus) {
+      state = State.DONE;
+      String route = target == null ? null : target.routeName();
+      String host = target == null ? null : target.upstream().host();
+      long nanos = System.nanoTime() - startNanos;
+      services.metrics().request(route, method, finalStatus);
+      services
+          .audit()
+          .record(new AuditEvent(decision, route, host, method, path, finalStatus, nanos, -1, -1));
+    }
+  }
+}

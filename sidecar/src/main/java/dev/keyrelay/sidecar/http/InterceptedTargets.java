@@ -1,0 +1,72 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.config.Route;
+import dev.keyrelay.sidecar.upstream.HostResolver;
+import dev.keyrelay.sidecar.upstream.UpstreamKey;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Targets inside a TLS-intercepted CONNECT tunnel: every request goes to the host the tunnel was
+ * opened for, under the route that matched it then, whatever routes are loaded later.
+ */
+final class InterceptedTargets implements TargetSelector {
+
+  private final Route route;
+  private final String host;
+  private final int port;
+  private final HostResolver resolver;
+  // Resolved once per tunnel: every request of the tunnel goes to the same checked address.
+  private volatile InetSocketAddress address;
+
+  InterceptedTargets(Route route, String host, int port, HostResolver resolver) {
+    this.route = route;
+    this.host = host;
+    this.port = port;
+    this.resolver = resolver;
+  }
+
+  @Override
+  public CompletableFuture<ExchangeTarget> select(HttpRequest request) {
+    String requestHost = request.headers().get(HttpHeaderNames.HOST);
+    if (requestHost != null && !sameHost(requestHost)) {
+      // A Host that differs from the tunnel's could steer a shared front end (CDN, ingress) to
+      // another origin, carrying the injected credential with it.
+      return CompletableFuture.failedFuture(
+          new ProxyRejection(
+              HttpResponseStatus.FORBIDDEN,
+              "host_mismatch",
+              route.name(),
+              "Host header does not match the CONNECT destination " + host));
+    }
+    RequestTargets.toOriginForm(request);
+    request.headers().set(HttpHeaderNames.HOST, RequestTargets.authority(host, port, 443));
+    if (address != null) {
+      return CompletableFuture.completedFuture(target());
+    }
+    return resolver
+        .resolve(host)
+        .thenApply(
+            resolved -> {
+              address = new InetSocketAddress(resolved, port);
+              return target();
+            });
+  }
+
+  private ExchangeTarget target() {
+    UpstreamKey key = new UpstreamKey(host, port, true, route.upstreamCaFile(), address);
+    return new ExchangeTarget(route, key, RequestTargets.authority(host, port, 443));
+  }
+
+  private boolean sameHost(String hostHeader) {
+    try {
+      RequestTargets.Authority authority = RequestTargets.parseAuthority(hostHeader, port);
+      return authority.host().equals(host) && authority.port() == port;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.Transport;
+import dev.keyrelay.sidecar.audit.AuditLog;
+import dev.keyrelay.sidecar.secrets.SecretResolver;
+import dev.keyrelay.sidecar.tls.ServerTlsContexts;
+import dev.keyrelay.sidecar.upstream.HostResolver;
+import dev.keyrelay.sidecar.upstream.UpstreamPool;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The long-lived services every proxy connection uses; {@code state} is swapped on config reload,
+ * and a connection reads it once per decision.
+ */
+public record ProxyServices(
+    AtomicReference<ProxyState> current,
+    Transport transport,
+    HostResolver resolver,
+    SecretResolver secrets,
+    ServerTlsContexts serverTls,
+    UpstreamPool upstreams,
+    ProxyMetrics metrics,
+    AuditLog audit,
+    Duration connectTimeout) {
+
+  public ProxyState state() {
+    return current.get();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.config.Route;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+
+/**
+ * Opens a routed CONNECT: gets the host's certificate from the sidecar CA, confirms the tunnel,
+ * then terminates the agent's TLS so each request inside can get its credential.
+ */
+final class TlsInterception {
+
+  private final ProxyServices services;
+  private final Route route;
+  private final RequestTargets.Authority authority;
+  private final HttpRequest connect;
+
+  TlsInterception(
+      ProxyServices services, Route route, RequestTargets.Authority authority, HttpRequest connect) {
+    this.services = services;
+    this.route = route;
+    this.authority = authority;
+    this.connect = connect;
+  }
+
+  void start(ChannelHandlerContext ctx, ChannelHandler entry) {
+    long startNanos = System.nanoTime();
+    services
+        .serverTls()
+        .contextFor(authority.host())
+        .whenCompleteAsync(
+            (sslContext, failure) -> {
+              if (!ctx.channel().isActive()) {
+                return;
+              }
+              if (failure != null) {
+                ProxyRejection rejection =
+                    new ProxyRejection(
+                        HttpResponseStatus.BAD_GATEWAY,
+                        "certificate_failed",
+                        route.name(),
+                        "could not mint a certificate for " + authority.host());
+                Rejections.send(
+                    ctx, services, authority.host(), connect, rejection, startNanos);
+                return;
+              }
+              ctx.writeAndFlush(ProxyCodecs.connectionEstablished())
+                  .addListener(
+                      written -> {
+                        if (written.isSuccess()) {
+                          terminateTls(ctx, entry, sslContext);
+                        } else {
+                          ctx.close();
+                        }
+                      });
+            },
+            ctx.executor());
+  }
+
+  private void terminateTls(ChannelHandlerContext ctx, ChannelHandler entry, SslContext context) {
+    ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.replace(HttpServerCodec.class, "tls", context.newHandler(ctx.alloc()));
+    pipeline.addAfter("tls", "http", ProxyCodecs.serverCodec());
+    InterceptedTargets targets =
+        new InterceptedTargets(route, authority.host(), authority.port(), services.resolver());
+    pipeline.replace(entry, "forward", new ForwardingHandler(services, targets));
+    services.metrics().tunnel("intercepted");
+    ctx.channel().config().setAutoRead(true);
+  }
+}

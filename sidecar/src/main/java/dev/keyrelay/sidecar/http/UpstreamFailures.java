@@ -1,0 +1,101 @@
+package dev.keyrelay.sidecar.http;
+
+import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLException;
+
+/** Turns what went wrong on the way to an upstream into the rejection the agent reads. */
+final class UpstreamFailures {
+
+  private UpstreamFailures() {}
+
+  static ProxyRejection toRejection(Throwable failure, String route) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ProxyRejection rejection) {
+      return rejection;
+    }
+    if (cause instanceof SecretUnavailableException e) {
+      return new ProxyRejection(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "secret_unavailable",
+          route,
+          "secret unavailable: " + e.getMessage());
+    }
+    if (cause instanceof ConnectTimeoutException) {
+      return new ProxyRejection(
+          HttpResponseStatus.GATEWAY_TIMEOUT,
+          "upstream_timeout",
+          route,
+          "connecting to the upstream timed out");
+    }
+    SSLException tls = find(cause, SSLException.class);
+    if (tls != null) {
+      return new ProxyRejection(
+          HttpResponseStatus.BAD_GATEWAY,
+          "upstream_tls_failed",
+          route,
+          "upstream TLS handshake failed (certificate not trusted or not valid for the host): "
+              + rootMessage(tls));
+    }
+    if (cause instanceof UnknownHostException) {
+      return new ProxyRejection(
+          HttpResponseStatus.BAD_GATEWAY, "upstream_unresolved", route, "cannot resolve host");
+    }
+    if (cause instanceof ConnectException) {
+      return new ProxyRejection(
+          HttpResponseStatus.BAD_GATEWAY,
+          "upstream_unreachable",
+          route,
+          "cannot connect to the upstream");
+    }
+    return new ProxyRejection(
+        HttpResponseStatus.BAD_GATEWAY, "upstream_failed", route, "upstream connection failed");
+  }
+
+  static ProxyRejection timeout(String route) {
+    return new ProxyRejection(
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "upstream_timeout",
+        route,
+        "the upstream did not answer within the idle timeout");
+  }
+
+  static ProxyRejection closed(String route) {
+    return new ProxyRejection(
+        HttpResponseStatus.BAD_GATEWAY,
+        "upstream_failed",
+        route,
+        "the upstream closed the connection before answering");
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable current = t;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

@@ -1,0 +1,137 @@
+package dev.keyrelay.sidecar.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packaged sidecar jar, run as its own process exactly as a user runs it, with its stdout and
+ * stderr captured to a file for assertions.
+ */
+public final class SidecarProcess implements AutoCloseable {
+
+  public static final Path JAR = Path.of("target", "keyrelay-sidecar.jar");
+
+  private final Process process;
+  private final Path log;
+  private final int proxyPort;
+  private final int adminPort;
+
+  private SidecarProcess(Process process, Path log, int proxyPort, int adminPort) {
+    this.process = process;
+    this.log = log;
+    this.proxyPort = proxyPort;
+    this.adminPort = adminPort;
+  }
+
+  /** Starts the jar and waits until /readyz answers 200. */
+  public static SidecarProcess start(
+      Path config, int proxyPort, int adminPort, Map<String, String> env, String... jvmArgs)
+      throws Exception {
+    Process process = launch(config, env, config.resolveSibling("sidecar.log"), jvmArgs);
+    SidecarProcess sidecar =
+        new SidecarProcess(process, config.resolveSibling("sidecar.log"), proxyPort, adminPort);
+    sidecar.awaitReady();
+    return sidecar;
+  }
+
+  /** Runs the jar to completion (for invalid-config cases); returns exit code and output. */
+  public static Result run(Path config, Duration timeout) throws Exception {
+    Path out = config.resolveSibling("run.log");
+    Process process = launch(config, Map.of(), out);
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("sidecar did not exit within " + timeout);
+    }
+    return new Result(process.exitValue(), Files.readString(out));
+  }
+
+  /** Exit code and combined output of a finished run. */
+  public record Result(int exitCode, String output) {}
+
+  private static Process launch(Path config, Map<String, String> env, Path out, String... jvmArgs)
+      throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmArgs));
+    command.addAll(List.of("-jar", JAR.toString(), "--config", config.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(out.toFile());
+    builder.environment().putAll(env);
+    return builder.start();
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void awaitReady() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("sidecar exited with " + process.exitValue() + ":\n" + logs());
+      }
+      try {
+        HttpResponse<String> response =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("sidecar not ready after 30 s:\n" + logs());
+  }
+
+  public int proxyPort() {
+    return proxyPort;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public String proxyUrl() {
+    return "http://127.0.0.1:" + proxyPort;
+  }
+
+  /** Everything the process printed so far. */
+  public String logs() throws IOException {
+    return Files.readString(log);
+  }
+
+  public String scrapeMetrics() throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    process.waitFor();
+  }
+}
