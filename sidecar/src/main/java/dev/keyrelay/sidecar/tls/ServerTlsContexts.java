@@ -121,7 +121,7 @@ public final class ServerTlsContexts {
     }
   }
 
-  private static SslContext newContext(LeafCertificateMinter minter, String host) {
+  static SslContext newContext(LeafCertificateMinter minter, String host) {
     try {
       LOG.debug("minting a certificate for {}", host);
       return SslContextBuilder.forServer(
