@@ -39,7 +39,9 @@ public final class CaFiles {
     return dir.resolve(BUNDLE);
   }
 
-  /** Writes {@code ca.crt} and {@code ca-bundle.crt} into {@code dir}, each atomically, mode 0644. */
+  /**
+   * Writes {@code ca.crt} and {@code ca-bundle.crt} into {@code dir}, each atomically, mode 0644.
+   */
   public static void write(CertificateAuthority ca, Path dir) throws IOException {
     write(ca, dir, OS_BUNDLES);
   }
@@ -87,8 +89,7 @@ public final class CaFiles {
       if (posix != null) {
         posix.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
       }
-      Files.move(
-          temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temp);
     }

@@ -46,6 +46,7 @@ final class Certificates {
   static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
       throws GeneralSecurityException, OperatorCreationException {
     return new JcaX509CertificateConverter()
-        .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+        .getCertificate(
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
   }
 }

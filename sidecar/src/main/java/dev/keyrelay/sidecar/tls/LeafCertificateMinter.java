@@ -26,6 +26,7 @@ public final class LeafCertificateMinter {
 
   private static final Duration BACKDATE = Duration.ofHours(1);
   private static final Duration LIFETIME = Duration.ofDays(30);
+
   /** RFC 5280's upper bound for a common name; longer hosts rely on the SAN alone. */
   private static final int MAX_CN_LENGTH = 64;
 
@@ -81,7 +82,9 @@ public final class LeafCertificateMinter {
             // RFC 5280 4.2.1.6: the SAN must be critical when the subject is empty.
             .addExtension(Extension.subjectAlternativeName, !hasCn, new GeneralNames(altName(host)))
             .addExtension(
-                Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
             .addExtension(
                 Extension.authorityKeyIdentifier,

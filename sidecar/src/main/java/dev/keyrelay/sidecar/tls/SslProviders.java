@@ -22,7 +22,9 @@ final class SslProviders {
       LOG.info("TLS provider: {}", OpenSsl.versionString());
       return SslProvider.OPENSSL;
     }
-    LOG.info("TLS provider: JDK (netty-tcnative unavailable: {})", OpenSsl.unavailabilityCause().toString());
+    LOG.info(
+        "TLS provider: JDK (netty-tcnative unavailable: {})",
+        OpenSsl.unavailabilityCause().toString());
     return SslProvider.JDK;
   }
 }

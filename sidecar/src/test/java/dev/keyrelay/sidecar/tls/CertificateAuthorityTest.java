@@ -34,7 +34,8 @@ class CertificateAuthorityTest {
         .contains(Extension.basicConstraints.getId(), Extension.keyUsage.getId());
     // keyCertSign is bit 5, cRLSign bit 6; nothing else.
     boolean[] keyUsage = Arrays.copyOf(cert.getKeyUsage(), 9);
-    assertThat(keyUsage).containsExactly(false, false, false, false, false, true, true, false, false);
+    assertThat(keyUsage)
+        .containsExactly(false, false, false, false, false, true, true, false, false);
     assertThat(cert.getExtensionValue(Extension.subjectKeyIdentifier.getId())).isNotNull();
   }
 
@@ -44,7 +45,8 @@ class CertificateAuthorityTest {
     Instant notBefore = ca.certificate().getNotBefore().toInstant();
     Instant notAfter = ca.certificate().getNotAfter().toInstant();
 
-    assertThat(Duration.between(notBefore, now)).isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
+    assertThat(Duration.between(notBefore, now))
+        .isBetween(Duration.ofMinutes(59), Duration.ofMinutes(61));
     assertThat(Duration.between(now, notAfter))
         .isBetween(Duration.ofDays(365).minusMinutes(1), Duration.ofDays(365).plusMinutes(1));
   }
@@ -55,7 +57,8 @@ class CertificateAuthorityTest {
 
     assertThat(ca.certificate().getSerialNumber().signum()).isPositive();
     assertThat(ca.certificate().getSerialNumber().bitLength()).isEqualTo(128);
-    assertThat(ca.certificate().getSerialNumber()).isNotEqualTo(other.certificate().getSerialNumber());
+    assertThat(ca.certificate().getSerialNumber())
+        .isNotEqualTo(other.certificate().getSerialNumber());
     assertThat(ca.certificate().getPublicKey()).isNotEqualTo(other.certificate().getPublicKey());
   }
 
@@ -83,7 +86,8 @@ class CertificateAuthorityTest {
 
   @Test
   void commonNameUsesTheHostnameAndStaysWithinTheX500Limit() {
-    assertThat(CertificateAuthority.commonName("agent-7d9f")).matches("keyrelay sidecar CA agent-7d9f [0-9a-f]{8}");
+    assertThat(CertificateAuthority.commonName("agent-7d9f"))
+        .matches("keyrelay sidecar CA agent-7d9f [0-9a-f]{8}");
     assertThat(CertificateAuthority.commonName(null)).matches("keyrelay sidecar CA [0-9a-f]{8}");
     assertThat(CertificateAuthority.commonName("x".repeat(63))).hasSize(64);
   }

@@ -23,8 +23,10 @@ class EitherTrustManagerTest {
             TrustManagers.trusting(List.of(firstCa.certificate())),
             TrustManagers.trusting(List.of(secondCa.certificate())));
 
-    assertThatCode(() -> either.checkServerTrusted(chainFrom(firstCa), AUTH)).doesNotThrowAnyException();
-    assertThatCode(() -> either.checkServerTrusted(chainFrom(secondCa), AUTH)).doesNotThrowAnyException();
+    assertThatCode(() -> either.checkServerTrusted(chainFrom(firstCa), AUTH))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> either.checkServerTrusted(chainFrom(secondCa), AUTH))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -34,7 +36,8 @@ class EitherTrustManagerTest {
             TrustManagers.trusting(List.of(firstCa.certificate())),
             TrustManagers.trusting(List.of(secondCa.certificate())));
 
-    assertThatThrownBy(() -> either.checkServerTrusted(chainFrom(CertificateAuthority.generate()), AUTH))
+    assertThatThrownBy(
+            () -> either.checkServerTrusted(chainFrom(CertificateAuthority.generate()), AUTH))
         .isInstanceOf(CertificateException.class)
         .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
   }

@@ -47,7 +47,8 @@ class LeafCertificateMinterTest {
   void leafIsAServerAuthP256CertificateNamingTheHost() throws Exception {
     X509Certificate leaf = minter.mint("API.Example.test.");
 
-    assertThat(leaf.getSubjectAlternativeNames()).containsExactly(List.of(DNS_NAME, "api.example.test"));
+    assertThat(leaf.getSubjectAlternativeNames())
+        .containsExactly(List.of(DNS_NAME, "api.example.test"));
     assertThat(leaf.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
     assertThat(leaf.getKeyUsage()[0]).isTrue(); // digitalSignature
     assertThat(leaf.getKeyUsage()).containsOnlyOnce(true);

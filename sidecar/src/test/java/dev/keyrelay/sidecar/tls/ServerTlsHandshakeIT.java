@@ -55,7 +55,8 @@ class ServerTlsHandshakeIT {
 
   @Test
   void httpsClientTrustingOnlyCaCrtGetsAResponse() throws Exception {
-    var connection = (HttpsURLConnection) new URL("https://localhost:" + server.port() + "/").openConnection();
+    var connection =
+        (HttpsURLConnection) new URL("https://localhost:" + server.port() + "/").openConnection();
     connection.setSSLSocketFactory(clientTrustingCaCrt.getSocketFactory());
 
     assertThat(connection.getResponseCode()).isEqualTo(200);
@@ -71,7 +72,8 @@ class ServerTlsHandshakeIT {
   @Test
   void alpnSelectsHttp11EvenWhenTheClientPrefersH2() throws Exception {
     try (var socket =
-        (SSLSocket) clientTrustingCaCrt.getSocketFactory().createSocket("localhost", server.port())) {
+        (SSLSocket)
+            clientTrustingCaCrt.getSocketFactory().createSocket("localhost", server.port())) {
       SSLParameters parameters = socket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
@@ -88,7 +90,8 @@ class ServerTlsHandshakeIT {
   void clientTrustingAnotherCaIsRefused() throws Exception {
     Path otherDir = Files.createTempDirectory(caDir, "other");
     CaFiles.write(CertificateAuthority.generate(), otherDir);
-    var connection = (HttpsURLConnection) new URL("https://localhost:" + server.port() + "/").openConnection();
+    var connection =
+        (HttpsURLConnection) new URL("https://localhost:" + server.port() + "/").openConnection();
     connection.setSSLSocketFactory(clientTrusting(CaFiles.caCert(otherDir)).getSocketFactory());
 
     assertThatThrownBy(connection::getResponseCode).isInstanceOf(SSLHandshakeException.class);
@@ -101,7 +104,8 @@ class ServerTlsHandshakeIT {
       Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
       store.setCertificateEntry("ca", cert);
     }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);

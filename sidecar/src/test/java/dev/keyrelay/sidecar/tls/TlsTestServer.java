@@ -22,15 +22,18 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsyncMapping;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /** A loopback HTTPS server answering 200 "ok", recording the SNI name each client sent. */
 final class TlsTestServer implements AutoCloseable {
 
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final List<Optional<String>> sniNames = new CopyOnWriteArrayList<>();
   private final Channel channel;
 
@@ -61,7 +64,7 @@ final class TlsTestServer implements AutoCloseable {
   }
 
   int port() {
-    return ((java.net.InetSocketAddress) channel.localAddress()).getPort();
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   /** The SNI host name of each handshake so far; empty when the client sent none. */
@@ -70,9 +73,9 @@ final class TlsTestServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    channel.close().sync();
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private static final class OkHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -83,7 +86,10 @@ final class TlsTestServer implements AutoCloseable {
               HttpVersion.HTTP_1_1,
               HttpResponseStatus.OK,
               Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
-      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 2).set(HttpHeaderNames.CONNECTION, "close");
+      response
+          .headers()
+          .set(HttpHeaderNames.CONTENT_LENGTH, 2)
+          .set(HttpHeaderNames.CONNECTION, "close");
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -93,7 +93,9 @@ class UpstreamTlsContextsIT {
     return UPSTREAMS.forCaFile(CaFiles.caCert(privateCaDir));
   }
 
-  /** Connects to the server's loopback port while naming {@code host}, and waits for the handshake. */
+  /**
+   * Connects to the server's loopback port while naming {@code host}, and waits for the handshake.
+   */
   private static Future<Channel> handshake(SslContext context, String host, TlsTestServer server)
       throws InterruptedException {
     Channel channel =
@@ -105,7 +107,9 @@ class UpstreamTlsContextsIT {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(UpstreamTlsContexts.newHandler(context, ch.alloc(), host, server.port()));
+                        .addLast(
+                            UpstreamTlsContexts.newHandler(
+                                context, ch.alloc(), host, server.port()));
                   }
                 })
             .connect("127.0.0.1", server.port())
