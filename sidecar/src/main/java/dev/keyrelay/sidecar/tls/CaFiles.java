@@ -1,0 +1,97 @@
+package dev.keyrelay.sidecar.tls;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes the CA certificate and a system-roots-plus-CA bundle for the agent containers. */
+public final class CaFiles {
+
+  public static final String CA_CERT = "ca.crt";
+  public static final String BUNDLE = "ca-bundle.crt";
+
+  /** Where common distributions keep the bundle that curl, Python and Node read. */
+  static final List<Path> OS_BUNDLES =
+      List.of(
+          Path.of("/etc/ssl/certs/ca-certificates.crt"),
+          Path.of("/etc/pki/tls/certs/ca-bundle.crt"),
+          Path.of("/etc/ssl/cert.pem"));
+
+  private static final Logger LOG = LoggerFactory.getLogger(CaFiles.class);
+
+  private CaFiles() {}
+
+  public static Path caCert(Path dir) {
+    return dir.resolve(CA_CERT);
+  }
+
+  public static Path bundle(Path dir) {
+    return dir.resolve(BUNDLE);
+  }
+
+  /**
+   * Writes {@code ca.crt} and {@code ca-bundle.crt} into {@code dir}, each atomically, mode 0644.
+   */
+  public static void write(CertificateAuthority ca, Path dir) throws IOException {
+    write(ca, dir, OS_BUNDLES);
+  }
+
+  static void write(CertificateAuthority ca, Path dir, List<Path> osBundles) throws IOException {
+    Files.createDirectories(dir);
+    byte[] caPem = ca.certificatePem().getBytes(StandardCharsets.US_ASCII);
+    writeAtomically(caCert(dir), caPem);
+    writeAtomically(bundle(dir), concat(systemRoots(osBundles), caPem));
+    LOG.info("wrote {} and {} in {}", CA_CERT, BUNDLE, dir);
+  }
+
+  private static byte[] systemRoots(List<Path> osBundles) throws IOException {
+    Optional<Path> osBundle = osBundles.stream().filter(Files::isRegularFile).findFirst();
+    if (osBundle.isPresent()) {
+      LOG.debug("system roots for {} from {}", BUNDLE, osBundle.get());
+      return Files.readAllBytes(osBundle.get());
+    }
+    LOG.info("no OS CA bundle found; {} uses the JDK's default trust store", BUNDLE);
+    try {
+      return Pem.encode(List.of(TrustManagers.system().getAcceptedIssuers()))
+          .getBytes(StandardCharsets.US_ASCII);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot read the JDK's default trust store", e);
+    }
+  }
+
+  /** Joins two PEM texts, adding a newline so the last line of the first never merges. */
+  private static byte[] concat(byte[] roots, byte[] caPem) {
+    boolean needsNewline = roots.length > 0 && roots[roots.length - 1] != '\n';
+    ByteArrayOutputStream out = new ByteArrayOutputStream(roots.length + caPem.length + 1);
+    out.writeBytes(roots);
+    if (needsNewline) {
+      out.write('\n');
+    }
+    out.writeBytes(caPem);
+    return out.toByteArray();
+  }
+
+  private static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    try {
+      Files.write(temp, content);
+      PosixFileAttributeView posix = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+      if (posix != null) {
+        posix.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+}

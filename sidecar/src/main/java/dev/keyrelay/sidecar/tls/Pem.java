@@ -1,0 +1,49 @@
+package dev.keyrelay.sidecar.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+/** PEM encoding and decoding of certificates (never of keys). */
+final class Pem {
+
+  private Pem() {}
+
+  static String encode(Collection<X509Certificate> certificates) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      for (X509Certificate certificate : certificates) {
+        writer.writeObject(certificate);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** Reads every certificate in a PEM (or DER) file. */
+  static List<X509Certificate> readCertificates(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> certificates = new ArrayList<>();
+      for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        certificates.add((X509Certificate) certificate);
+      }
+      if (certificates.isEmpty()) {
+        throw new IOException("no certificate in " + file);
+      }
+      return certificates;
+    } catch (CertificateException e) {
+      throw new IOException("cannot parse certificates in " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
