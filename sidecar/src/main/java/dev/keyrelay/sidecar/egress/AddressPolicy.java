@@ -56,7 +56,7 @@ public final class AddressPolicy {
 
   /**
    * Where the IPv4 octets sit under the local-use NAT64 prefix 64:ff9b:1::/48 for each RFC 6052
-   * prefix length a network may use inside it (/96, /64, /56, /48). We cannot know which one is in
+   * prefix length a network may use inside it (/48, /56, /64, /96). We cannot know which one is in
    * use, so every position must hold an allowed address.
    */
   private static final int[][] NAT64_LOCAL_LAYOUTS = {

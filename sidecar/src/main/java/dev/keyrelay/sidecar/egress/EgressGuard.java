@@ -13,9 +13,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The SSRF guard for traffic that matches no route: applies the block and allow lists, resolves
- * the host once off the event loop, and refuses private, loopback and metadata destinations unless
- * the host is an exception.
+ * The SSRF guard for traffic that matches no route: applies the block and allow lists, resolves the
+ * host once off the event loop, and refuses private, loopback and metadata destinations unless the
+ * host is an exception.
  */
 public final class EgressGuard {
 
@@ -58,8 +58,7 @@ public final class EgressGuard {
       return CompletableFuture.completedFuture(deny("blocklist", "host is on the block list"));
     }
     if (!settings.allowList().isEmpty() && !listed(settings.allowList(), canonicalHost, port)) {
-      return CompletableFuture.completedFuture(
-          deny("allowlist", "host is not on the allow list"));
+      return CompletableFuture.completedFuture(deny("allowlist", "host is not on the allow list"));
     }
     Optional<InetAddress> literal = ipLiteral(canonicalHost);
     if (literal.isPresent()) {

@@ -96,8 +96,7 @@ class EgressGuardTest {
   @Test
   void anyDeniedAddressAmongTheAnswersDeniesTheHost() {
     EgressGuard guard =
-        new EgressGuard(
-            settings(), dns, host -> addresses("8.8.8.8", "169.254.169.254"), registry);
+        new EgressGuard(settings(), dns, host -> addresses("8.8.8.8", "169.254.169.254"), registry);
 
     EgressDecision d = check(guard, "rebind.example.com", 443);
 
