@@ -1,0 +1,99 @@
+package dev.keyrelay.sidecar.secrets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+
+/**
+ * A secret held in a file, such as a key of a mounted Kubernetes Secret. Symlinks are followed, so
+ * the kubelet's atomic {@code ..data} swaps are seen; the content is re-read only when the file's
+ * identity, modification time or size changes.
+ */
+public final class FileSecretSource implements SecretSource {
+
+  // A swap can delete the directory a lookup is walking through; a few fresh looks always settle.
+  private static final int ATTEMPTS = 5;
+
+  private final Path path;
+  private final String description;
+  private volatile Snapshot last;
+
+  /**
+   * Creates a source for one file.
+   *
+   * @param description how the source is named in logs and errors, e.g. "file /etc/token"
+   */
+  public FileSecretSource(Path path, String description) {
+    this.path = path;
+    this.description = description;
+  }
+
+  @Override
+  public SecretValue read() throws SecretUnavailableException {
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        Stamp before = Stamp.of(path);
+        Snapshot cached = last;
+        if (cached != null && cached.stamp().equals(before)) {
+          return cached.value();
+        }
+        // One read of the whole file, then proof that the file did not change meanwhile.
+        byte[] content = Files.readAllBytes(path);
+        if (content.length == before.size() && before.equals(Stamp.of(path))) {
+          SecretValue value = decode(content);
+          last = new Snapshot(before, value);
+          return value;
+        }
+      } catch (NoSuchFileException e) {
+        if (attempt == ATTEMPTS) {
+          throw notReadable(e);
+        }
+      } catch (IOException e) {
+        throw notReadable(e);
+      }
+    }
+    throw new SecretUnavailableException("file " + path + " kept changing while being read");
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  private SecretUnavailableException notReadable(IOException cause) {
+    return new SecretUnavailableException("file " + path + " is not readable", cause);
+  }
+
+  /** The content without one trailing "\n" or "\r\n". */
+  private SecretValue decode(byte[] content) throws SecretUnavailableException {
+    int end = content.length;
+    if (end > 0 && content[end - 1] == '\n') {
+      end--;
+      if (end > 0 && content[end - 1] == '\r') {
+        end--;
+      }
+    }
+    String value = new String(content, 0, end, StandardCharsets.UTF_8);
+    Arrays.fill(content, (byte) 0);
+    if (value.isEmpty()) {
+      throw new SecretUnavailableException("file " + path + " is empty");
+    }
+    return new SecretValue(value);
+  }
+
+  /** What identifies one version of the file behind the path, symlinks followed. */
+  private record Stamp(Object fileKey, FileTime modified, long size) {
+
+    static Stamp of(Path path) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return new Stamp(a.fileKey(), a.lastModifiedTime(), a.size());
+    }
+  }
+
+  private record Snapshot(Stamp stamp, SecretValue value) {}
+}

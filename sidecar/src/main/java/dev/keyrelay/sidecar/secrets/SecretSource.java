@@ -1,0 +1,15 @@
+package dev.keyrelay.sidecar.secrets;
+
+/** Where one secret value comes from; implementations are thread-safe. */
+public interface SecretSource {
+
+  /**
+   * Reads the current value. May block, so it is never called on an event loop.
+   *
+   * @throws SecretUnavailableException when there is no usable value right now
+   */
+  SecretValue read() throws SecretUnavailableException;
+
+  /** Names the source for logs and errors, e.g. "env ANTHROPIC_API_KEY"; never the value. */
+  String describe();
+}

@@ -1,0 +1,188 @@
+package dev.keyrelay.sidecar.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyrelay.sidecar.config.SecretRef;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretResolverTest {
+
+  private static final String READER_THREAD = "test-secret-reader";
+
+  @TempDir Path dir;
+
+  private final ExecutorService readers =
+      Executors.newFixedThreadPool(4, r -> new Thread(r, READER_THREAD));
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  @AfterEach
+  void stop() {
+    readers.shutdownNow();
+  }
+
+  @Test
+  void readsEnvironmentVariablesOnTheBlockingExecutor() {
+    Map<String, String> env = Map.of("ANTHROPIC_API_KEY", "sk-ant-1");
+    AtomicInteger created = new AtomicInteger();
+    Set<String> readOn = ConcurrentHashMap.newKeySet();
+    SecretResolver resolver =
+        new SecretResolver(
+            readers,
+            registry,
+            ref -> {
+              created.incrementAndGet();
+              return new EnvSecretSource(
+                  ((SecretRef.Env) ref).variable(),
+                  name -> {
+                    readOn.add(Thread.currentThread().getName());
+                    return env.get(name);
+                  });
+            });
+
+    SecretRef ref = new SecretRef.Env("ANTHROPIC_API_KEY");
+    SecretValue value = resolver.resolve("anthropic", ref).join();
+
+    assertThat(value.reveal()).isEqualTo("sk-ant-1");
+    assertThat(readOn).containsExactly(READER_THREAD);
+    assertThat(failure(resolver.resolve("other", new SecretRef.Env("MISSING"))))
+        .isInstanceOf(SecretUnavailableException.class)
+        .hasMessage("environment variable MISSING is not set");
+    // An equal reference (as after a config reload) reuses the first source.
+    resolver.resolve("anthropic", new SecretRef.Env("ANTHROPIC_API_KEY")).join();
+    assertThat(created).hasValue(2);
+    assertThat(reads("anthropic", "env", "ok")).isEqualTo(2.0);
+    assertThat(reads("other", "env", "unavailable")).isEqualTo(1.0);
+  }
+
+  @Test
+  void rewrittenFileIsUsedByTheNextResolve() throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "ghp_first\n");
+    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretRef ref = new SecretRef.File(file);
+    assertThat(resolver.resolve("github", ref).join().reveal()).isEqualTo("ghp_first");
+
+    Files.writeString(file, "ghp_second\n");
+
+    assertThat(resolver.resolve("github", new SecretRef.File(file)).join().reveal())
+        .isEqualTo("ghp_second");
+    assertThat(reads("github", "file", "ok")).isEqualTo(2.0);
+  }
+
+  @Test
+  void followsAKubernetesSecretVolumeSwap() throws Exception {
+    TestingSecretVolume volume =
+        TestingSecretVolume.create(dir.resolve("github-token"), "token", "v1");
+    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretRef ref = new SecretRef.Kubernetes("github-token", "token", dir);
+    assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v1");
+
+    volume.swap("v2");
+
+    assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v2");
+    assertThat(reads("git", "kubernetes", "ok")).isEqualTo(2.0);
+  }
+
+  @Test
+  void concurrentReadersSeeOnlyWholeValuesWhileTheVolumeRotates() throws Exception {
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    TestingSecretVolume volume = TestingSecretVolume.create(dir.resolve("api"), "token", a);
+    SecretRef ref = new SecretRef.Kubernetes("api", "token", dir);
+    SecretResolver resolver = new SecretResolver(readers, registry);
+    AtomicBoolean rotating = new AtomicBoolean(true);
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    List<Throwable> failures = new ArrayList<>();
+    AtomicInteger resolved = new AtomicInteger();
+
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    List<Future<?>> loops = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      loops.add(
+          callers.submit(
+              () -> {
+                while (rotating.get()) {
+                  try {
+                    seen.add(resolver.resolve("api", ref).join().reveal());
+                    resolved.incrementAndGet();
+                  } catch (CompletionException e) {
+                    synchronized (failures) {
+                      failures.add(e.getCause());
+                    }
+                  }
+                }
+              }));
+    }
+    try {
+      for (int i = 1; i <= 200; i++) {
+        volume.swap(i % 2 == 0 ? a : b);
+      }
+    } finally {
+      rotating.set(false);
+      for (Future<?> loop : loops) {
+        loop.get(30, TimeUnit.SECONDS);
+      }
+      callers.shutdownNow();
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(resolved.get()).isPositive();
+    assertThat(seen).isSubsetOf(a, b);
+    assertThat(resolver.resolve("api", ref).join().reveal()).isEqualTo(a);
+  }
+
+  @Test
+  void theValueNeverShowsInTextOrMetrics() throws Exception {
+    String secret = "sk-live-DO-NOT-LEAK-0123456789";
+    Path file = dir.resolve("token");
+    Files.writeString(file, secret + "\n");
+    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretValue value = resolver.resolve("stripe", new SecretRef.File(file)).join();
+    Path notAFile = dir.resolve("dir-not-file");
+    Files.createDirectory(notAFile);
+    Throwable dirFailure = failure(resolver.resolve("stripe", new SecretRef.File(notAFile)));
+    Throwable envFailure =
+        failure(resolver.resolve("stripe", new SecretRef.Env("KEYRELAY_TEST_SURELY_UNSET")));
+
+    assertThat(value.reveal()).isEqualTo(secret);
+    assertThat(value.toString()).doesNotContain(secret);
+    assertThat(dirFailure).hasMessageNotContaining(secret);
+    assertThat(envFailure).hasMessageNotContaining(secret);
+    String scrape = registry.scrape();
+    assertThat(scrape)
+        .contains("keyrelay_secret_reads_total{outcome=\"ok\",route=\"stripe\",source=\"file\"} 1")
+        .doesNotContain(secret);
+  }
+
+  private double reads(String route, String source, String outcome) {
+    return registry
+        .get("keyrelay.secret.reads")
+        .tags("route", route, "source", source, "outcome", outcome)
+        .counter()
+        .count();
+  }
+
+  private static Throwable failure(CompletableFuture<SecretValue> future) {
+    return future.handle((v, e) -> e).orTimeout(10, TimeUnit.SECONDS).join();
+  }
+}
