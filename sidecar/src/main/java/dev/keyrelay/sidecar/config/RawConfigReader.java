@@ -2,9 +2,11 @@ package dev.keyrelay.sidecar.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -60,7 +62,8 @@ final class RawConfigReader {
       problems.throwIfAny();
       return raw;
     } catch (JsonProcessingException e) {
-      problems.add(fieldPath(e), reason(e) + lineOf(e.getLocation()));
+      JsonProcessingException cause = parserErrorBehind(e);
+      problems.add(fieldPath(cause), reason(cause) + lineOf(cause.getLocation()));
     } catch (IOException e) {
       problems.add("(file)", "cannot be parsed (" + e.getClass().getSimpleName() + ")");
     }
@@ -68,27 +71,36 @@ final class RawConfigReader {
     return RawConfig.EMPTY;
   }
 
-  private static String fieldPath(JsonProcessingException e) {
-    if (e instanceof JsonMappingException m) {
-      return render(m.getPath());
-    }
-    if (e.getProcessor() instanceof JsonParser p) {
-      String pointer = p.getParsingContext().pathAsPointer().toString();
-      return pointer.isEmpty() ? "(root)" : pointer.substring(1).replace('/', '.');
-    }
-    return "(root)";
+  /** A YAML error met while binding arrives wrapped; the parser's own error is the useful one. */
+  private static JsonProcessingException parserErrorBehind(JsonProcessingException e) {
+    return e instanceof JsonMappingException && e.getCause() instanceof StreamReadException cause
+        ? cause
+        : e;
   }
 
-  private static String render(List<JsonMappingException.Reference> refs) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference ref : refs) {
-      if (ref.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
+  private static String fieldPath(JsonProcessingException e) {
+    StringBuilder path = new StringBuilder();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference ref : m.getPath()) {
+        append(path, ref.getFieldName(), ref.getIndex());
+      }
+    } else if (e.getProcessor() instanceof JsonParser p) {
+      for (JsonPointer ptr = p.getParsingContext().pathAsPointer();
+          !ptr.matches();
+          ptr = ptr.tail()) {
+        append(path, ptr.mayMatchElement() ? null : ptr.getMatchingProperty(), ptr.getMatchingIndex());
       }
     }
-    return sb.length() == 0 ? "(root)" : sb.toString();
+    return path.length() == 0 ? "(root)" : path.toString();
+  }
+
+  /** Appends {@code .field} or {@code [index]}, the way every problem names a field. */
+  private static void append(StringBuilder path, String field, int index) {
+    if (field != null) {
+      path.append(path.length() == 0 ? "" : ".").append(field);
+    } else if (index >= 0) {
+      path.append('[').append(index).append(']');
+    }
   }
 
   private static String reason(JsonProcessingException e) {
