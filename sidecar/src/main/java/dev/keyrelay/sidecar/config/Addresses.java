@@ -92,8 +92,7 @@ final class Addresses {
 
   static int port(int p, int minPort) {
     if (p < minPort || p > 65535) {
-      throw new IllegalArgumentException(
-          "port " + p + " is out of range " + minPort + "..65535");
+      throw new IllegalArgumentException("port " + p + " is out of range " + minPort + "..65535");
     }
     return p;
   }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 /** Loads the sidecar's YAML config file into a validated {@link SidecarConfig}. */
 public final class ConfigLoader {
@@ -33,7 +32,8 @@ public final class ConfigLoader {
     if (raw.vault() != null) {
       problems.add("vault", "vault settings are not supported by this build yet");
     }
-    ProxySettings proxy = proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
+    ProxySettings proxy =
+        proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
     RawConfig.Admin admin = Objects.requireNonNullElse(raw.admin(), RawConfig.Admin.EMPTY);
     HostPort adminListen =
         problems.attempt(
@@ -41,7 +41,8 @@ public final class ConfigLoader {
     RawConfig.Ca ca = Objects.requireNonNullElse(raw.ca(), RawConfig.Ca.EMPTY);
     Path caDir =
         problems.attempt("ca.dir", () -> ConfigPaths.resolve(dir, or(ca.dir(), DEFAULT_CA_DIR)));
-    EgressSettings egress = egress(Objects.requireNonNullElse(raw.egress(), RawConfig.Egress.EMPTY), problems);
+    EgressSettings egress =
+        egress(Objects.requireNonNullElse(raw.egress(), RawConfig.Egress.EMPTY), problems);
     SecretsSettings secrets =
         secrets(Objects.requireNonNullElse(raw.secrets(), RawConfig.Secrets.EMPTY), dir, problems);
     List<Route> routes =
@@ -49,7 +50,13 @@ public final class ConfigLoader {
             .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
     problems.throwIfAny();
     return new SidecarConfig(
-        source, proxy, new AdminSettings(adminListen), new CaSettings(caDir), egress, routes, secrets);
+        source,
+        proxy,
+        new AdminSettings(adminListen),
+        new CaSettings(caDir),
+        egress,
+        routes,
+        secrets);
   }
 
   private static ProxySettings proxy(RawConfig.Proxy raw, Problems problems) {

@@ -120,7 +120,8 @@ public final class ConfigWatcher implements AutoCloseable {
     try {
       next = ConfigLoader.load(file);
     } catch (ConfigException e) {
-      log.warn("Ignoring the changed config in {}, keeping the running one:\n{}", file, e.getMessage());
+      log.warn(
+          "Ignoring the changed config in {}, keeping the running one:\n{}", file, e.getMessage());
       return;
     }
     if (next.equals(current)) {

@@ -26,7 +26,10 @@ final class Durations {
     Matcher m = SHAPE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" is not a duration; use a positive whole number followed by ms, s, m or h (250ms, 30s, 5m, 1h)");
+          "\""
+              + text
+              + "\" is not a duration; use a positive whole number followed by ms, s, m or h"
+              + " (250ms, 30s, 5m, 1h)");
     }
     Duration d = Duration.of(Long.parseLong(m.group(1)), UNITS.get(m.group(2)));
     if (d.isZero()) {

@@ -20,8 +20,8 @@ final class Problems {
   }
 
   /**
-   * Runs one conversion; an {@link IllegalArgumentException} becomes a problem at {@code
-   * fieldPath} (its message is the reason) and the result is null.
+   * Runs one conversion; an {@link IllegalArgumentException} becomes a problem at {@code fieldPath}
+   * (its message is the reason) and the result is null.
    */
   <T> T attempt(String fieldPath, Supplier<T> conversion) {
     try {

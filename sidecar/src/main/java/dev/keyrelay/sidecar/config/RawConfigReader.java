@@ -56,8 +56,7 @@ final class RawConfigReader {
       RawConfig raw = MAPPER.readValue(parser, RawConfig.class);
       if (parser.nextToken() != null) {
         problems.add(
-            "(root)",
-            "only one YAML document is allowed" + lineOf(parser.currentTokenLocation()));
+            "(root)", "only one YAML document is allowed" + lineOf(parser.currentTokenLocation()));
       }
       problems.throwIfAny();
       return raw;
@@ -88,7 +87,8 @@ final class RawConfigReader {
       for (JsonPointer ptr = p.getParsingContext().pathAsPointer();
           !ptr.matches();
           ptr = ptr.tail()) {
-        append(path, ptr.mayMatchElement() ? null : ptr.getMatchingProperty(), ptr.getMatchingIndex());
+        append(
+            path, ptr.mayMatchElement() ? null : ptr.getMatchingProperty(), ptr.getMatchingIndex());
       }
     }
     return path.length() == 0 ? "(root)" : path.toString();

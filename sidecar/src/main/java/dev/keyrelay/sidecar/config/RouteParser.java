@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Validates the {@code routes} list: each route, unique names, and no route shadowed by another. */
+/**
+ * Validates the {@code routes} list: each route, unique names, and no route shadowed by another.
+ */
 final class RouteParser {
 
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -39,7 +41,8 @@ final class RouteParser {
         Integer first = indexByName.putIfAbsent(raw.name(), i);
         if (first != null) {
           problems.add(
-              path + ".name", "\"" + raw.name() + "\" is already the name of routes[" + first + "]");
+              path + ".name",
+              "\"" + raw.name() + "\" is already the name of routes[" + first + "]");
         }
       }
       if (route != null) {

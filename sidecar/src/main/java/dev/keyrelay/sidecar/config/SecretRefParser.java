@@ -41,7 +41,8 @@ final class SecretRefParser {
           path,
           kinds.isEmpty()
               ? "one of env, file, kubernetes is required"
-              : "exactly one of env, file, kubernetes is allowed, found " + String.join(" and ", kinds));
+              : "exactly one of env, file, kubernetes is allowed, found "
+                  + String.join(" and ", kinds));
       return null;
     }
     return switch (kinds.get(0)) {

@@ -62,7 +62,10 @@ class ConfigLoaderTest {
             new SidecarConfig(
                 file,
                 new ProxySettings(
-                    new HostPort("::1", 7000), false, Duration.ofMillis(250), Duration.ofMinutes(2)),
+                    new HostPort("::1", 7000),
+                    false,
+                    Duration.ofMillis(250),
+                    Duration.ofMinutes(2)),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
                 new CaSettings(dir.resolve("ca-out")),
                 new EgressSettings(
@@ -119,7 +122,9 @@ class ConfigLoaderTest {
                 new EgressSettings(List.of(), List.of(), List.of()),
                 List.of(),
                 new SecretsSettings(
-                    Path.of("/etc/keyrelay/secrets"), Duration.ofSeconds(30), Duration.ofMinutes(5))));
+                    Path.of("/etc/keyrelay/secrets"),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5))));
   }
 
   @Test

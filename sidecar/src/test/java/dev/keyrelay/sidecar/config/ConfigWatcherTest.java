@@ -130,7 +130,8 @@ class ConfigWatcherTest {
 
   @Test
   void followsAKubeletStyleSymlinkSwap() throws Exception {
-    Path first = ConfigFiles.write(dir, "..2026_11_23_09_00_00.000000001/keyrelay.yaml", routes("a"));
+    Path first =
+        ConfigFiles.write(dir, "..2026_11_23_09_00_00.000000001/keyrelay.yaml", routes("a"));
     Files.createSymbolicLink(dir.resolve("..data"), first.getParent().getFileName());
     Path file = dir.resolve("keyrelay.yaml");
     Files.createSymbolicLink(file, Path.of("..data", "keyrelay.yaml"));
@@ -138,7 +139,8 @@ class ConfigWatcherTest {
 
     Path second =
         ConfigFiles.write(dir, "..2026_11_23_09_05_00.000000002/keyrelay.yaml", routes("a", "b"));
-    Path tmpLink = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getParent().getFileName());
+    Path tmpLink =
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getParent().getFileName());
     Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
     Files.delete(first);
     Files.delete(first.getParent());
