@@ -39,7 +39,11 @@ final class Problems {
 
   void throwIfAny() throws ConfigException {
     if (!lines.isEmpty()) {
-      throw new ConfigException(lines);
+      throw toException();
     }
+  }
+
+  ConfigException toException() {
+    return new ConfigException(lines);
   }
 }

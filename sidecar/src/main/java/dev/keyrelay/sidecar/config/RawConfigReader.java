@@ -39,14 +39,11 @@ final class RawConfigReader {
   private RawConfigReader() {}
 
   static RawConfig read(Path file) throws ConfigException {
-    Problems problems = new Problems(file);
     byte[] content;
     try {
       content = Files.readAllBytes(file);
     } catch (IOException e) {
-      problems.add("(file)", "cannot be read (" + e.getClass().getSimpleName() + ")");
-      problems.throwIfAny();
-      return RawConfig.EMPTY;
+      throw problem(file, "(file)", "cannot be read (" + e.getClass().getSimpleName() + ")");
     }
     try (JsonParser parser = MAPPER.createParser(content)) {
       JsonToken first = parser.nextToken();
@@ -55,19 +52,24 @@ final class RawConfigReader {
       }
       RawConfig raw = MAPPER.readValue(parser, RawConfig.class);
       if (parser.nextToken() != null) {
-        problems.add(
-            "(root)", "only one YAML document is allowed" + lineOf(parser.currentTokenLocation()));
+        throw problem(
+            file,
+            "(root)",
+            "only one YAML document is allowed" + lineOf(parser.currentTokenLocation()));
       }
-      problems.throwIfAny();
       return raw;
     } catch (JsonProcessingException e) {
       JsonProcessingException cause = parserErrorBehind(e);
-      problems.add(fieldPath(cause), reason(cause) + lineOf(cause.getLocation()));
+      throw problem(file, fieldPath(cause), reason(cause) + lineOf(cause.getLocation()));
     } catch (IOException e) {
-      problems.add("(file)", "cannot be parsed (" + e.getClass().getSimpleName() + ")");
+      throw problem(file, "(file)", "cannot be parsed (" + e.getClass().getSimpleName() + ")");
     }
-    problems.throwIfAny();
-    return RawConfig.EMPTY;
+  }
+
+  private static ConfigException problem(Path file, String fieldPath, String reason) {
+    Problems problems = new Problems(file);
+    problems.add(fieldPath, reason);
+    return problems.toException();
   }
 
   /** A YAML error met while binding arrives wrapped; the parser's own error is the useful one. */
