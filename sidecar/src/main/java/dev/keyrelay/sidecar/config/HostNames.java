@@ -30,7 +30,12 @@ public final class HostNames {
       }
       return h.toLowerCase(Locale.ROOT);
     }
-    String ascii = IDN.toASCII(h, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    String ascii;
+    try {
+      ascii = IDN.toASCII(h, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid host '" + host + "': " + e.getMessage(), e);
+    }
     if (ascii.isEmpty() || ascii.length() > 253) {
       throw new IllegalArgumentException("invalid host '" + host + "'");
     }

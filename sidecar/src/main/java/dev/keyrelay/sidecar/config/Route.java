@@ -14,5 +14,4 @@ public record Route(
     Path upstreamCaFile,
     RouteAuth auth,
     SecretRef secret,
-    boolean allowInsecureHttp) {
-}
+    boolean allowInsecureHttp) {}

@@ -16,7 +16,9 @@ public sealed interface SecretRef {
     }
   }
 
-  /** A file whose whole content (trailing newline trimmed) is the value; symlink swaps are followed. */
+  /**
+   * A file whose whole content (trailing newline trimmed) is the value; symlink swaps are followed.
+   */
   record File(Path path) implements SecretRef {
     @Override
     public String describe() {

@@ -1,0 +1,121 @@
+package dev.keyrelay.sidecar.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Loads the sidecar's YAML config file into a validated {@link SidecarConfig}. */
+public final class ConfigLoader {
+
+  static final String DEFAULT_PROXY_LISTEN = "127.0.0.1:6790";
+  static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9090";
+  static final String DEFAULT_CA_DIR = "/var/run/keyrelay";
+  static final String DEFAULT_MOUNT_ROOT = "/etc/keyrelay/secrets";
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads, validates and converts the file; relative paths in it resolve against its directory.
+   *
+   * @throws ConfigException listing every problem found, each naming the file and the field
+   */
+  public static SidecarConfig load(Path file) throws ConfigException {
+    Path source = file.toAbsolutePath();
+    Path dir = source.getParent();
+    RawConfig raw = RawConfigReader.read(source);
+    Problems problems = new Problems(source);
+    if (raw.listeners() != null) {
+      problems.add("listeners", "PostgreSQL listeners are not supported by this build yet");
+    }
+    if (raw.vault() != null) {
+      problems.add("vault", "vault settings are not supported by this build yet");
+    }
+    ProxySettings proxy =
+        proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
+    RawConfig.Admin admin = Objects.requireNonNullElse(raw.admin(), RawConfig.Admin.EMPTY);
+    HostPort adminListen =
+        problems.attempt(
+            "admin.listen", () -> Addresses.listen(or(admin.listen(), DEFAULT_ADMIN_LISTEN)));
+    RawConfig.Ca ca = Objects.requireNonNullElse(raw.ca(), RawConfig.Ca.EMPTY);
+    Path caDir =
+        problems.attempt("ca.dir", () -> ConfigPaths.resolve(dir, or(ca.dir(), DEFAULT_CA_DIR)));
+    EgressSettings egress =
+        egress(Objects.requireNonNullElse(raw.egress(), RawConfig.Egress.EMPTY), problems);
+    SecretsSettings secrets =
+        secrets(Objects.requireNonNullElse(raw.secrets(), RawConfig.Secrets.EMPTY), dir, problems);
+    List<Route> routes =
+        new RouteParser(dir, secrets.kubernetesMountRoot(), problems)
+            .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
+    problems.throwIfAny();
+    return new SidecarConfig(
+        source,
+        proxy,
+        new AdminSettings(adminListen),
+        new CaSettings(caDir),
+        egress,
+        routes,
+        secrets);
+  }
+
+  private static ProxySettings proxy(RawConfig.Proxy raw, Problems problems) {
+    HostPort listen =
+        problems.attempt(
+            "proxy.listen", () -> Addresses.listen(or(raw.listen(), DEFAULT_PROXY_LISTEN)));
+    boolean allowNonLoopback = Boolean.TRUE.equals(raw.allowNonLoopback());
+    if (listen != null && !allowNonLoopback && !Addresses.isLoopback(listen)) {
+      problems.add(
+          "proxy.listen",
+          listen
+              + " is not a loopback address; set proxy.allowNonLoopback: true to expose the proxy");
+    }
+    return new ProxySettings(
+        listen,
+        allowNonLoopback,
+        duration("proxy.connectTimeout", raw.connectTimeout(), "10s", problems),
+        duration("proxy.idleTimeout", raw.idleTimeout(), "300s", problems));
+  }
+
+  private static EgressSettings egress(RawConfig.Egress raw, Problems problems) {
+    return new EgressSettings(
+        entries("egress.exceptions", raw.exceptions(), problems),
+        entries("egress.allowList", raw.allowList(), problems),
+        entries("egress.blockList", raw.blockList(), problems));
+  }
+
+  private static List<HostMatch> entries(String path, List<String> raw, Problems problems) {
+    List<HostMatch> entries = new ArrayList<>();
+    List<String> texts = Objects.requireNonNullElse(raw, List.of());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      String at = path + "[" + i + "]";
+      if (text == null) {
+        problems.add(at, "must not be null");
+        continue;
+      }
+      HostMatch entry = problems.attempt(at, () -> Addresses.entry(text));
+      if (entry != null) {
+        entries.add(entry);
+      }
+    }
+    return entries;
+  }
+
+  private static SecretsSettings secrets(RawConfig.Secrets raw, Path dir, Problems problems) {
+    return new SecretsSettings(
+        problems.attempt(
+            "secrets.kubernetesMountRoot",
+            () -> ConfigPaths.resolve(dir, or(raw.kubernetesMountRoot(), DEFAULT_MOUNT_ROOT))),
+        duration("secrets.cacheTtl", raw.cacheTtl(), "30s", problems),
+        duration("secrets.staleGrace", raw.staleGrace(), "5m", problems));
+  }
+
+  private static Duration duration(String path, String text, String fallback, Problems problems) {
+    return problems.attempt(path, () -> Durations.parse(or(text, fallback)));
+  }
+
+  private static String or(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.keyrelay.sidecar.config;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the config file and hands every valid, different version of it to a callback.
+ *
+ * <p>It watches the file's directory rather than the file, because a Kubernetes ConfigMap volume
+ * updates by swapping the directory's {@code ..data} symlink, which never touches the file itself.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+  private static final long DEBOUNCE_MILLIS = 100;
+
+  private final Path file;
+  private final Consumer<SidecarConfig> onChange;
+  private volatile SidecarConfig current;
+  private WatchService watchService;
+  private Thread thread;
+
+  /**
+   * @param file the config file, as given to {@link ConfigLoader#load}
+   * @param current the config already in use
+   * @param onChange called on the watcher thread with each new valid config
+   */
+  public ConfigWatcher(Path file, SidecarConfig current, Consumer<SidecarConfig> onChange) {
+    this.file = file.toAbsolutePath();
+    this.current = current;
+    this.onChange = onChange;
+  }
+
+  /** Starts watching on a daemon thread; a change made since {@code current} was loaded is seen. */
+  public synchronized void start() throws IOException {
+    if (watchService != null) {
+      throw new IllegalStateException("already started");
+    }
+    Path dir = file.getParent();
+    watchService = dir.getFileSystem().newWatchService();
+    dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+    thread = new Thread(this::run, "keyrelay-config-watcher");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** The config most recently applied (or the one given at construction). */
+  public SidecarConfig current() {
+    return current;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (watchService == null) {
+      return;
+    }
+    watchService.close();
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void run() {
+    try {
+      reload();
+      while (true) {
+        boolean relevant = drain(watchService.take());
+        // Editors and the kubelet change several entries in a burst; read once it settles.
+        for (WatchKey key = watchService.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+            key != null;
+            key = watchService.poll(DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS)) {
+          relevant |= drain(key);
+        }
+        if (relevant) {
+          reload();
+        }
+      }
+    } catch (InterruptedException | ClosedWatchServiceException e) {
+      log.debug("Stopped watching {}", file);
+    }
+  }
+
+  private boolean drain(WatchKey key) {
+    boolean relevant = false;
+    for (WatchEvent<?> event : key.pollEvents()) {
+      relevant |= event.kind() == OVERFLOW || concernsFile(event.context());
+    }
+    if (!key.reset()) {
+      log.warn("Directory of {} is gone; config changes are no longer picked up", file);
+      throw new ClosedWatchServiceException(); // ends run() the same way close() does
+    }
+    return relevant;
+  }
+
+  /** The file itself, or the kubelet's {@code ..data} link and timestamped directories. */
+  private boolean concernsFile(Object context) {
+    return context instanceof Path name
+        && (name.equals(file.getFileName()) || name.toString().startsWith(".."));
+  }
+
+  private void reload() {
+    SidecarConfig next;
+    try {
+      next = ConfigLoader.load(file);
+    } catch (ConfigException e) {
+      log.warn(
+          "Ignoring the changed config in {}, keeping the running one:\n{}", file, e.getMessage());
+      return;
+    }
+    if (next.equals(current)) {
+      log.debug("Re-read {}: unchanged", file);
+      return;
+    }
+    try {
+      onChange.accept(next);
+    } catch (RuntimeException e) {
+      log.error("Could not apply the changed config in {}, keeping the running one", file, e);
+      return;
+    }
+    current = next;
+    log.info("Applied the changed config in {}: {} routes", file, next.routes().size());
+  }
+}

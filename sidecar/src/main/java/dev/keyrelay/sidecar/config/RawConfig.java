@@ -1,0 +1,61 @@
+package dev.keyrelay.sidecar.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The config file exactly as written, before defaults and validation; null means "not given".
+ *
+ * <p>{@code listeners} and {@code vault} are read only so that they can be refused with a better
+ * message than "unknown key".
+ */
+record RawConfig(
+    Proxy proxy,
+    Admin admin,
+    Ca ca,
+    Egress egress,
+    List<Route> routes,
+    Secrets secrets,
+    JsonNode listeners,
+    JsonNode vault) {
+
+  static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
+
+  record Proxy(String listen, Boolean allowNonLoopback, String connectTimeout, String idleTimeout) {
+    static final Proxy EMPTY = new Proxy(null, null, null, null);
+  }
+
+  record Admin(String listen) {
+    static final Admin EMPTY = new Admin(null);
+  }
+
+  record Ca(String dir) {
+    static final Ca EMPTY = new Ca(null);
+  }
+
+  record Egress(List<String> exceptions, List<String> allowList, List<String> blockList) {
+    static final Egress EMPTY = new Egress(null, null, null);
+  }
+
+  record Route(
+      String name,
+      Match match,
+      Upstream upstream,
+      Auth auth,
+      Secret secret,
+      Boolean allowInsecureHttp) {}
+
+  record Match(String host, Integer port) {}
+
+  record Upstream(String caFile) {}
+
+  record Auth(String type, String headerName, String scheme, String username) {}
+
+  record Secret(String env, String file, KubernetesSecret kubernetes, JsonNode vault) {}
+
+  record KubernetesSecret(String name, String key) {}
+
+  record Secrets(String kubernetesMountRoot, String cacheTtl, String staleGrace) {
+    static final Secrets EMPTY = new Secrets(null, null, null);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.keyrelay.sidecar.config;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Validates a route's {@code auth} block into a {@link RouteAuth}. */
+final class RouteAuthParser {
+
+  /** Headers the proxy itself manages; a credential in them would break or smuggle the request. */
+  private static final Set<String> RESERVED =
+      Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "te",
+          "trailer",
+          "upgrade",
+          "proxy-authorization",
+          "proxy-authenticate");
+
+  private RouteAuthParser() {}
+
+  /** Returns null after recording problems under {@code path}. */
+  static RouteAuth parse(RawConfig.Auth raw, String path, Problems problems) {
+    if (raw == null) {
+      problems.add(path, "is required");
+      return null;
+    }
+    if (raw.type() == null) {
+      problems.add(path + ".type", "is required (header or basic)");
+      return null;
+    }
+    int before = problems.count();
+    RouteAuth auth =
+        switch (raw.type()) {
+          case "header" -> header(raw, path, problems);
+          case "basic" -> basic(raw, path, problems);
+          default -> {
+            problems.add(
+                path + ".type", "\"" + raw.type() + "\" is not an auth type; use header or basic");
+            yield null;
+          }
+        };
+    return problems.count() == before ? auth : null;
+  }
+
+  private static RouteAuth header(RawConfig.Auth raw, String path, Problems problems) {
+    if (raw.username() != null) {
+      problems.add(path + ".username", "is only for type basic");
+    }
+    String name = raw.headerName();
+    if (name == null) {
+      problems.add(path + ".headerName", "is required for type header");
+    } else if (!HttpTokens.isToken(name)) {
+      problems.add(path + ".headerName", "\"" + name + "\" is not a valid HTTP header name");
+    } else if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+      problems.add(
+          path + ".headerName", "\"" + name + "\" is reserved and cannot carry a credential");
+    } else if (name.equalsIgnoreCase("authorization") && raw.scheme() == null) {
+      problems.add(path + ".scheme", "is required when headerName is Authorization (e.g. Bearer)");
+    }
+    if (raw.scheme() != null && !HttpTokens.isToken(raw.scheme())) {
+      problems.add(
+          path + ".scheme", "\"" + raw.scheme() + "\" is not a valid auth scheme (an HTTP token)");
+    }
+    return new RouteAuth.Header(name, raw.scheme());
+  }
+
+  private static RouteAuth basic(RawConfig.Auth raw, String path, Problems problems) {
+    if (raw.headerName() != null) {
+      problems.add(path + ".headerName", "is only for type header (basic uses Authorization)");
+    }
+    if (raw.scheme() != null) {
+      problems.add(path + ".scheme", "is only for type header");
+    }
+    String user = raw.username();
+    if (user == null || user.isEmpty()) {
+      problems.add(path + ".username", "is required for type basic");
+    } else if (user.indexOf(':') >= 0) {
+      problems.add(path + ".username", "must not contain ':'");
+    } else if (user.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      problems.add(path + ".username", "must not contain control characters");
+    }
+    return new RouteAuth.Basic(user);
+  }
+}

@@ -1,0 +1,117 @@
+package dev.keyrelay.sidecar.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Validates the {@code routes} list: each route, unique names, and no route shadowed by another.
+ */
+final class RouteParser {
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  private final Path configDir;
+  private final Path mountRoot;
+  private final Problems problems;
+
+  RouteParser(Path configDir, Path mountRoot, Problems problems) {
+    this.configDir = configDir;
+    this.mountRoot = mountRoot;
+    this.problems = problems;
+  }
+
+  /** The valid routes in order; every invalid one has been recorded as a problem. */
+  List<Route> parse(List<RawConfig.Route> raws) {
+    List<Route> routes = new ArrayList<>();
+    Map<String, Integer> indexByName = new HashMap<>();
+    Map<HostMatch, Integer> indexByMatch = new HashMap<>();
+    for (int i = 0; i < raws.size(); i++) {
+      String path = "routes[" + i + "]";
+      RawConfig.Route raw = raws.get(i);
+      if (raw == null) {
+        problems.add(path, "must be a mapping, not null");
+        continue;
+      }
+      Route route = route(raw, path);
+      if (raw.name() != null) {
+        Integer first = indexByName.putIfAbsent(raw.name(), i);
+        if (first != null) {
+          problems.add(
+              path + ".name",
+              "\"" + raw.name() + "\" is already the name of routes[" + first + "]");
+        }
+      }
+      if (route != null) {
+        Integer first = indexByMatch.putIfAbsent(route.match(), i);
+        if (first != null) {
+          problems.add(
+              path + ".match",
+              "same host and port as routes["
+                  + first
+                  + "] (\""
+                  + raws.get(first).name()
+                  + "\"), so it would never match: the first match wins");
+        }
+        routes.add(route);
+      }
+    }
+    return routes;
+  }
+
+  private Route route(RawConfig.Route raw, String path) {
+    int before = problems.count();
+    String name = problems.attempt(path + ".name", () -> name(raw.name()));
+    HostMatch match = match(raw.match(), path + ".match");
+    Path caFile = null;
+    if (raw.upstream() != null && raw.upstream().caFile() != null) {
+      caFile =
+          problems.attempt(
+              path + ".upstream.caFile",
+              () ->
+                  PemCertificates.requireCertificates(
+                      ConfigPaths.resolve(configDir, raw.upstream().caFile())));
+    }
+    RouteAuth auth = RouteAuthParser.parse(raw.auth(), path + ".auth", problems);
+    SecretRef secret =
+        SecretRefParser.parse(raw.secret(), path + ".secret", configDir, mountRoot, problems);
+    boolean insecure = Boolean.TRUE.equals(raw.allowInsecureHttp());
+    return problems.count() == before
+        ? new Route(name, match, caFile, auth, secret, insecure)
+        : null;
+  }
+
+  private static String name(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("is required");
+    }
+    if (name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "\""
+              + name
+              + "\" is not a valid route name (lower-case letters, digits and '-', "
+              + "starting and ending with a letter or digit, at most 63 characters)");
+    }
+    return name;
+  }
+
+  private HostMatch match(RawConfig.Match raw, String path) {
+    if (raw == null) {
+      problems.add(path, "is required");
+      return null;
+    }
+    if (raw.host() == null) {
+      problems.add(path + ".host", "is required");
+      return null;
+    }
+    String host = problems.attempt(path + ".host", () -> HostNames.canonical(raw.host()));
+    Integer port =
+        raw.port() == null
+            ? null
+            : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
+    return host == null ? null : new HostMatch(host, port);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.keyrelay.sidecar.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Validates a route's {@code secret} block into a {@link SecretRef}. */
+final class SecretRefParser {
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+
+  private SecretRefParser() {}
+
+  /** Returns null after recording problems under {@code path}. */
+  static SecretRef parse(
+      RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
+    if (raw == null) {
+      problems.add(path, "is required (one of env, file, kubernetes)");
+      return null;
+    }
+    if (raw.vault() != null) {
+      problems.add(path + ".vault", "vault secrets are not supported by this build yet");
+      return null;
+    }
+    List<String> kinds = new ArrayList<>();
+    if (raw.env() != null) {
+      kinds.add("env");
+    }
+    if (raw.file() != null) {
+      kinds.add("file");
+    }
+    if (raw.kubernetes() != null) {
+      kinds.add("kubernetes");
+    }
+    if (kinds.size() != 1) {
+      problems.add(
+          path,
+          kinds.isEmpty()
+              ? "one of env, file, kubernetes is required"
+              : "exactly one of env, file, kubernetes is allowed, found "
+                  + String.join(" and ", kinds));
+      return null;
+    }
+    return switch (kinds.get(0)) {
+      case "env" -> problems.attempt(path + ".env", () -> env(raw.env()));
+      case "file" ->
+          problems.attempt(
+              path + ".file", () -> new SecretRef.File(ConfigPaths.resolve(configDir, raw.file())));
+      default -> kubernetes(raw.kubernetes(), path + ".kubernetes", mountRoot, problems);
+    };
+  }
+
+  private static SecretRef env(String name) {
+    if (!ENV_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "\"" + name + "\" is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+    }
+    return new SecretRef.Env(name);
+  }
+
+  private static SecretRef kubernetes(
+      RawConfig.KubernetesSecret raw, String path, Path mountRoot, Problems problems) {
+    int before = problems.count();
+    String name = raw.name();
+    if (name == null) {
+      problems.add(path + ".name", "is required");
+    } else if (name.length() > 253 || !DNS_SUBDOMAIN.matcher(name).matches()) {
+      problems.add(
+          path + ".name", "\"" + name + "\" is not a Kubernetes Secret name (a DNS subdomain)");
+    }
+    String key = raw.key();
+    if (key == null) {
+      problems.add(path + ".key", "is required");
+    } else if (key.length() > 253
+        || !SECRET_KEY.matcher(key).matches()
+        || key.equals(".")
+        || key.equals("..")) {
+      problems.add(path + ".key", "\"" + key + "\" is not a Secret key ([-._a-zA-Z0-9]+)");
+    }
+    return problems.count() == before ? new SecretRef.Kubernetes(name, key, mountRoot) : null;
+  }
+}

@@ -1,0 +1,192 @@
+package dev.keyrelay.sidecar.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void fullConfigBecomesTheExpectedRecords() throws Exception {
+    ConfigFiles.testCa(dir.resolve("certs/internal-ca.pem"));
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "keyrelay.yaml",
+            """
+            proxy:
+              listen: "[::1]:7000"
+              connectTimeout: 250ms
+              idleTimeout: 2m
+            admin:
+              listen: 0.0.0.0:9191
+            ca:
+              dir: ca-out
+            egress:
+              exceptions: [ "localhost:8443", "10.0.0.5", "[::1]:443" ]
+              allowList: [ "Example.COM." ]
+              blockList: [ "bad.example:80" ]
+            routes:
+              - name: anthropic
+                match: { host: API.Anthropic.com., port: 443 }
+                auth: { type: header, headerName: x-api-key }
+                secret: { env: ANTHROPIC_API_KEY }
+              - name: github
+                match: { host: api.github.com }
+                upstream: { caFile: certs/internal-ca.pem }
+                auth: { type: header, headerName: Authorization, scheme: Bearer }
+                secret: { file: secrets/github-token }
+              - name: git
+                match: { host: bücher.example }
+                auth: { type: basic, username: x-access-token }
+                secret: { kubernetes: { name: github-token, key: token } }
+                allowInsecureHttp: true
+            secrets:
+              kubernetesMountRoot: /mnt/secrets
+              cacheTtl: 1h
+              staleGrace: 90s
+            """);
+
+    SidecarConfig config = ConfigLoader.load(file);
+
+    assertThat(config)
+        .isEqualTo(
+            new SidecarConfig(
+                file,
+                new ProxySettings(
+                    new HostPort("::1", 7000),
+                    false,
+                    Duration.ofMillis(250),
+                    Duration.ofMinutes(2)),
+                new AdminSettings(new HostPort("0.0.0.0", 9191)),
+                new CaSettings(dir.resolve("ca-out")),
+                new EgressSettings(
+                    List.of(
+                        new HostMatch("localhost", 8443),
+                        new HostMatch("10.0.0.5", null),
+                        new HostMatch("::1", 443)),
+                    List.of(new HostMatch("example.com", null)),
+                    List.of(new HostMatch("bad.example", 80))),
+                List.of(
+                    new Route(
+                        "anthropic",
+                        new HostMatch("api.anthropic.com", 443),
+                        null,
+                        new RouteAuth.Header("x-api-key", null),
+                        new SecretRef.Env("ANTHROPIC_API_KEY"),
+                        false),
+                    new Route(
+                        "github",
+                        new HostMatch("api.github.com", null),
+                        dir.resolve("certs/internal-ca.pem"),
+                        new RouteAuth.Header("Authorization", "Bearer"),
+                        new SecretRef.File(dir.resolve("secrets/github-token")),
+                        false),
+                    new Route(
+                        "git",
+                        new HostMatch("xn--bcher-kva.example", null),
+                        null,
+                        new RouteAuth.Basic("x-access-token"),
+                        new SecretRef.Kubernetes("github-token", "token", Path.of("/mnt/secrets")),
+                        true)),
+                new SecretsSettings(
+                    Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "{}", "# only a comment\n", "---\n", "proxy:\nroutes:\n"})
+  void emptyConfigGivesAllDefaults(String yaml) throws Exception {
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", yaml);
+
+    SidecarConfig config = ConfigLoader.load(file);
+
+    assertThat(config)
+        .isEqualTo(
+            new SidecarConfig(
+                file,
+                new ProxySettings(
+                    new HostPort("127.0.0.1", 6790),
+                    false,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(300)),
+                new AdminSettings(new HostPort("127.0.0.1", 9090)),
+                new CaSettings(Path.of("/var/run/keyrelay")),
+                new EgressSettings(List.of(), List.of(), List.of()),
+                List.of(),
+                new SecretsSettings(
+                    Path.of("/etc/keyrelay/secrets"),
+                    Duration.ofSeconds(30),
+                    Duration.ofMinutes(5))));
+  }
+
+  @Test
+  void relativeFileIsResolvedAgainstItsOwnDirectory() throws Exception {
+    ConfigFiles.write(
+        dir,
+        "conf/keyrelay.yaml",
+        """
+        routes:
+          - name: a
+            match: { host: a.example }
+            auth: { type: header, headerName: x-key }
+            secret: { file: ../secrets/a }
+        """);
+
+    SidecarConfig config = ConfigLoader.load(Path.of(dir.toString(), "conf", "keyrelay.yaml"));
+
+    assertThat(config.source().isAbsolute()).isTrue();
+    assertThat(config.routes().get(0).secret())
+        .isEqualTo(new SecretRef.File(dir.resolve("conf").resolve("../secrets/a")));
+  }
+
+  @Test
+  void nonLoopbackProxyIsAllowedWhenExplicitlyEnabled() throws Exception {
+    Path file =
+        ConfigFiles.write(
+            dir, "k.yaml", "proxy: { listen: 0.0.0.0:6790, allowNonLoopback: true }\n");
+
+    ProxySettings proxy = ConfigLoader.load(file).proxy();
+
+    assertThat(proxy.listen()).isEqualTo(new HostPort("0.0.0.0", 6790));
+    assertThat(proxy.allowNonLoopback()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost:6790", "127.0.0.2:6790", "[::1]:0", "[::ffff:127.0.0.1]:1"})
+  void loopbackProxyAddressesNeedNoOptIn(String listen) throws Exception {
+    Path file = ConfigFiles.write(dir, "k.yaml", "proxy: { listen: \"" + listen + "\" }\n");
+
+    assertThat(ConfigLoader.load(file).proxy().allowNonLoopback()).isFalse();
+  }
+
+  @Test
+  void portlessAndPortedRoutesForTheSameHostMayCoexist() throws Exception {
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "k.yaml",
+            """
+            routes:
+              - name: special-port
+                match: { host: api.example, port: 8443 }
+                auth: { type: header, headerName: x-key }
+                secret: { env: A }
+              - name: any-port
+                match: { host: API.example }
+                auth: { type: header, headerName: x-key }
+                secret: { env: B }
+            """);
+
+    assertThat(ConfigLoader.load(file).routes())
+        .extracting(Route::name)
+        .containsExactly("special-port", "any-port");
+  }
+}

@@ -1,0 +1,153 @@
+package dev.keyrelay.sidecar.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+class ConfigWatcherTest {
+
+  private static final long WAIT_SECONDS = 10;
+
+  @TempDir Path dir;
+
+  private final BlockingQueue<SidecarConfig> applied = new LinkedBlockingQueue<>();
+  private final BlockingQueue<ILoggingEvent> logged = new LinkedBlockingQueue<>();
+  private final Logger watcherLog = (Logger) LoggerFactory.getLogger(ConfigWatcher.class);
+  private final AppenderBase<ILoggingEvent> appender =
+      new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          logged.add(event);
+        }
+      };
+  private ConfigWatcher watcher;
+
+  @BeforeEach
+  void captureLogs() {
+    appender.start();
+    watcherLog.addAppender(appender);
+    watcherLog.setLevel(Level.DEBUG);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (watcher != null) {
+      watcher.close();
+    }
+    watcherLog.detachAppender(appender);
+    watcherLog.setLevel(null);
+  }
+
+  private static String routes(String... names) {
+    StringBuilder yaml = new StringBuilder("routes:\n");
+    for (String name : names) {
+      yaml.append("  - name: ")
+          .append(name)
+          .append("\n    match: { host: ")
+          .append(name)
+          .append(".example }\n    auth: { type: header, headerName: x-key }\n")
+          .append("    secret: { env: KEY }\n");
+    }
+    return yaml.toString();
+  }
+
+  private void watch(Path file) throws Exception {
+    watcher = new ConfigWatcher(file, ConfigLoader.load(file), applied::add);
+    watcher.start();
+    awaitLog(Level.DEBUG, "unchanged"); // the initial re-read: the watcher is now listening
+  }
+
+  private ILoggingEvent awaitLog(Level level, String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+    while (System.nanoTime() < deadline) {
+      ILoggingEvent event = logged.poll(100, TimeUnit.MILLISECONDS);
+      if (event != null
+          && event.getLevel() == level
+          && event.getFormattedMessage().contains(fragment)) {
+        return event;
+      }
+    }
+    throw new AssertionError("no " + level + " log containing '" + fragment + "'");
+  }
+
+  @Test
+  void appliesAValidEdit() throws Exception {
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", routes("a"));
+    watch(file);
+
+    Files.writeString(file, routes("a", "b"));
+
+    SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).isNotNull();
+    assertThat(next.routes()).extracting(Route::name).containsExactly("a", "b");
+    assertThat(watcher.current()).isEqualTo(next);
+    awaitLog(Level.INFO, "2 routes");
+  }
+
+  @Test
+  void ignoresAnInvalidEditAndKeepsTheOldConfig() throws Exception {
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", routes("a"));
+    watch(file);
+    SidecarConfig before = watcher.current();
+
+    Files.writeString(file, routes("a", "Not_Valid"));
+
+    ILoggingEvent warning = awaitLog(Level.WARN, "routes[1].name");
+    assertThat(warning.getFormattedMessage()).contains(file.toString());
+    assertThat(applied).isEmpty();
+    assertThat(watcher.current()).isEqualTo(before);
+
+    Files.writeString(file, routes("c"));
+    SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).isNotNull();
+    assertThat(next.routes()).extracting(Route::name).containsExactly("c");
+  }
+
+  @Test
+  void doesNotReapplyAnUnchangedFile() throws Exception {
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", routes("a"));
+    watch(file);
+
+    Files.writeString(file, "# same routes, new comment\n" + routes("a"));
+
+    awaitLog(Level.DEBUG, "unchanged");
+    assertThat(applied).isEmpty();
+  }
+
+  @Test
+  void followsAKubeletStyleSymlinkSwap() throws Exception {
+    Path first =
+        ConfigFiles.write(dir, "..2026_11_23_09_00_00.000000001/keyrelay.yaml", routes("a"));
+    Files.createSymbolicLink(dir.resolve("..data"), first.getParent().getFileName());
+    Path file = dir.resolve("keyrelay.yaml");
+    Files.createSymbolicLink(file, Path.of("..data", "keyrelay.yaml"));
+    watch(file);
+
+    Path second =
+        ConfigFiles.write(dir, "..2026_11_23_09_05_00.000000002/keyrelay.yaml", routes("a", "b"));
+    Path tmpLink =
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getParent().getFileName());
+    Files.move(tmpLink, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+    Files.delete(first);
+    Files.delete(first.getParent());
+
+    SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).isNotNull();
+    assertThat(next.source()).isEqualTo(file);
+    assertThat(next.routes()).extracting(Route::name).containsExactly("a", "b");
+  }
+}
