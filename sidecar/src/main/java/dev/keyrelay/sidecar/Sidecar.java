@@ -17,7 +17,6 @@ import dev.keyrelay.sidecar.tls.CaFiles;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
 import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
-import dev.keyrelay.sidecar.tls.TlsMetrics;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
@@ -28,6 +27,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,7 +64,7 @@ public final class Sidecar implements AutoCloseable {
     CertificateAuthority ca = CertificateAuthority.generate();
     CaFiles.write(ca, config.ca().dir());
     ServerTlsContexts serverTls =
-        new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, new TlsMetrics(registry));
+        new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, registry);
 
     state = new AtomicReference<>(stateFor(config));
     upstreams =
@@ -125,7 +125,11 @@ public final class Sidecar implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
-    watcher.close();
+    try {
+      watcher.close();
+    } catch (IOException e) {
+      log.warn("closing the config watcher failed: {}", e.toString());
+    }
     proxy.close();
     admin.close();
     upstreams.close();

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): requests/s and latency of the sidecar vs going direct, on loopback.
+# Upstream: nginx over TLS returning a small body. Client: hey, with keep-alive, once direct and
+# once through the sidecar's CONNECT interception (credential injected on every request).
+# Also reports: time to /readyz after start, idle RSS, and per-host certificate mint time.
+# Usage: bench/proxy-vs-direct.sh [requests] [concurrency]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-40000}
+C=${2:-16}
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for tool in hey nginx openssl; do
+  command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq hey nginx openssl; break; }
+done
+[ -f sidecar/target/keyrelay-sidecar.jar ] || mvn -B -q package -DskipTests
+
+# A private CA and a localhost certificate for the upstream.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=bench CA" \
+  -keyout "$work/ca.key" -out "$work/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+  -keyout "$work/server.key" -out "$work/server.csr" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$work/ext"
+openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
+  -days 1 -extfile "$work/ext" -out "$work/server.pem" 2>/dev/null
+
+mkdir -p "$work/logs"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:18443 ssl;
+    ssl_certificate $work/server.pem;
+    ssl_certificate_key $work/server.key;
+    location / { return 200 '{"ok":true}'; }
+  }
+}
+NGINX
+nginx -p "$work" -c nginx.conf
+
+cat > "$work/keyrelay.yaml" <<YAML
+proxy: { listen: "127.0.0.1:16790" }
+admin: { listen: "127.0.0.1:19090" }
+ca: { dir: ca }
+routes:
+  - name: bench
+    match: { host: localhost, port: 18443 }
+    upstream: { caFile: ca.pem }
+    auth: { type: header, headerName: x-api-key }
+    secret: { env: BENCH_API_KEY }
+YAML
+start=$(date +%s%N)
+BENCH_API_KEY=bench-secret java -Xmx128m -jar sidecar/target/keyrelay-sidecar.jar \
+  --config "$work/keyrelay.yaml" > "$work/sidecar.log" 2>&1 &
+sidecar=$!
+until curl -sf http://127.0.0.1:19090/readyz >/dev/null 2>&1; do sleep 0.005; done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+sleep 2
+rss_kb=$(ps -o rss= -p $sidecar | tr -d ' ')
+
+run() { # label, extra hey args...
+  local label=$1; shift
+  hey -n "$N" -c "$C" "$@" https://localhost:18443/ > "$work/$label.txt"
+  awk -v l="$label" '/Requests\/sec/ {printf "%s_rps=%s\n", l, $2}
+    /50%% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
+}
+lat() { # label, extra hey args... : single connection, for added latency
+  local label=$1; shift
+  hey -n 5000 -c 1 "$@" https://localhost:18443/ > "$work/$label.txt"
+  awk -v l="$label" '/50%% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
+}
+# Warm both paths (JIT, TLS sessions, pool) before measuring.
+hey -n 5000 -c "$C" https://localhost:18443/ >/dev/null
+hey -n 5000 -c "$C" -x http://127.0.0.1:16790 https://localhost:18443/ >/dev/null
+results=$( { run direct; run proxy -x http://127.0.0.1:16790;
+  lat direct_c1; lat proxy_c1 -x http://127.0.0.1:16790; } )
+eval "$results"
+echo "$results"
+awk -v p="$proxy_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_proxy_vs_direct=%.2f\n", p/d}'
+awk -v p="$proxy_c1_p50_ms" -v d="$direct_c1_p50_ms" \
+  'BEGIN {printf "added_latency_p50_us=%.0f\n", (p-d)*1000}'
+echo "ready_after_start_ms=$ready_ms"
+echo "idle_rss_mb=$((rss_kb / 1024))"
+grep -c '"decision":"injected"' "$work/sidecar.log" | sed 's/^/audited_injections=/'
+if grep -q bench-secret "$work/sidecar.log"; then echo "SECRET LEAKED INTO LOG"; exit 1; fi
+kill $sidecar
