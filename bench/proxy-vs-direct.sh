@@ -68,12 +68,12 @@ run() { # label, extra hey args...
   local label=$1; shift
   hey -n "$N" -c "$C" "$@" https://localhost:18443/ > "$work/$label.txt"
   awk -v l="$label" '/Requests\/sec/ {printf "%s_rps=%s\n", l, $2}
-    /50%% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
+    / 50% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
 }
 lat() { # label, extra hey args... : single connection, for added latency
   local label=$1; shift
   hey -n 5000 -c 1 "$@" https://localhost:18443/ > "$work/$label.txt"
-  awk -v l="$label" '/50%% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
+  awk -v l="$label" '/ 50% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
 }
 # Warm both paths (JIT, TLS sessions, pool) before measuring.
 hey -n 5000 -c "$C" https://localhost:18443/ >/dev/null

@@ -32,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
+  // Messages queued while an exchange is being prepared; a request body stops being read past it.
+  private static final int MAX_QUEUED = 16;
+
   private final ProxyServices services;
   private final TargetSelector targets;
   private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
@@ -105,12 +108,17 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     updateAutoRead();
   }
 
+  /**
+   * Keeps reading while the queue is short: toggling auto-read costs a system call each time, and
+   * a keep-alive client sends its next request only after its response anyway.
+   */
   private void updateAutoRead() {
-    boolean read =
-        !closing
-            && (exchange == null
-                || exchange.state == State.STREAMING && exchange.upstream.isWritable());
-    ctx.channel().config().setAutoRead(read);
+    boolean upstreamFull =
+        exchange != null && exchange.upstream != null && !exchange.upstream.isWritable();
+    boolean read = !closing && !upstreamFull && pending.size() < MAX_QUEUED;
+    if (ctx.channel().config().isAutoRead() != read) {
+      ctx.channel().config().setAutoRead(read);
+    }
   }
 
   private void releasePending() {

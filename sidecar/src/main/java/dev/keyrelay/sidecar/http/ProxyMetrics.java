@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** The proxy's meters: requests, injections, upstream latency, tunnels and bytes. */
@@ -11,7 +13,14 @@ public final class ProxyMetrics {
 
   private static final String NO_ROUTE = "none";
 
+  // Meters are looked up once per key: building a meter id on every request costs more than the
+  // increment itself.
+  private record RequestKey(String route, String method, int status) {}
+
   private final MeterRegistry registry;
+  private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> injections = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Counter bodySent;
   private final Counter bodyReceived;
   private final Counter tunnelSent;
@@ -26,31 +35,43 @@ public final class ProxyMetrics {
   }
 
   void request(String route, String method, int status) {
-    Counter.builder("keyrelay.requests")
-        .description("Requests answered, by route, method and status")
-        .tag("route", route == null ? NO_ROUTE : route)
-        .tag("method", method)
-        .tag("status", Integer.toString(status))
-        .register(registry)
+    requests
+        .computeIfAbsent(
+            new RequestKey(route == null ? NO_ROUTE : route, method, status),
+            key ->
+                Counter.builder("keyrelay.requests")
+                    .description("Requests answered, by route, method and status")
+                    .tag("route", key.route())
+                    .tag("method", key.method())
+                    .tag("status", Integer.toString(key.status()))
+                    .register(registry))
         .increment();
   }
 
   void injected(String route) {
-    Counter.builder("keyrelay.injections")
-        .description("Requests that got a credential injected")
-        .tag("route", route)
-        .register(registry)
+    injections
+        .computeIfAbsent(
+            route,
+            r ->
+                Counter.builder("keyrelay.injections")
+                    .description("Requests that got a credential injected")
+                    .tag("route", r)
+                    .register(registry))
         .increment();
   }
 
   void upstreamLatency(String route, long nanos) {
-    Timer.builder("keyrelay.upstream.latency")
-        .description("Time from sending a request upstream to its response head")
-        .tag("route", route == null ? NO_ROUTE : route)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofMinutes(5))
-        .register(registry)
+    latencies
+        .computeIfAbsent(
+            route == null ? NO_ROUTE : route,
+            r ->
+                Timer.builder("keyrelay.upstream.latency")
+                    .description("Time from sending a request upstream to its response head")
+                    .tag("route", r)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

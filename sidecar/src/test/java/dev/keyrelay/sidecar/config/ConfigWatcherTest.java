@@ -68,7 +68,8 @@ class ConfigWatcherTest {
   private void watch(Path file) throws Exception {
     watcher = new ConfigWatcher(file, ConfigLoader.load(file), applied::add);
     watcher.start();
-    awaitLog(Level.DEBUG, "unchanged"); // the initial re-read: the watcher is now listening
+    // The initial re-read of this file (not another test's): the watcher is now listening.
+    awaitLog(Level.DEBUG, file + ": unchanged");
   }
 
   private ILoggingEvent awaitLog(Level level, String fragment) throws InterruptedException {
@@ -94,8 +95,8 @@ class ConfigWatcherTest {
     SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(next).isNotNull();
     assertThat(next.routes()).extracting(Route::name).containsExactly("a", "b");
+    awaitLog(Level.INFO, "2 routes"); // logged once current() has moved on
     assertThat(watcher.current()).isEqualTo(next);
-    awaitLog(Level.INFO, "2 routes");
   }
 
   @Test
