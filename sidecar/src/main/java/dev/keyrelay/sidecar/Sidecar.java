@@ -42,6 +42,7 @@ public final class Sidecar implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ExecutorService blocking = BlockingExecutor.create();
+  private final HostResolver resolver = new HostResolver(blocking);
   private final Transport transport = Transport.best();
   private final EventLoopGroup boss = transport.newGroup(1);
   private final EventLoopGroup workers =
@@ -51,9 +52,11 @@ public final class Sidecar implements AutoCloseable {
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
+  private volatile SidecarConfig config;
   private volatile boolean ready;
 
   private Sidecar(SidecarConfig config) throws Exception {
+    this.config = config;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
@@ -77,7 +80,7 @@ public final class Sidecar implements AutoCloseable {
         new ProxyServices(
             state,
             transport,
-            new HostResolver(blocking),
+            resolver,
             new SecretResolver(blocking, registry),
             serverTls,
             upstreams,
@@ -112,6 +115,13 @@ public final class Sidecar implements AutoCloseable {
 
   /** Applies a reloaded config: new routes and egress policy for new decisions. */
   private void apply(SidecarConfig next) {
+    SidecarConfig running = config;
+    if (!next.proxy().equals(running.proxy())
+        || !next.admin().equals(running.admin())
+        || !next.ca().equals(running.ca())) {
+      log.warn("changes to proxy, admin and ca take effect only after a restart");
+    }
+    config = next;
     state.set(stateFor(next));
     log.info("config reloaded {} {}", kv("file", next.source().toString()),
         kv("routes", next.routes().size()));
@@ -119,7 +129,7 @@ public final class Sidecar implements AutoCloseable {
 
   private ProxyState stateFor(SidecarConfig config) {
     return new ProxyState(
-        new RouteTable(config.routes()), new EgressGuard(config.egress(), blocking, registry));
+        new RouteTable(config.routes()), new EgressGuard(config.egress(), resolver, registry));
   }
 
   @Override

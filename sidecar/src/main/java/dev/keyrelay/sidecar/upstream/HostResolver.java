@@ -14,10 +14,27 @@ import java.util.concurrent.Executor;
  */
 public final class HostResolver {
 
-  private final Executor executor;
+  /** Looks up every address of a host name; may block. */
+  @FunctionalInterface
+  public interface Lookup {
+    InetAddress[] addresses(String host) throws UnknownHostException;
+  }
 
+  private final Executor executor;
+  private final Lookup lookup;
+
+  /**
+   * Creates a resolver using the JDK's resolver.
+   *
+   * @param executor where lookups run; never a Netty event loop
+   */
   public HostResolver(Executor executor) {
+    this(executor, InetAddress::getAllByName);
+  }
+
+  public HostResolver(Executor executor, Lookup lookup) {
     this.executor = executor;
+    this.lookup = lookup;
   }
 
   /** Every address of the host, in resolver order. */
@@ -33,7 +50,7 @@ public final class HostResolver {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return List.of(InetAddress.getAllByName(host));
+            return List.of(lookup.addresses(host));
           } catch (UnknownHostException e) {
             throw new CompletionException(e);
           }

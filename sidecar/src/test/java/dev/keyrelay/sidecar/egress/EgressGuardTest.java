@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.config.HostMatch;
+import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -69,8 +70,9 @@ class EgressGuardTest {
     EgressGuard guard =
         new EgressGuard(
             settings(none(), List.of(new HostMatch("api.example.com", 443)), none()),
-            dns,
-            resolverOf(Map.of("api.example.com", "93.184.215.14")),
+            new HostResolver(
+                dns,
+            resolverOf(Map.of("api.example.com", "93.184.215.14"))),
             registry);
 
     EgressDecision listed = check(guard, "api.example.com", 443);
@@ -96,7 +98,10 @@ class EgressGuardTest {
   @Test
   void anyDeniedAddressAmongTheAnswersDeniesTheHost() {
     EgressGuard guard =
-        new EgressGuard(settings(), dns, host -> addresses("8.8.8.8", "169.254.169.254"), registry);
+        new EgressGuard(
+            settings(),
+            new HostResolver(dns, host -> addresses("8.8.8.8", "169.254.169.254")),
+            registry);
 
     EgressDecision d = check(guard, "rebind.example.com", 443);
 
@@ -108,7 +113,8 @@ class EgressGuardTest {
   @Test
   void publicNameIsAllowedWithTheFirstCheckedAddress() {
     EgressGuard guard =
-        new EgressGuard(settings(), dns, host -> addresses("8.8.8.8", "8.8.4.4"), registry);
+        new EgressGuard(
+            settings(), new HostResolver(dns, host -> addresses("8.8.8.8", "8.8.4.4")), registry);
 
     EgressDecision d = check(guard, "dns.google", 853);
 
@@ -121,10 +127,11 @@ class EgressGuardTest {
     EgressGuard guard =
         new EgressGuard(
             settings(),
-            dns,
+            new HostResolver(
+                dns,
             host -> {
               throw new AssertionError("resolved " + host);
-            },
+            }),
             registry);
 
     assertThat(guard.check("2606:4700::1111", 443)).isCompletedWithValueMatching(d -> d.allowed());
@@ -140,11 +147,12 @@ class EgressGuardTest {
     EgressGuard guard =
         new EgressGuard(
             settings(),
-            dns,
+            new HostResolver(
+                dns,
             host -> {
               resolvedOn[0] = Thread.currentThread().getName();
               return addresses("8.8.8.8");
-            },
+            }),
             registry);
 
     check(guard, "dns.google", 443);
@@ -153,7 +161,7 @@ class EgressGuardTest {
   }
 
   private EgressGuard guard(EgressSettings settings) {
-    return new EgressGuard(settings, dns, registry);
+    return new EgressGuard(settings, new HostResolver(dns), registry);
   }
 
   private static EgressDecision check(EgressGuard guard, String host, int port) {
@@ -164,7 +172,7 @@ class EgressGuardTest {
     return registry.get("keyrelay.egress.denied").tag("reason", kind).counter().count();
   }
 
-  private static EgressGuard.Resolver resolverOf(Map<String, String> hosts) {
+  private static HostResolver.Lookup resolverOf(Map<String, String> hosts) {
     return host -> {
       String ip = hosts.get(host);
       if (ip == null) {
