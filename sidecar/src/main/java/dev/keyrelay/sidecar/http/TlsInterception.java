@@ -7,7 +7,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.ssl.SslContext;
 
 /**
  * Opens a routed CONNECT: gets the host's certificate from the sidecar CA, confirms the tunnel,
@@ -32,9 +31,9 @@ final class TlsInterception {
     long startNanos = System.nanoTime();
     services
         .serverTls()
-        .contextFor(authority.host())
+        .prepare(authority.host())
         .whenCompleteAsync(
-            (sslContext, failure) -> {
+            (ready, failure) -> {
               if (!ctx.channel().isActive()) {
                 return;
               }
@@ -53,7 +52,7 @@ final class TlsInterception {
                   .addListener(
                       written -> {
                         if (written.isSuccess()) {
-                          terminateTls(ctx, entry, sslContext);
+                          terminateTls(ctx, entry);
                         } else {
                           ctx.close();
                         }
@@ -62,9 +61,12 @@ final class TlsInterception {
             ctx.executor());
   }
 
-  private void terminateTls(ChannelHandlerContext ctx, ChannelHandler entry, SslContext context) {
+  private void terminateTls(ChannelHandlerContext ctx, ChannelHandler entry) {
     ChannelPipeline pipeline = ctx.pipeline();
-    pipeline.replace(HttpServerCodec.class, "tls", context.newHandler(ctx.alloc()));
+    pipeline.replace(
+        HttpServerCodec.class,
+        "tls",
+        services.serverTls().newHandler(ctx.alloc(), authority.host(), authority.port()));
     pipeline.addAfter("tls", "http", ProxyCodecs.serverCodec());
     InterceptedTargets targets =
         new InterceptedTargets(route, authority.host(), authority.port(), services.resolver());

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -14,6 +15,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -21,6 +23,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class Certificates {
 
   static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * BouncyCastle's ECDSA signs and verifies P-256 about three times faster than the JDK's, which
+   * is most of the cost of a new host. Used directly, never installed as a JVM-wide provider.
+   */
+  static final Provider BC = new BouncyCastleProvider();
 
   private Certificates() {}
 
@@ -47,6 +55,6 @@ final class Certificates {
       throws GeneralSecurityException, OperatorCreationException {
     return new JcaX509CertificateConverter()
         .getCertificate(
-            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuerKey)));
   }
 }

@@ -51,7 +51,7 @@ public final class LeafCertificateMinter {
     String canonical = HostNames.canonical(host);
     try {
       X509Certificate leaf = build(canonical);
-      leaf.verify(ca.certificate().getPublicKey());
+      leaf.verify(ca.certificate().getPublicKey(), Certificates.BC);
       leaf.checkValidity();
       return leaf;
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {

@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.tls;
 
 import dev.keyrelay.sidecar.config.HostNames;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
@@ -9,21 +10,22 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Server TLS contexts for intercepted hosts: minted off the event loop, kept in a bounded LRU. */
+/**
+ * The agent-facing TLS of intercepted hosts. One server context serves every host: its key
+ * manager presents the certificate minted for the connection's host. Minting is a single ECDSA
+ * signature; building a TLS context per host would cost several milliseconds each.
+ */
 public final class ServerTlsContexts {
 
   public static final int DEFAULT_CAPACITY = 1024;
 
-  private static final Logger LOG = LoggerFactory.getLogger(ServerTlsContexts.class);
   private static final ApplicationProtocolConfig HTTP_1_1_ONLY =
       new ApplicationProtocolConfig(
           Protocol.ALPN,
@@ -31,14 +33,25 @@ public final class ServerTlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ApplicationProtocolNames.HTTP_1_1);
 
-  private final Function<String, SslContext> factory;
-  private final Executor executor;
-  private final TlsMetrics metrics;
-  private final Map<String, CompletableFuture<SslContext>> cache;
+  private final LeafCertificateMinter minter;
+  private final CertificateCache certificates;
+  private final SslContext context;
 
   public ServerTlsContexts(
       LeafCertificateMinter minter, Executor executor, MeterRegistry registry, int capacity) {
-    this(host -> newContext(minter, host), executor, registry, capacity);
+    this.minter = minter;
+    this.certificates = new CertificateCache(this::mintChain, executor, registry, capacity);
+    try {
+      this.context =
+          SslContextBuilder.forServer(
+                  new KeyManagerFactoryWrapper(
+                      new MintedKeyManager(minter.leafKey(), this::chainForHandshake)))
+              .sslProvider(SslProviders.preferred())
+              .applicationProtocolConfig(HTTP_1_1_ONLY)
+              .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the server TLS context: " + e.getMessage(), e);
+    }
   }
 
   public ServerTlsContexts(
@@ -46,107 +59,38 @@ public final class ServerTlsContexts {
     this(minter, executor, registry, DEFAULT_CAPACITY);
   }
 
-  ServerTlsContexts(
-      Function<String, SslContext> factory,
-      Executor executor,
-      MeterRegistry registry,
-      int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
-    }
-    this.factory = factory;
-    this.executor = executor;
-    this.cache = new LruMap<>(capacity);
-    this.metrics = new TlsMetrics(registry, this::size);
-  }
-
   /**
-   * The server context for {@code host}, completed on the executor when it has to be minted.
-   * Concurrent callers for one host share one mint; a failed mint is forgotten so the next call
-   * retries.
+   * Makes sure a certificate for {@code host} is ready; completes (on the executor when it has to
+   * be minted) once a handshake for the host can be served without waiting.
    */
-  public CompletableFuture<SslContext> contextFor(String host) {
-    String key;
+  public CompletableFuture<Void> prepare(String host) {
     try {
-      key = HostNames.canonical(host);
+      return certificates.chainFor(HostNames.canonical(host)).thenApply(chain -> null);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<SslContext> future;
-    synchronized (cache) {
-      future = cache.get(key);
-      if (future != null) {
-        metrics.cacheHit();
-        return future;
-      }
-      future = new CompletableFuture<>();
-      cache.put(key, future);
-    }
-    mintLater(key, future);
-    return future;
   }
 
-  private void mintLater(String host, CompletableFuture<SslContext> future) {
-    // The caller owns reporting the failure; the cache only has to let the next call retry.
-    future.whenComplete(
-        (context, error) -> {
-          if (error != null) {
-            forget(host, future);
-          }
-        });
-    try {
-      executor.execute(
-          () -> {
-            try {
-              future.complete(metrics.recordMint(() -> factory.apply(host)));
-            } catch (RuntimeException e) {
-              future.completeExceptionally(e);
-            }
-          });
-    } catch (RuntimeException e) {
-      future.completeExceptionally(e);
-    }
+  /** A server-side TLS handler that presents {@code host}'s certificate; call after prepare. */
+  public SslHandler newHandler(ByteBufAllocator alloc, String host, int port) {
+    return context.newHandler(alloc, HostNames.canonical(host), port);
   }
 
-  private void forget(String host, CompletableFuture<SslContext> future) {
-    synchronized (cache) {
-      cache.remove(host, future);
-    }
-  }
-
-  /** How many hosts have a context (or a mint in flight) in the cache. */
+  /** How many hosts have a certificate (or a mint in flight) in the cache. */
   public int size() {
-    synchronized (cache) {
-      return cache.size();
-    }
+    return certificates.size();
   }
 
-  static SslContext newContext(LeafCertificateMinter minter, String host) {
-    try {
-      LOG.debug("minting a certificate for {}", host);
-      return SslContextBuilder.forServer(
-              minter.leafKey(), minter.mint(host), minter.authority().certificate())
-          .sslProvider(SslProviders.preferred())
-          .applicationProtocolConfig(HTTP_1_1_ONLY)
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalStateException(
-          "cannot build the TLS context for " + host + ": " + e.getMessage(), e);
-    }
+  private X509Certificate[] mintChain(String host) {
+    return new X509Certificate[] {minter.mint(host), minter.authority().certificate()};
   }
 
-  /** An access-ordered map that drops its least recently used entry beyond capacity. */
-  private static final class LruMap<K, V> extends LinkedHashMap<K, V> {
-    private final int capacity;
-
-    LruMap(int capacity) {
-      super(16, 0.75f, true);
-      this.capacity = capacity;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-      return size() > capacity;
-    }
+  /**
+   * Called inside a handshake, on an event loop: the prepared chain, or, if the LRU dropped it in
+   * the moment since, a fresh one (a signature, no I/O).
+   */
+  private X509Certificate[] chainForHandshake(String host) {
+    X509Certificate[] chain = certificates.readyChain(host);
+    return chain != null ? chain : mintChain(host);
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /** The certificate metrics: mints, cache hits, mint duration and cache size. */
@@ -26,6 +27,8 @@ final class TlsMetrics {
         Timer.builder("keyrelay.certificates.mint.duration")
             .description("Time to mint a leaf certificate and build its TLS context")
             .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(100_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
             .register(registry);
     Gauge.builder("keyrelay.certificates.cache.size", cacheSize)
         .description("Server TLS contexts held in the cache")

@@ -43,7 +43,8 @@ class ServerTlsHandshakeIT {
     CaFiles.write(ca, caDir);
     var contexts =
         new ServerTlsContexts(new LeafCertificateMinter(ca), MINT_POOL, new SimpleMeterRegistry());
-    server = new TlsTestServer(contexts.contextFor("localhost").get(10, TimeUnit.SECONDS));
+    contexts.prepare("localhost").get(10, TimeUnit.SECONDS);
+    server = new TlsTestServer(ch -> contexts.newHandler(ch.alloc(), "localhost", 443));
     clientTrustingCaCrt = clientTrusting(CaFiles.caCert(caDir));
   }
 

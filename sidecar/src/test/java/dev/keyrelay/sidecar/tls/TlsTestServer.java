@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AsyncMapping;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /** A loopback HTTPS server answering 200 "ok", recording the SNI name each client sent. */
 final class TlsTestServer implements AutoCloseable {
@@ -37,7 +41,18 @@ final class TlsTestServer implements AutoCloseable {
   private final List<Optional<String>> sniNames = new CopyOnWriteArrayList<>();
   private final Channel channel;
 
+  /** Serves {@code context}, recording the SNI name of each handshake. */
   TlsTestServer(SslContext context) throws InterruptedException {
+    this(null, context);
+  }
+
+  /** Serves TLS through handlers made per connection, such as the sidecar's minted ones. */
+  TlsTestServer(Function<SocketChannel, ChannelHandler> tls) throws InterruptedException {
+    this(tls, null);
+  }
+
+  private TlsTestServer(Function<SocketChannel, ChannelHandler> tls, SslContext context)
+      throws InterruptedException {
     AsyncMapping<String, SslContext> recordingSni =
         (host, promise) -> {
           sniNames.add(Optional.ofNullable(host));
@@ -52,7 +67,7 @@ final class TlsTestServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new SniHandler(recordingSni))
+                        .addLast(tls != null ? tls.apply(ch) : new SniHandler(recordingSni))
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(8192))
                         .addLast(new OkHandler());
@@ -61,6 +76,13 @@ final class TlsTestServer implements AutoCloseable {
             .bind("127.0.0.1", 0)
             .sync()
             .channel();
+  }
+
+  /** A standalone server context presenting a certificate minted for {@code host}. */
+  static SslContext mintedContext(LeafCertificateMinter minter, String host) throws SSLException {
+    return SslContextBuilder.forServer(
+            minter.leafKey(), minter.mint(host), minter.authority().certificate())
+        .build();
   }
 
   int port() {

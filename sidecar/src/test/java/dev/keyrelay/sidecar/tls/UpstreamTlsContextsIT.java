@@ -40,8 +40,8 @@ class UpstreamTlsContextsIT {
     CertificateAuthority privateCa = CertificateAuthority.generate();
     CaFiles.write(privateCa, privateCaDir);
     LeafCertificateMinter minter = new LeafCertificateMinter(privateCa);
-    localhostServer = new TlsTestServer(ServerTlsContexts.newContext(minter, "localhost"));
-    ipServer = new TlsTestServer(ServerTlsContexts.newContext(minter, "127.0.0.1"));
+    localhostServer = new TlsTestServer(TlsTestServer.mintedContext(minter, "localhost"));
+    ipServer = new TlsTestServer(TlsTestServer.mintedContext(minter, "127.0.0.1"));
   }
 
   @AfterAll

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +20,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class ServerTlsContextsTest {
+/** The minted-chain cache: one mint per host under concurrency, LRU, retry after failure. */
+class CertificateCacheTest {
 
   private static final LeafCertificateMinter MINTER =
       new LeafCertificateMinter(CertificateAuthority.generate());
@@ -37,28 +37,28 @@ class ServerTlsContextsTest {
   @Test
   void concurrentFirstRequestsShareOneMint() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    var contexts = new ServerTlsContexts(gated(release, realFactory()), mintPool, registry, 16);
+    var contexts = new CertificateCache(gated(release, realFactory()), mintPool, registry, 16);
     ExecutorService callers = Executors.newFixedThreadPool(50);
     CountDownLatch start = new CountDownLatch(1);
-    List<CompletableFuture<CompletableFuture<SslContext>>> calls = new ArrayList<>();
+    List<CompletableFuture<CompletableFuture<X509Certificate[]>>> calls = new ArrayList<>();
     try {
       for (int i = 0; i < 50; i++) {
         calls.add(
             CompletableFuture.supplyAsync(
                 () -> {
                   awaitQuietly(start);
-                  return contexts.contextFor("a.test");
+                  return contexts.chainFor("a.test");
                 },
                 callers));
       }
       start.countDown();
-      List<CompletableFuture<SslContext>> futures = new ArrayList<>();
+      List<CompletableFuture<X509Certificate[]>> futures = new ArrayList<>();
       for (var call : calls) {
         futures.add(call.get(10, TimeUnit.SECONDS));
       }
       release.countDown();
 
-      Set<SslContext> distinct = ConcurrentHashMap.newKeySet();
+      Set<X509Certificate[]> distinct = ConcurrentHashMap.newKeySet();
       for (var future : futures) {
         distinct.add(future.get(10, TimeUnit.SECONDS));
       }
@@ -75,50 +75,49 @@ class ServerTlsContextsTest {
   @Test
   void mintsOnTheExecutorNeverOnTheCaller() throws Exception {
     Set<Thread> mintThreads = ConcurrentHashMap.newKeySet();
-    Function<String, SslContext> recording =
+    Function<String, X509Certificate[]> recording =
         host -> {
           mintThreads.add(Thread.currentThread());
           return realFactory().apply(host);
         };
-    var contexts = new ServerTlsContexts(recording, mintPool, registry, 16);
+    var contexts = new CertificateCache(recording, mintPool, registry, 16);
 
-    contexts.contextFor("a.test").get(10, TimeUnit.SECONDS);
+    contexts.chainFor("a.test").get(10, TimeUnit.SECONDS);
 
     assertThat(mintThreads).hasSize(1).doesNotContain(Thread.currentThread());
   }
 
   @Test
-  void hostsAreCanonicalisedBeforeLookup() throws Exception {
+  void serverContextsCanonicaliseHostsBeforeMinting() throws Exception {
     var contexts = new ServerTlsContexts(MINTER, mintPool, registry, 16);
 
-    SslContext first = contexts.contextFor("A.Test.").get(10, TimeUnit.SECONDS);
+    contexts.prepare("A.Test.").get(10, TimeUnit.SECONDS);
+    contexts.prepare("a.test").get(10, TimeUnit.SECONDS);
 
-    assertThat(contexts.contextFor("a.test").get(10, TimeUnit.SECONDS)).isSameAs(first);
-    assertThat(first.isServer()).isTrue();
-    assertThat(first.applicationProtocolNegotiator().protocols())
-        .containsExactly(ApplicationProtocolNames.HTTP_1_1);
+    assertThat(contexts.size()).isEqualTo(1);
+    assertThat(registry.counter("keyrelay.certificates.minted").count()).isEqualTo(1.0);
   }
 
   @Test
   void evictsTheLeastRecentlyUsedHostAtCapacity() throws Exception {
     AtomicInteger mints = new AtomicInteger();
-    Function<String, SslContext> counting =
+    Function<String, X509Certificate[]> counting =
         host -> {
           mints.incrementAndGet();
           return realFactory().apply(host);
         };
-    var contexts = new ServerTlsContexts(counting, mintPool, registry, 2);
+    var contexts = new CertificateCache(counting, mintPool, registry, 2);
 
-    SslContext a = contexts.contextFor("a.test").get(10, TimeUnit.SECONDS);
-    contexts.contextFor("b.test").get(10, TimeUnit.SECONDS);
-    assertThat(contexts.contextFor("a.test").get(10, TimeUnit.SECONDS)).isSameAs(a); // a is newest
-    contexts.contextFor("c.test").get(10, TimeUnit.SECONDS); // evicts b
+    X509Certificate[] a = contexts.chainFor("a.test").get(10, TimeUnit.SECONDS);
+    contexts.chainFor("b.test").get(10, TimeUnit.SECONDS);
+    assertThat(contexts.chainFor("a.test").get(10, TimeUnit.SECONDS)).isSameAs(a); // a is newest
+    contexts.chainFor("c.test").get(10, TimeUnit.SECONDS); // evicts b
     assertThat(contexts.size()).isEqualTo(2);
     assertThat(mints).hasValue(3);
 
-    assertThat(contexts.contextFor("a.test").get(10, TimeUnit.SECONDS)).isSameAs(a);
+    assertThat(contexts.chainFor("a.test").get(10, TimeUnit.SECONDS)).isSameAs(a);
     assertThat(mints).hasValue(3);
-    contexts.contextFor("b.test").get(10, TimeUnit.SECONDS);
+    contexts.chainFor("b.test").get(10, TimeUnit.SECONDS);
     assertThat(mints).hasValue(4);
     assertThat(contexts.size()).isEqualTo(2);
   }
@@ -126,22 +125,22 @@ class ServerTlsContextsTest {
   @Test
   void aFailedMintIsForgottenAndTheNextCallRetries() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    Function<String, SslContext> failingOnce =
+    Function<String, X509Certificate[]> failingOnce =
         host -> {
           if (attempts.incrementAndGet() == 1) {
             throw new IllegalStateException("boom");
           }
           return realFactory().apply(host);
         };
-    var contexts = new ServerTlsContexts(failingOnce, mintPool, registry, 16);
+    var contexts = new CertificateCache(failingOnce, mintPool, registry, 16);
 
-    assertThatThrownBy(() -> contexts.contextFor("a.test").get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> contexts.chainFor("a.test").get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
         .hasRootCauseMessage("boom");
     assertThat(contexts.size()).isZero();
     assertThat(registry.counter("keyrelay.certificates.minted").count()).isZero();
 
-    assertThat(contexts.contextFor("a.test").get(10, TimeUnit.SECONDS)).isNotNull();
+    assertThat(contexts.chainFor("a.test").get(10, TimeUnit.SECONDS)).isNotNull();
     assertThat(attempts).hasValue(2);
     assertThat(contexts.size()).isEqualTo(1);
     assertThat(registry.counter("keyrelay.certificates.minted").count()).isEqualTo(1.0);
@@ -150,15 +149,15 @@ class ServerTlsContextsTest {
   @Test
   void aRejectedMintFailsTheFutureAndIsForgotten() {
     var contexts =
-        new ServerTlsContexts(
-            MINTER,
+        new CertificateCache(
+            realFactory(),
             task -> {
               throw new java.util.concurrent.RejectedExecutionException("shut down");
             },
             registry,
             16);
 
-    assertThat(contexts.contextFor("a.test")).isCompletedExceptionally();
+    assertThat(contexts.chainFor("a.test")).isCompletedExceptionally();
     assertThat(contexts.size()).isZero();
   }
 
@@ -166,18 +165,18 @@ class ServerTlsContextsTest {
   void invalidHostsFailWithoutMinting() {
     var contexts = new ServerTlsContexts(MINTER, mintPool, registry, 16);
 
-    assertThat(contexts.contextFor("bad host")).isCompletedExceptionally();
+    assertThat(contexts.prepare("bad host")).isCompletedExceptionally();
     assertThat(contexts.size()).isZero();
-    assertThatThrownBy(() -> new ServerTlsContexts(MINTER, mintPool, registry, 0))
+    assertThatThrownBy(() -> new CertificateCache(realFactory(), mintPool, registry, 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static Function<String, SslContext> realFactory() {
-    return host -> ServerTlsContexts.newContext(MINTER, host);
+  private static Function<String, X509Certificate[]> realFactory() {
+    return host -> new X509Certificate[] {MINTER.mint(host), MINTER.authority().certificate()};
   }
 
-  private static Function<String, SslContext> gated(
-      CountDownLatch release, Function<String, SslContext> delegate) {
+  private static Function<String, X509Certificate[]> gated(
+      CountDownLatch release, Function<String, X509Certificate[]> delegate) {
     return host -> {
       awaitQuietly(release);
       return delegate.apply(host);
