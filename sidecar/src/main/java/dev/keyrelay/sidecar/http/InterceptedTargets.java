@@ -19,6 +19,8 @@ final class InterceptedTargets implements TargetSelector {
   private final String host;
   private final int port;
   private final HostResolver resolver;
+  private final String authority;
+  private final String hostAndPort;
   // Resolved once per tunnel: every request of the tunnel goes to the same checked address.
   private volatile InetSocketAddress address;
 
@@ -27,6 +29,8 @@ final class InterceptedTargets implements TargetSelector {
     this.host = host;
     this.port = port;
     this.resolver = resolver;
+    this.authority = RequestTargets.authority(host, port, 443);
+    this.hostAndPort = RequestTargets.authority(host, port, 0);
   }
 
   @Override
@@ -43,7 +47,7 @@ final class InterceptedTargets implements TargetSelector {
               "Host header does not match the CONNECT destination " + host));
     }
     RequestTargets.toOriginForm(request);
-    request.headers().set(HttpHeaderNames.HOST, RequestTargets.authority(host, port, 443));
+    request.headers().set(HttpHeaderNames.HOST, authority);
     if (address != null) {
       return CompletableFuture.completedFuture(target());
     }
@@ -58,13 +62,16 @@ final class InterceptedTargets implements TargetSelector {
 
   private ExchangeTarget target() {
     UpstreamKey key = new UpstreamKey(host, port, true, route.upstreamCaFile(), address);
-    return new ExchangeTarget(route, key, RequestTargets.authority(host, port, 443));
+    return new ExchangeTarget(route, key, authority);
   }
 
   private boolean sameHost(String hostHeader) {
+    if (hostHeader.equalsIgnoreCase(authority) || hostHeader.equalsIgnoreCase(hostAndPort)) {
+      return true; // the usual case, without parsing
+    }
     try {
-      RequestTargets.Authority authority = RequestTargets.parseAuthority(hostHeader, port);
-      return authority.host().equals(host) && authority.port() == port;
+      RequestTargets.Authority parsed = RequestTargets.parseAuthority(hostHeader, port);
+      return parsed.host().equals(host) && parsed.port() == port;
     } catch (IllegalArgumentException e) {
       return false;
     }
