@@ -9,8 +9,10 @@ import dev.keyrelay.sidecar.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +54,8 @@ class ProxyClientsIT {
   static RecordingUpstream plain;
   static RecordingUpstream plainRefused;
   static RecordingUpstream direct;
+  /** Accepts connections and reads, but never answers. */
+  static ServerSocket silent;
   static SidecarProcess sidecar;
   static Path bundle;
   static Path caCert;
@@ -69,6 +73,10 @@ class ProxyClientsIT {
             TestPki.serverContext(TestPki.create("some other CA").serverCertificate()));
     plain = RecordingUpstream.http();
     plainRefused = RecordingUpstream.http();
+    silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(ProxyClientsIT::acceptSilently, "silent-upstream");
+    acceptor.setDaemon(true);
+    acceptor.start();
     Path upstreamCa = pki.writeCaPem(dir.resolve("upstream-ca.pem"));
     Files.createDirectories(dir.resolve("secrets"));
     Files.writeString(dir.resolve("secrets/api-key"), API_KEY + "\n");
@@ -78,7 +86,7 @@ class ProxyClientsIT {
     int adminPort = SidecarProcess.freePort();
     String config =
         """
-        proxy: { listen: "127.0.0.1:%d" }
+        proxy: { listen: "127.0.0.1:%d", idleTimeout: 2s }
         admin: { listen: "127.0.0.1:%d" }
         ca: { dir: ca }
         egress:
@@ -113,6 +121,11 @@ class ProxyClientsIT {
             match: { host: localhost, port: %d }
             auth: { type: header, headerName: x-api-key }
             secret: { file: secrets/api-key }
+          - name: silent
+            match: { host: localhost, port: %d }
+            auth: { type: header, headerName: x-api-key }
+            secret: { file: secrets/api-key }
+            allowInsecureHttp: true
         """
             .formatted(
                 proxyPort,
@@ -123,7 +136,8 @@ class ProxyClientsIT {
                 basic.port(),
                 untrusted.port(),
                 plain.port(),
-                plainRefused.port());
+                plainRefused.port(),
+                silent.getLocalPort());
     Path configFile = dir.resolve("keyrelay.yaml");
     Files.writeString(configFile, config);
     // A small heap proves bodies are streamed, not held (the 200 MB upload below).
@@ -147,6 +161,7 @@ class ProxyClientsIT {
         sidecar.close();
       }
     } finally {
+      silent.close();
       for (RecordingUpstream u : List.of(api, bearer, basic, untrusted, plain, plainRefused, direct)) {
         u.close();
       }
@@ -393,6 +408,28 @@ class ProxyClientsIT {
     assertThat(sidecar.logs())
         .containsPattern("\"decision\":\"injected\".*\"route\":\"api\".*\"path\":\"/audit\"")
         .doesNotContain("token=q");
+  }
+
+  @Test
+  void silentUpstreamGets504AfterTheIdleTimeout() throws Exception {
+    var run =
+        Clients.curl(
+            sidecar.proxyUrl(), "-w", "\n%{http_code}", "--max-time", "20",
+            "http://localhost:" + silent.getLocalPort() + "/slow");
+
+    assertThat(run.stdout()).contains("\"error\":\"upstream_timeout\"").endsWith("504");
+    assertThat(run.stdout()).contains("\"route\":\"silent\"");
+  }
+
+  private static void acceptSilently() {
+    List<Socket> held = new java.util.ArrayList<>();
+    while (!silent.isClosed()) {
+      try {
+        held.add(silent.accept());
+      } catch (java.io.IOException closed) {
+        return;
+      }
+    }
   }
 
   private static String rawConnect(String authority) throws Exception {
