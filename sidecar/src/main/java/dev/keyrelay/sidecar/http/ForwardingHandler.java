@@ -4,8 +4,8 @@ import dev.keyrelay.sidecar.audit.AuditEvent;
 import dev.keyrelay.sidecar.secrets.SecretValue;
 import dev.keyrelay.sidecar.upstream.UpstreamListener;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -269,14 +269,14 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       if (message instanceof HttpContent content) {
         services.metrics().bodyBytes("received", content.content().readableBytes());
       }
+      if (message instanceof LastHttpContent && !interim) {
+        complete(ctx.write(message));
+        return;
+      }
       ctx.write(message, ctx.voidPromise());
       if (message instanceof LastHttpContent) {
-        if (interim) {
-          interim = false;
-          ctx.flush();
-        } else {
-          complete();
-        }
+        interim = false;
+        ctx.flush();
       } else if (!ctx.channel().isWritable()) {
         upstream.config().setAutoRead(false);
       }
@@ -353,7 +353,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       }
     }
 
-    private void complete() {
+    private void complete(ChannelFuture lastWrite) {
       ctx.flush();
       boolean reusable = requestDone && upstreamKeepAlive;
       if (reusable) {
@@ -366,7 +366,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       exchange = null;
       if (!clientKeepAlive || !requestDone) {
         closing = true;
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        lastWrite.addListener(ChannelFutureListener.CLOSE);
         releasePending();
         return;
       }

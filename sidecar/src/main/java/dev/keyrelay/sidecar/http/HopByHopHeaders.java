@@ -2,9 +2,13 @@ package dev.keyrelay.sidecar.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
-/** Drops the headers that describe one connection, not the message (RFC 9110 section 7.6.1). */
+/**
+ * Drops the headers that describe one connection or stream, not the message (RFC 9110 section
+ * 7.6.1).
+ */
 final class HopByHopHeaders {
 
   private static final List<CharSequence> ALWAYS =
@@ -31,6 +35,11 @@ final class HopByHopHeaders {
     }
     for (CharSequence name : ALWAYS) {
       headers.remove(name);
+    }
+    // Pseudo-header copies that HTTP/2-to-HTTP/1 conversion adds; they describe the agent's stream.
+    for (HttpConversionUtil.ExtensionHeaderNames name :
+        HttpConversionUtil.ExtensionHeaderNames.values()) {
+      headers.remove(name.text());
     }
   }
 }

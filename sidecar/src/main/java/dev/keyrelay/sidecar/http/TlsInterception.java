@@ -67,10 +67,9 @@ final class TlsInterception {
         HttpServerCodec.class,
         "tls",
         services.serverTls().newHandler(ctx.alloc(), authority.host(), authority.port()));
-    pipeline.addAfter("tls", "http", ProxyCodecs.serverCodec());
     InterceptedTargets targets =
         new InterceptedTargets(route, authority.host(), authority.port(), services.resolver());
-    pipeline.replace(entry, "forward", new ForwardingHandler(services, targets));
+    pipeline.replace(entry, "alpn", new ProtocolSelection(services, targets));
     services.metrics().tunnel("intercepted");
     ctx.channel().config().setAutoRead(true);
   }

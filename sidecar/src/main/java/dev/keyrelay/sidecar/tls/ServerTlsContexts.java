@@ -26,11 +26,12 @@ public final class ServerTlsContexts {
 
   public static final int DEFAULT_CAPACITY = 1024;
 
-  private static final ApplicationProtocolConfig HTTP_1_1_ONLY =
+  private static final ApplicationProtocolConfig H2_AND_HTTP_1_1 =
       new ApplicationProtocolConfig(
           Protocol.ALPN,
           SelectorFailureBehavior.NO_ADVERTISE,
           SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2,
           ApplicationProtocolNames.HTTP_1_1);
 
   private final LeafCertificateMinter minter;
@@ -47,7 +48,7 @@ public final class ServerTlsContexts {
                   new KeyManagerFactoryWrapper(
                       new MintedKeyManager(minter.leafKey(), this::chainForHandshake)))
               .sslProvider(SslProviders.preferred())
-              .applicationProtocolConfig(HTTP_1_1_ONLY)
+              .applicationProtocolConfig(H2_AND_HTTP_1_1)
               .build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the server TLS context: " + e.getMessage(), e);

@@ -197,6 +197,30 @@ class ProxyClientsIT {
   }
 
   @Test
+  void curlOverHttp2GetsInjectedAndTheUpstreamSpeaksHttp11() throws Exception {
+    var run =
+        Clients.curl(
+            sidecar.proxyUrl(),
+            "--http2", "--cacert", bundle.toString(),
+            "-w", "\n%{http_version}",
+            "-H", "x-api-key: placeholder",
+            "--data-binary", "h2 body",
+            url(api, "/v1/h2"), url(api, "/v1/h2-again"));
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).endsWith("\n2");
+    List<RecordingUpstream.Received> last = api.received();
+    RecordingUpstream.Received received = last.get(last.size() - 1);
+    assertThat(received.uri()).isEqualTo("/v1/h2-again");
+    assertThat(received.method()).isEqualTo("POST");
+    assertThat(received.bodyBytes()).isEqualTo("h2 body".length());
+    assertThat(received.header("x-api-key")).isEqualTo(API_KEY);
+    assertThat(received.header("host")).isEqualTo("localhost:" + api.port());
+    assertThat(received.headers().keySet()).noneMatch(name -> name.startsWith("x-http2"));
+    assertNoPlaceholder(received);
+  }
+
+  @Test
   void pythonRequestsTrustsTheBundleAndGetsInjected() throws Exception {
     String script =
         """
