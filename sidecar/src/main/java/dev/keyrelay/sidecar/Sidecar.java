@@ -48,6 +48,7 @@ public final class Sidecar implements AutoCloseable {
       transport.newGroup(Runtime.getRuntime().availableProcessors());
   private final AtomicReference<ProxyState> state;
   private final UpstreamPool upstreams;
+  private final SecretResolver secrets;
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
@@ -67,6 +68,7 @@ public final class Sidecar implements AutoCloseable {
         new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, registry);
 
     state = new AtomicReference<>(stateFor(config));
+    secrets = new SecretResolver(blocking, registry, config.secrets(), config.vault());
     upstreams =
         new UpstreamPool(
             transport,
@@ -78,7 +80,7 @@ public final class Sidecar implements AutoCloseable {
             state,
             transport,
             new HostResolver(blocking),
-            new SecretResolver(blocking, registry),
+            secrets,
             serverTls,
             upstreams,
             new ProxyMetrics(registry),
@@ -110,8 +112,9 @@ public final class Sidecar implements AutoCloseable {
     return admin.address();
   }
 
-  /** Applies a reloaded config: new routes and egress policy for new decisions. */
+  /** Applies a reloaded config: new routes, egress policy and secret settings for new decisions. */
   private void apply(SidecarConfig next) {
+    secrets.reconfigure(next.secrets(), next.vault());
     state.set(stateFor(next));
     log.info("config reloaded {} {}", kv("file", next.source().toString()),
         kv("routes", next.routes().size()));
