@@ -87,15 +87,21 @@ public final class SecretResolver {
           CompletableFuture.failedFuture(
               new SecretUnavailableException(ref.describe() + " cannot be read by this build"));
     }
-    return read.handle(
-        (result, failure) -> {
-          if (failure != null) {
+    CompletableFuture<SecretValue> result = new CompletableFuture<>();
+    read.whenComplete(
+        (found, failure) -> {
+          if (failure == null) {
+            record(routeName, kind, found);
+            result.complete(found.value());
+          } else {
             metrics.read(routeName, kind, "unavailable");
-            throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            result.completeExceptionally(
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure);
           }
-          record(routeName, kind, result);
-          return result.value();
         });
+    return result;
   }
 
   private void record(String routeName, String kind, SecretRead result) {

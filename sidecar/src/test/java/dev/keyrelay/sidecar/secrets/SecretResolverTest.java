@@ -3,10 +3,12 @@ package dev.keyrelay.sidecar.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.config.SecretRef;
+import dev.keyrelay.sidecar.config.SecretsSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretResolverTest {
 
   private static final String READER_THREAD = "test-secret-reader";
+  private static final SecretsSettings SETTINGS =
+      new SecretsSettings(Path.of("/unused"), Duration.ofSeconds(30), Duration.ofMinutes(5));
 
   @TempDir Path dir;
 
@@ -49,7 +53,9 @@ class SecretResolverTest {
         new SecretResolver(
             readers,
             registry,
-            ref -> {
+            SETTINGS,
+            null,
+            vault -> ref -> {
               created.incrementAndGet();
               return new EnvSecretSource(
                   ((SecretRef.Env) ref).variable(),
@@ -57,7 +63,8 @@ class SecretResolverTest {
                     readOn.add(Thread.currentThread().getName());
                     return env.get(name);
                   });
-            });
+            },
+            System::nanoTime);
 
     SecretRef ref = new SecretRef.Env("ANTHROPIC_API_KEY");
     SecretValue value = resolver.resolve("anthropic", ref).join();
@@ -78,7 +85,7 @@ class SecretResolverTest {
   void rewrittenFileIsUsedByTheNextResolve() throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, "ghp_first\n");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretRef ref = new SecretRef.File(file);
     assertThat(resolver.resolve("github", ref).join().reveal()).isEqualTo("ghp_first");
 
@@ -93,7 +100,7 @@ class SecretResolverTest {
   void followsAKubernetesSecretVolumeSwap() throws Exception {
     TestingSecretVolume volume =
         TestingSecretVolume.create(dir.resolve("github-token"), "token", "v1");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretRef ref = new SecretRef.Kubernetes("github-token", "token", dir);
     assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v1");
 
@@ -109,7 +116,7 @@ class SecretResolverTest {
     String b = "b".repeat(64);
     TestingSecretVolume volume = TestingSecretVolume.create(dir.resolve("api"), "token", a);
     SecretRef ref = new SecretRef.Kubernetes("api", "token", dir);
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     AtomicBoolean rotating = new AtomicBoolean(true);
     Set<String> seen = ConcurrentHashMap.newKeySet();
     List<Throwable> failures = new ArrayList<>();
@@ -156,7 +163,7 @@ class SecretResolverTest {
     String secret = "sk-live-DO-NOT-LEAK-0123456789";
     Path file = dir.resolve("token");
     Files.writeString(file, secret + "\n");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretValue value = resolver.resolve("stripe", new SecretRef.File(file)).join();
     Path notAFile = dir.resolve("dir-not-file");
     Files.createDirectory(notAFile);
