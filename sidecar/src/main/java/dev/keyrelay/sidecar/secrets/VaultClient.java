@@ -5,6 +5,7 @@ import io.github.jopenlibs.vault.EnvironmentLoader;
 import io.github.jopenlibs.vault.Vault;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
@@ -64,25 +65,30 @@ final class VaultClient {
    * @param path the secret's path without the {@code data} segment the driver inserts
    */
   LogicalResponse read(String token, int mountDepth, String path) throws VaultException {
-    return vault(token, mountDepth).logical().read(path);
+    return vault(token, mountDepth).logical().withNameSpace(settings.namespace()).read(path);
   }
 
   AuthResponse loginByKubernetes(String role, String jwt) throws VaultException {
-    return vault(null, 1).auth().loginByKubernetes(role, jwt);
+    return auth(null).loginByKubernetes(role, jwt);
   }
 
   LookupResponse lookupSelf(String token) throws VaultException {
-    return vault(token, 1).auth().lookupSelf();
+    return auth(token).lookupSelf();
   }
 
   AuthResponse renewSelf(String token) throws VaultException {
-    return vault(token, 1).auth().renewSelf();
+    return auth(token).renewSelf();
   }
 
   String address() {
     return settings.address().toString();
   }
 
+  private Auth auth(String token) throws VaultException {
+    return vault(token, 1).auth().withNameSpace(settings.namespace());
+  }
+
+  // The namespace goes on each operation: set on the config, the driver logs it on every call.
   private Vault vault(String token, int mountDepth) throws VaultException {
     VaultConfig config =
         new VaultConfig()
@@ -93,9 +99,6 @@ final class VaultClient {
             .readTimeout(READ_TIMEOUT_SECONDS)
             .engineVersion(2)
             .prefixPathDepth(mountDepth);
-    if (settings.namespace() != null) {
-      config.nameSpace(settings.namespace());
-    }
     if (token != null) {
       config.token(token);
     }
