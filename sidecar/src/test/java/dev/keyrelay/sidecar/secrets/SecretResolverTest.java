@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +180,81 @@ class SecretResolverTest {
     assertThat(scrape)
         .contains("keyrelay_secret_reads_total{outcome=\"ok\",route=\"stripe\",source=\"file\"} 1")
         .doesNotContain(secret);
+  }
+
+  @Test
+  void remoteSourcesAreCachedCountedAndAged() {
+    AtomicLong now = new AtomicLong(0);
+    AtomicInteger fetches = new AtomicInteger();
+    SecretResolver resolver = remoteResolver(now, fetches);
+    SecretRef ref = new SecretRef.Vault("secret/data/agents/internal", "key");
+
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-1");
+    now.addAndGet(Duration.ofSeconds(5).toNanos());
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-1");
+
+    assertThat(fetches).hasValue(1);
+    assertThat(reads("internal", "vault", "ok")).isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("keyrelay.secret.cache.hits")
+                .tags("route", "internal", "source", "vault")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("keyrelay.secret.fetch.age")
+                .tags("route", "internal", "source", "vault")
+                .gauge()
+                .value())
+        .isEqualTo(5.0);
+  }
+
+  @Test
+  void reconfigureKeepsCachesForUnchangedSettingsAndStartsAfreshOtherwise() {
+    AtomicLong now = new AtomicLong(0);
+    AtomicInteger fetches = new AtomicInteger();
+    SecretResolver resolver = remoteResolver(now, fetches);
+    SecretRef ref = new SecretRef.Vault("secret/data/agents/internal", "key");
+    resolver.resolve("internal", ref).join();
+
+    resolver.reconfigure(SETTINGS, null);
+    resolver.resolve("internal", ref).join();
+    assertThat(fetches).hasValue(1);
+
+    resolver.reconfigure(
+        new SecretsSettings(Path.of("/unused"), Duration.ofSeconds(10), Duration.ofMinutes(5)),
+        null);
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-2");
+    assertThat(fetches).hasValue(2);
+  }
+
+  private SecretResolver remoteResolver(AtomicLong now, AtomicInteger fetches) {
+    return new SecretResolver(
+        readers,
+        registry,
+        SETTINGS,
+        null,
+        vault ->
+            ref ->
+                new SecretSource() {
+                  @Override
+                  public SecretValue read() {
+                    return new SecretValue("remote-" + fetches.incrementAndGet());
+                  }
+
+                  @Override
+                  public String describe() {
+                    return ref.describe();
+                  }
+
+                  @Override
+                  public boolean remote() {
+                    return true;
+                  }
+                },
+        now::get);
   }
 
   private double reads(String route, String source, String outcome) {
