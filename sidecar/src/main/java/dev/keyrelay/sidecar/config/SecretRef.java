@@ -41,8 +41,8 @@ public sealed interface SecretRef {
   /**
    * A field of a Vault KV v2 secret.
    *
-   * @param path the API path under {@code /v1/} with the mount's {@code data} segment, e.g.
-   *     {@code secret/data/agents/internal}
+   * @param path the API path under {@code /v1/} with the mount's {@code data} segment, e.g. {@code
+   *     secret/data/agents/internal}
    */
   record Vault(String path, String field) implements SecretRef {
     @Override

@@ -63,7 +63,8 @@ final class VaultSettingsParser {
     return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
   }
 
-  private static VaultSettings.Auth auth(RawConfig.VaultAuth raw, Path configDir, Problems problems) {
+  private static VaultSettings.Auth auth(
+      RawConfig.VaultAuth raw, Path configDir, Problems problems) {
     if (raw == null) {
       problems.add("vault.auth", "is required (kubernetes or tokenFile)");
       return null;

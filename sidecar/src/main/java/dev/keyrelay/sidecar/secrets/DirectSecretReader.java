@@ -26,7 +26,8 @@ final class DirectSecretReader implements SecretReader {
           () -> {
             try {
               SecretValue value = source.read();
-              result.complete(new SecretRead(value, ticker.getAsLong(), SecretRead.Outcome.FETCHED));
+              result.complete(
+                  new SecretRead(value, ticker.getAsLong(), SecretRead.Outcome.FETCHED));
             } catch (SecretUnavailableException e) {
               result.completeExceptionally(e);
             } catch (RuntimeException e) {

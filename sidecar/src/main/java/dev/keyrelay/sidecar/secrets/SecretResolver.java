@@ -74,8 +74,8 @@ public final class SecretResolver {
   }
 
   /**
-   * Looks up the current value of {@code ref} for {@code routeName}. When no value is available
-   * the future fails with a {@link SecretUnavailableException} whose message says why.
+   * Looks up the current value of {@code ref} for {@code routeName}. When no value is available the
+   * future fails with a {@link SecretUnavailableException} whose message says why.
    */
   public CompletableFuture<SecretValue> resolve(String routeName, SecretRef ref) {
     String kind = SecretSources.kind(ref);

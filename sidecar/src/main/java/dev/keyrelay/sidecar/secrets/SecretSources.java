@@ -6,8 +6,8 @@ import java.time.Clock;
 import java.util.Locale;
 
 /**
- * Builds the {@link SecretSource} for a configured {@link SecretRef}. Vault secrets share one client
- * and one login session.
+ * Builds the {@link SecretSource} for a configured {@link SecretRef}. Vault secrets share one
+ * client and one login session.
  */
 public final class SecretSources {
 

@@ -25,8 +25,7 @@ final class VaultFailures {
           "vault could not be reached while " + doing + " (" + rootCause(e) + ")");
     }
     if (isOutage(status)) {
-      return new SecretStoreDownException(
-          "vault failed while " + doing + " (HTTP " + status + ")");
+      return new SecretStoreDownException("vault failed while " + doing + " (HTTP " + status + ")");
     }
     return new SecretUnavailableException("vault refused " + doing + " (HTTP " + status + ")");
   }

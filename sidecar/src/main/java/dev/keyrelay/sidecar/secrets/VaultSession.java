@@ -55,8 +55,8 @@ final class VaultSession {
           // Vault is down, but the token stays valid until it expires: keep using it.
           return lease.token();
         }
-        log.info("vault refused to renew the token (HTTP {}); logging in again",
-            e.getHttpStatusCode());
+        log.info(
+            "vault refused to renew the token (HTTP {}); logging in again", e.getHttpStatusCode());
       }
     }
     lease = login(kubernetes, now);
@@ -64,9 +64,9 @@ final class VaultSession {
   }
 
   /**
-   * Called when Vault answered 403 with {@code token}: asks Vault whether the token itself is
-   * still valid. If not, it is forgotten and true is returned, so that the caller retries with a
-   * fresh login; false means the token is fine and the 403 is the policy's answer.
+   * Called when Vault answered 403 with {@code token}: asks Vault whether the token itself is still
+   * valid. If not, it is forgotten and true is returned, so that the caller retries with a fresh
+   * login; false means the token is fine and the 403 is the policy's answer.
    */
   synchronized boolean rejected(SecretValue token) throws SecretUnavailableException {
     try {
@@ -89,8 +89,8 @@ final class VaultSession {
     SecretValue jwt = credentialFile.read();
     try {
       Lease fresh = leaseFrom(client.loginByKubernetes(kubernetes.role(), jwt.reveal()), now);
-      log.info("logged in to vault {} with kubernetes role {}", client.address(),
-          kubernetes.role());
+      log.info(
+          "logged in to vault {} with kubernetes role {}", client.address(), kubernetes.role());
       return fresh;
     } catch (VaultException e) {
       throw VaultFailures.of(e, "the kubernetes login for role " + kubernetes.role());

@@ -84,7 +84,8 @@ class ConfigLoaderRejectionTest {
             "is not a Vault address"),
         arguments("vault: { address: https://vault.example }", "vault.auth", "is required"),
         arguments(
-            "vault: { address: https://v.example, auth: { tokenFile: t, kubernetes: { role: r } } }",
+            "vault: { address: https://v.example, auth: { tokenFile: t, kubernetes: { role: r } }"
+                + " }",
             "vault.auth",
             "exactly one of kubernetes, tokenFile"),
         arguments(

@@ -141,8 +141,7 @@ class KubernetesSecretRotationIT {
       callers.shutdownNow();
     }
 
-    List<String> injected =
-        upstream.received().stream().map(r -> r.header("x-api-key")).toList();
+    List<String> injected = upstream.received().stream().map(r -> r.header("x-api-key")).toList();
     assertThat(failures).hasValue(0);
     assertThat(injected).hasSizeGreaterThan(20).containsOnly(A, B).contains(A, B);
   }

@@ -56,15 +56,16 @@ class SecretResolverTest {
             registry,
             SETTINGS,
             null,
-            vault -> ref -> {
-              created.incrementAndGet();
-              return new EnvSecretSource(
-                  ((SecretRef.Env) ref).variable(),
-                  name -> {
-                    readOn.add(Thread.currentThread().getName());
-                    return env.get(name);
-                  });
-            },
+            vault ->
+                ref -> {
+                  created.incrementAndGet();
+                  return new EnvSecretSource(
+                      ((SecretRef.Env) ref).variable(),
+                      name -> {
+                        readOn.add(Thread.currentThread().getName());
+                        return env.get(name);
+                      });
+                },
             System::nanoTime);
 
     SecretRef ref = new SecretRef.Env("ANTHROPIC_API_KEY");

@@ -161,8 +161,7 @@ class VaultSecretSourceTest {
               null,
               pki.writeCaPem(dir.resolve("vault-ca.pem")),
               new VaultSettings.Kubernetes(ROLE, dir.resolve("sa-token")));
-      VaultSettings untrusting =
-          new VaultSettings(settings.address(), null, null, settings.auth());
+      VaultSettings untrusting = new VaultSettings(settings.address(), null, null, settings.auth());
 
       assertThat(source(settings, PATH, "key").read().reveal()).isEqualTo(VALUE);
       assertThat(failure(source(untrusting, PATH, "key"))).hasMessageNotContaining(VALUE);

@@ -191,8 +191,7 @@ public final class VaultTestServer implements AutoCloseable {
     send(exchange, 200, envelope(data, null));
   }
 
-  private void read(HttpExchange exchange, String path)
-      throws IOException, InterruptedException {
+  private void read(HttpExchange exchange, String path) throws IOException, InterruptedException {
     reads.incrementAndGet();
     Thread.sleep(readDelay.toMillis());
     if (denied.contains(path)) {
