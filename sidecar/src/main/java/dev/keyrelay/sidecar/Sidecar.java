@@ -49,6 +49,7 @@ public final class Sidecar implements AutoCloseable {
       transport.newGroup(Runtime.getRuntime().availableProcessors());
   private final AtomicReference<ProxyState> state;
   private final UpstreamPool upstreams;
+  private final SecretResolver secrets;
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
@@ -70,6 +71,7 @@ public final class Sidecar implements AutoCloseable {
         new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, registry);
 
     state = new AtomicReference<>(stateFor(config));
+    secrets = new SecretResolver(blocking, registry, config.secrets(), config.vault());
     upstreams =
         new UpstreamPool(
             transport,
@@ -81,7 +83,7 @@ public final class Sidecar implements AutoCloseable {
             state,
             transport,
             resolver,
-            new SecretResolver(blocking, registry),
+            secrets,
             serverTls,
             upstreams,
             new ProxyMetrics(registry),
@@ -113,7 +115,7 @@ public final class Sidecar implements AutoCloseable {
     return admin.address();
   }
 
-  /** Applies a reloaded config: new routes and egress policy for new decisions. */
+  /** Applies a reloaded config: new routes, egress policy and secret settings for new decisions. */
   private void apply(SidecarConfig next) {
     SidecarConfig running = config;
     if (!next.proxy().equals(running.proxy())
@@ -122,6 +124,7 @@ public final class Sidecar implements AutoCloseable {
       log.warn("changes to proxy, admin and ca take effect only after a restart");
     }
     config = next;
+    secrets.reconfigure(next.secrets(), next.vault());
     state.set(stateFor(next));
     log.info("config reloaded {} {}", kv("file", next.source().toString()),
         kv("routes", next.routes().size()));

@@ -29,9 +29,6 @@ public final class ConfigLoader {
     if (raw.listeners() != null) {
       problems.add("listeners", "PostgreSQL listeners are not supported by this build yet");
     }
-    if (raw.vault() != null) {
-      problems.add("vault", "vault settings are not supported by this build yet");
-    }
     ProxySettings proxy =
         proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
     RawConfig.Admin admin = Objects.requireNonNullElse(raw.admin(), RawConfig.Admin.EMPTY);
@@ -48,6 +45,10 @@ public final class ConfigLoader {
     List<Route> routes =
         new RouteParser(dir, secrets.kubernetesMountRoot(), problems)
             .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
+    VaultSettings vault = VaultSettingsParser.parse(raw.vault(), dir, problems);
+    if (raw.vault() == null) {
+      requireNoVaultSecrets(raw.routes(), problems);
+    }
     problems.throwIfAny();
     return new SidecarConfig(
         source,
@@ -56,7 +57,19 @@ public final class ConfigLoader {
         new CaSettings(caDir),
         egress,
         routes,
-        secrets);
+        secrets,
+        vault);
+  }
+
+  private static void requireNoVaultSecrets(List<RawConfig.Route> routes, Problems problems) {
+    List<RawConfig.Route> list = Objects.requireNonNullElse(routes, List.of());
+    for (int i = 0; i < list.size(); i++) {
+      RawConfig.Route route = list.get(i);
+      if (route != null && route.secret() != null && route.secret().vault() != null) {
+        problems.add(
+            "routes[" + i + "].secret.vault", "needs the top-level vault block (address, auth)");
+      }
+    }
   }
 
   private static ProxySettings proxy(RawConfig.Proxy raw, Problems problems) {

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The config file exactly as written, before defaults and validation; null means "not given".
  *
- * <p>{@code listeners} and {@code vault} are read only so that they can be refused with a better
- * message than "unknown key".
+ * <p>{@code listeners} is read only so that it can be refused with a better message than "unknown
+ * key".
  */
 record RawConfig(
     Proxy proxy,
@@ -17,7 +17,7 @@ record RawConfig(
     List<Route> routes,
     Secrets secrets,
     JsonNode listeners,
-    JsonNode vault) {
+    Vault vault) {
 
   static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
 
@@ -51,11 +51,19 @@ record RawConfig(
 
   record Auth(String type, String headerName, String scheme, String username) {}
 
-  record Secret(String env, String file, KubernetesSecret kubernetes, JsonNode vault) {}
+  record Secret(String env, String file, KubernetesSecret kubernetes, VaultSecret vault) {}
 
   record KubernetesSecret(String name, String key) {}
+
+  record VaultSecret(String path, String field) {}
 
   record Secrets(String kubernetesMountRoot, String cacheTtl, String staleGrace) {
     static final Secrets EMPTY = new Secrets(null, null, null);
   }
+
+  record Vault(String address, String namespace, String caFile, VaultAuth auth) {}
+
+  record VaultAuth(VaultKubernetesAuth kubernetes, String tokenFile) {}
+
+  record VaultKubernetesAuth(String role, String tokenFile) {}
 }

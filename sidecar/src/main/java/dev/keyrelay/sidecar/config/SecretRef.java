@@ -37,4 +37,17 @@ public sealed interface SecretRef {
       return "kubernetes secret " + name + "/" + key;
     }
   }
+
+  /**
+   * A field of a Vault KV v2 secret.
+   *
+   * @param path the API path under {@code /v1/} with the mount's {@code data} segment, e.g. {@code
+   *     secret/data/agents/internal}
+   */
+  record Vault(String path, String field) implements SecretRef {
+    @Override
+    public String describe() {
+      return "vault secret " + path + " field " + field;
+    }
+  }
 }

@@ -19,11 +19,7 @@ final class SecretRefParser {
   static SecretRef parse(
       RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
     if (raw == null) {
-      problems.add(path, "is required (one of env, file, kubernetes)");
-      return null;
-    }
-    if (raw.vault() != null) {
-      problems.add(path + ".vault", "vault secrets are not supported by this build yet");
+      problems.add(path, "is required (one of env, file, kubernetes, vault)");
       return null;
     }
     List<String> kinds = new ArrayList<>();
@@ -36,12 +32,15 @@ final class SecretRefParser {
     if (raw.kubernetes() != null) {
       kinds.add("kubernetes");
     }
+    if (raw.vault() != null) {
+      kinds.add("vault");
+    }
     if (kinds.size() != 1) {
       problems.add(
           path,
           kinds.isEmpty()
-              ? "one of env, file, kubernetes is required"
-              : "exactly one of env, file, kubernetes is allowed, found "
+              ? "one of env, file, kubernetes, vault is required"
+              : "exactly one of env, file, kubernetes, vault is allowed, found "
                   + String.join(" and ", kinds));
       return null;
     }
@@ -50,6 +49,7 @@ final class SecretRefParser {
       case "file" ->
           problems.attempt(
               path + ".file", () -> new SecretRef.File(ConfigPaths.resolve(configDir, raw.file())));
+      case "vault" -> VaultRefParser.parse(raw.vault(), path + ".vault", problems);
       default -> kubernetes(raw.kubernetes(), path + ".kubernetes", mountRoot, problems);
     };
   }

@@ -7,6 +7,7 @@ import java.util.List;
  * The whole sidecar configuration after loading and validation; immutable.
  *
  * @param source the file it was loaded from, named in error messages and logs
+ * @param vault how to reach Vault; null when the file has no {@code vault} block
  */
 public record SidecarConfig(
     Path source,
@@ -15,7 +16,8 @@ public record SidecarConfig(
     CaSettings ca,
     EgressSettings egress,
     List<Route> routes,
-    SecretsSettings secrets) {
+    SecretsSettings secrets,
+    VaultSettings vault) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);

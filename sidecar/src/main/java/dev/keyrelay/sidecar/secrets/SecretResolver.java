@@ -1,84 +1,150 @@
 package dev.keyrelay.sidecar.secrets;
 
 import dev.keyrelay.sidecar.config.SecretRef;
+import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.config.VaultSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * Fetches a route's secret off the event loop on every request, so a rotated value is used by the
- * very next request. Sources are kept per {@link SecretRef}, so equal references share one source
- * (and its cache) across config reloads.
+ * Resolves a route's secret for each request, off the event loop: local sources (env, file,
+ * Kubernetes volume) are read every time so a rotated value is used by the very next request;
+ * remote ones (Vault) go through a cache. Readers are kept per {@link SecretRef}, so equal
+ * references share one reader (and its cache) across config reloads that leave the secret settings
+ * unchanged.
  */
 public final class SecretResolver {
 
   private final Executor blockingExecutor;
-  private final Function<SecretRef, SecretSource> sourceFactory;
+  private final Function<VaultSettings, Function<SecretRef, SecretSource>> factories;
+  private final LongSupplier ticker;
   private final SecretMetrics metrics;
-  private final ConcurrentMap<SecretRef, SecretSource> sources = new ConcurrentHashMap<>();
+  private volatile Generation generation;
 
   /**
    * Creates a resolver.
    *
    * @param blockingExecutor where sources are read; never a Netty event loop
+   * @param vault how to reach Vault, or null when no route uses it
    */
-  public SecretResolver(Executor blockingExecutor, MeterRegistry registry) {
-    this(blockingExecutor, registry, SecretSources::create);
+  public SecretResolver(
+      Executor blockingExecutor,
+      MeterRegistry registry,
+      SecretsSettings settings,
+      VaultSettings vault) {
+    this(
+        blockingExecutor,
+        registry,
+        settings,
+        vault,
+        v -> new SecretSources(v)::create,
+        System::nanoTime);
   }
 
   SecretResolver(
       Executor blockingExecutor,
       MeterRegistry registry,
-      Function<SecretRef, SecretSource> sourceFactory) {
+      SecretsSettings settings,
+      VaultSettings vault,
+      Function<VaultSettings, Function<SecretRef, SecretSource>> factories,
+      LongSupplier ticker) {
     this.blockingExecutor = blockingExecutor;
-    this.sourceFactory = sourceFactory;
-    this.metrics = new SecretMetrics(registry);
+    this.factories = factories;
+    this.ticker = ticker;
+    this.metrics = new SecretMetrics(registry, ticker);
+    this.generation = new Generation(settings, vault, factories.apply(vault));
   }
 
   /**
-   * Reads the current value of {@code ref} for {@code routeName}. The future completes on the
-   * blocking executor; when no value is available it fails with a {@link
-   * SecretUnavailableException}.
+   * Applies reloaded settings. When they differ from the current ones, sources and caches start
+   * afresh; otherwise everything, including cached values, is kept.
+   */
+  public synchronized void reconfigure(SecretsSettings settings, VaultSettings vault) {
+    Generation current = generation;
+    if (!current.settings().equals(settings) || !Objects.equals(current.vault(), vault)) {
+      generation = new Generation(settings, vault, factories.apply(vault));
+    }
+  }
+
+  /**
+   * Looks up the current value of {@code ref} for {@code routeName}. When no value is available the
+   * future fails with a {@link SecretUnavailableException} whose message says why.
    */
   public CompletableFuture<SecretValue> resolve(String routeName, SecretRef ref) {
-    SecretSource source = sources.computeIfAbsent(ref, sourceFactory);
     String kind = SecretSources.kind(ref);
-    CompletableFuture<SecretValue> result = new CompletableFuture<>();
+    CompletableFuture<SecretRead> read;
     try {
-      blockingExecutor.execute(() -> read(routeName, kind, source, result));
-    } catch (RejectedExecutionException e) {
-      fail(routeName, kind, result, unavailable(source, e));
+      read = generation.reader(ref).read();
+    } catch (RuntimeException e) {
+      read =
+          CompletableFuture.failedFuture(
+              new SecretUnavailableException(ref.describe() + " cannot be read by this build"));
     }
+    CompletableFuture<SecretValue> result = new CompletableFuture<>();
+    read.whenComplete(
+        (found, failure) -> {
+          if (failure == null) {
+            record(routeName, kind, found);
+            result.complete(found.value());
+          } else {
+            metrics.read(routeName, kind, "unavailable");
+            result.completeExceptionally(
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure);
+          }
+        });
     return result;
   }
 
-  private void read(
-      String routeName, String kind, SecretSource source, CompletableFuture<SecretValue> result) {
-    try {
-      SecretValue value = source.read();
-      metrics.read(routeName, kind, "ok");
-      result.complete(value);
-    } catch (SecretUnavailableException e) {
-      fail(routeName, kind, result, e);
-    } catch (RuntimeException e) {
-      fail(routeName, kind, result, unavailable(source, e));
+  private void record(String routeName, String kind, SecretRead result) {
+    metrics.read(routeName, kind, result.outcome() == SecretRead.Outcome.STALE ? "stale" : "ok");
+    if (result.outcome() == SecretRead.Outcome.CACHED) {
+      metrics.cacheHit(routeName, kind);
     }
+    metrics.fetched(routeName, kind, result.fetchedAtNanos());
   }
 
-  private void fail(
-      String routeName,
-      String kind,
-      CompletableFuture<SecretValue> result,
-      SecretUnavailableException e) {
-    metrics.read(routeName, kind, "unavailable");
-    result.completeExceptionally(e);
-  }
+  /** The readers built for one set of secret settings. */
+  private final class Generation {
 
-  private static SecretUnavailableException unavailable(SecretSource source, Exception cause) {
-    return new SecretUnavailableException(source.describe() + " could not be read", cause);
+    private final SecretsSettings settings;
+    private final VaultSettings vault;
+    private final Function<SecretRef, SecretSource> factory;
+    private final ConcurrentMap<SecretRef, SecretReader> readers = new ConcurrentHashMap<>();
+
+    Generation(
+        SecretsSettings settings, VaultSettings vault, Function<SecretRef, SecretSource> factory) {
+      this.settings = settings;
+      this.vault = vault;
+      this.factory = factory;
+    }
+
+    SecretsSettings settings() {
+      return settings;
+    }
+
+    VaultSettings vault() {
+      return vault;
+    }
+
+    SecretReader reader(SecretRef ref) {
+      return readers.computeIfAbsent(ref, this::create);
+    }
+
+    private SecretReader create(SecretRef ref) {
+      SecretSource source = factory.apply(ref);
+      return source.remote()
+          ? new CachedSecretReader(
+              source, blockingExecutor, ticker, settings.cacheTtl(), settings.staleGrace())
+          : new DirectSecretReader(source, blockingExecutor, ticker);
+    }
   }
 }

@@ -12,4 +12,13 @@ public interface SecretSource {
 
   /** Names the source for logs and errors, e.g. "env ANTHROPIC_API_KEY"; never the value. */
   String describe();
+
+  /**
+   * Whether the value lives in a remote store, so that the resolver caches it ({@code
+   * secrets.cacheTtl}) and may serve it stale during an outage ({@code secrets.staleGrace}); local
+   * sources are read on every request.
+   */
+  default boolean remote() {
+    return false;
+  }
 }

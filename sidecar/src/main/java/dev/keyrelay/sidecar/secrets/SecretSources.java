@@ -1,19 +1,35 @@
 package dev.keyrelay.sidecar.secrets;
 
 import dev.keyrelay.sidecar.config.SecretRef;
+import dev.keyrelay.sidecar.config.VaultSettings;
+import java.time.Clock;
 import java.util.Locale;
 
-/** Builds the {@link SecretSource} for a configured {@link SecretRef}. */
+/**
+ * Builds the {@link SecretSource} for a configured {@link SecretRef}. Vault secrets share one
+ * client and one login session.
+ */
 public final class SecretSources {
 
-  private SecretSources() {}
+  private final VaultClient vaultClient;
+  private final VaultSession vaultSession;
+
+  /**
+   * @param vault how to reach Vault, or null when no secret uses it
+   * @throws IllegalArgumentException when the Vault settings cannot be used (an unreadable CA file)
+   */
+  public SecretSources(VaultSettings vault) {
+    this.vaultClient = vault == null ? null : new VaultClient(vault);
+    this.vaultSession =
+        vault == null ? null : new VaultSession(vaultClient, vault.auth(), Clock.systemUTC());
+  }
 
   /**
    * Creates the source a reference points to.
    *
-   * @throws IllegalArgumentException for a kind of reference this build cannot read yet
+   * @throws IllegalArgumentException for a Vault secret without Vault settings
    */
-  public static SecretSource create(SecretRef ref) {
+  public SecretSource create(SecretRef ref) {
     if (ref instanceof SecretRef.Env env) {
       return new EnvSecretSource(env.variable());
     }
@@ -23,10 +39,13 @@ public final class SecretSources {
     if (ref instanceof SecretRef.Kubernetes secret) {
       return new FileSecretSource(secret.path(), ref.describe());
     }
-    throw new IllegalArgumentException("unsupported secret source: " + ref.describe());
+    if (vaultClient == null) {
+      throw new IllegalArgumentException(ref.describe() + " needs the vault settings");
+    }
+    return new VaultSecretSource((SecretRef.Vault) ref, vaultClient, vaultSession);
   }
 
-  /** The kind of reference as a metric tag value: env, file, kubernetes. */
+  /** The kind of reference as a metric tag value: env, file, kubernetes, vault. */
   public static String kind(SecretRef ref) {
     return ref.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }

@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderRejectionTest {
 
+  private static final String VAULT =
+      "vault: { address: https://vault.example:8200, auth: { tokenFile: t } }\n";
+
   @TempDir Path dir;
 
   /**
@@ -70,7 +73,33 @@ class ConfigLoaderRejectionTest {
         arguments("secrets: { cacheTtl: soon }", "secrets.cacheTtl", "is not a duration"),
         arguments("secrets: { staleGrace: 0ms }", "secrets.staleGrace", "greater than zero"),
         arguments("listeners: []", "listeners", "not supported by this build yet"),
-        arguments("vault: { address: https://vault }", "vault", "not supported by this build yet"),
+        arguments("vault: { auth: { tokenFile: t } }", "vault.address", "is required"),
+        arguments(
+            "vault: { address: ftp://vault.example, auth: { tokenFile: t } }",
+            "vault.address",
+            "is not a Vault address"),
+        arguments(
+            "vault: { address: https://vault.example/v1, auth: { tokenFile: t } }",
+            "vault.address",
+            "is not a Vault address"),
+        arguments("vault: { address: https://vault.example }", "vault.auth", "is required"),
+        arguments(
+            "vault: { address: https://v.example, auth: { tokenFile: t, kubernetes: { role: r } }"
+                + " }",
+            "vault.auth",
+            "exactly one of kubernetes, tokenFile"),
+        arguments(
+            "vault: { address: https://v.example, auth: { kubernetes: { tokenFile: t } } }",
+            "vault.auth.kubernetes.role",
+            "is required"),
+        arguments(
+            "vault: { address: https://v.example, namespace: \"a b\", auth: { tokenFile: t } }",
+            "vault.namespace",
+            "is not a Vault namespace"),
+        arguments(
+            "vault: { address: https://v.example, caFile: missing.pem, auth: { tokenFile: t } }",
+            "vault.caFile",
+            "does not exist"),
         arguments("routes: [ ~ ]", "routes[0]", "must be a mapping"),
         arguments("routes: { name: a }", "routes", "expected a list"),
         arguments("proxy: { listen: 1, extra: 2 }", "proxy.extra", "unknown key"),
@@ -202,15 +231,33 @@ class ConfigLoaderRejectionTest {
             "only for type header"),
         arguments(route("secret", null), "routes[0].secret", "is required"),
         arguments(
-            route("secret", "{}"), "routes[0].secret", "one of env, file, kubernetes is required"),
+            route("secret", "{}"),
+            "routes[0].secret",
+            "one of env, file, kubernetes, vault is required"),
         arguments(
             route("secret", "{ env: A, file: /a }"),
             "routes[0].secret",
-            "exactly one of env, file, kubernetes is allowed, found env and file"),
+            "exactly one of env, file, kubernetes, vault is allowed, found env and file"),
         arguments(
             route("secret", "{ vault: { path: secret/data/x, field: key } }"),
             "routes[0].secret.vault",
-            "not supported by this build yet"),
+            "needs the top-level vault block"),
+        arguments(
+            route("secret", "{ vault: { path: secret/agents/x, field: key } }") + VAULT,
+            "routes[0].secret.vault.path",
+            "is not a KV v2 read path"),
+        arguments(
+            route("secret", "{ vault: { path: secret/data, field: key } }") + VAULT,
+            "routes[0].secret.vault.path",
+            "is not a KV v2 read path"),
+        arguments(
+            route("secret", "{ vault: { path: secret/data/../x, field: key } }") + VAULT,
+            "routes[0].secret.vault.path",
+            "is not a KV v2 read path"),
+        arguments(
+            route("secret", "{ vault: { path: secret/data/x } }") + VAULT,
+            "routes[0].secret.vault.field",
+            "is required"),
         arguments(
             route("secret", "{ env: 1ABC }"),
             "routes[0].secret.env",

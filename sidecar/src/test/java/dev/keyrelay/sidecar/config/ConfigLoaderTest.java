@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +99,8 @@ class ConfigLoaderTest {
                         new SecretRef.Kubernetes("github-token", "token", Path.of("/mnt/secrets")),
                         true)),
                 new SecretsSettings(
-                    Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90))));
+                    Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
+                null));
   }
 
   @ParameterizedTest
@@ -124,7 +126,8 @@ class ConfigLoaderTest {
                 new SecretsSettings(
                     Path.of("/etc/keyrelay/secrets"),
                     Duration.ofSeconds(30),
-                    Duration.ofMinutes(5))));
+                    Duration.ofMinutes(5)),
+                null));
   }
 
   @Test
@@ -188,5 +191,54 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.load(file).routes())
         .extracting(Route::name)
         .containsExactly("special-port", "any-port");
+  }
+
+  @Test
+  void vaultBlockAndVaultSecretsBecomeRecords() throws Exception {
+    ConfigFiles.testCa(dir.resolve("vault-ca.pem"));
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "k.yaml",
+            """
+            routes:
+              - name: internal
+                match: { host: api.internal.test }
+                auth: { type: header, headerName: x-key }
+                secret: { vault: { path: kv/team-a/data/agents/internal, field: key } }
+            vault:
+              address: https://vault.vault.svc:8200/
+              namespace: admin/team-a
+              caFile: vault-ca.pem
+              auth: { kubernetes: { role: keyrelay-agent } }
+            """);
+
+    SidecarConfig config = ConfigLoader.load(file);
+
+    assertThat(config.routes().get(0).secret())
+        .isEqualTo(new SecretRef.Vault("kv/team-a/data/agents/internal", "key"));
+    assertThat(config.vault())
+        .isEqualTo(
+            new VaultSettings(
+                URI.create("https://vault.vault.svc:8200"),
+                "admin/team-a",
+                dir.resolve("vault-ca.pem"),
+                new VaultSettings.Kubernetes(
+                    "keyrelay-agent", Path.of("/var/run/secrets/keyrelay/vault-token"))));
+  }
+
+  @Test
+  void vaultTokenFileIsResolvedAgainstTheConfigDirectory() throws Exception {
+    Path file =
+        ConfigFiles.write(
+            dir, "k.yaml", "vault: { address: http://127.0.0.1:8200, auth: { tokenFile: tok } }\n");
+
+    assertThat(ConfigLoader.load(file).vault())
+        .isEqualTo(
+            new VaultSettings(
+                URI.create("http://127.0.0.1:8200"),
+                null,
+                null,
+                new VaultSettings.TokenFile(dir.resolve("tok"))));
   }
 }

@@ -3,10 +3,12 @@ package dev.keyrelay.sidecar.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.config.SecretRef;
+import dev.keyrelay.sidecar.config.SecretsSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretResolverTest {
 
   private static final String READER_THREAD = "test-secret-reader";
+  private static final SecretsSettings SETTINGS =
+      new SecretsSettings(Path.of("/unused"), Duration.ofSeconds(30), Duration.ofMinutes(5));
 
   @TempDir Path dir;
 
@@ -49,15 +54,19 @@ class SecretResolverTest {
         new SecretResolver(
             readers,
             registry,
-            ref -> {
-              created.incrementAndGet();
-              return new EnvSecretSource(
-                  ((SecretRef.Env) ref).variable(),
-                  name -> {
-                    readOn.add(Thread.currentThread().getName());
-                    return env.get(name);
-                  });
-            });
+            SETTINGS,
+            null,
+            vault ->
+                ref -> {
+                  created.incrementAndGet();
+                  return new EnvSecretSource(
+                      ((SecretRef.Env) ref).variable(),
+                      name -> {
+                        readOn.add(Thread.currentThread().getName());
+                        return env.get(name);
+                      });
+                },
+            System::nanoTime);
 
     SecretRef ref = new SecretRef.Env("ANTHROPIC_API_KEY");
     SecretValue value = resolver.resolve("anthropic", ref).join();
@@ -78,7 +87,7 @@ class SecretResolverTest {
   void rewrittenFileIsUsedByTheNextResolve() throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, "ghp_first\n");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretRef ref = new SecretRef.File(file);
     assertThat(resolver.resolve("github", ref).join().reveal()).isEqualTo("ghp_first");
 
@@ -93,7 +102,7 @@ class SecretResolverTest {
   void followsAKubernetesSecretVolumeSwap() throws Exception {
     TestingSecretVolume volume =
         TestingSecretVolume.create(dir.resolve("github-token"), "token", "v1");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretRef ref = new SecretRef.Kubernetes("github-token", "token", dir);
     assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v1");
 
@@ -109,7 +118,7 @@ class SecretResolverTest {
     String b = "b".repeat(64);
     TestingSecretVolume volume = TestingSecretVolume.create(dir.resolve("api"), "token", a);
     SecretRef ref = new SecretRef.Kubernetes("api", "token", dir);
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     AtomicBoolean rotating = new AtomicBoolean(true);
     Set<String> seen = ConcurrentHashMap.newKeySet();
     List<Throwable> failures = new ArrayList<>();
@@ -156,7 +165,7 @@ class SecretResolverTest {
     String secret = "sk-live-DO-NOT-LEAK-0123456789";
     Path file = dir.resolve("token");
     Files.writeString(file, secret + "\n");
-    SecretResolver resolver = new SecretResolver(readers, registry);
+    SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretValue value = resolver.resolve("stripe", new SecretRef.File(file)).join();
     Path notAFile = dir.resolve("dir-not-file");
     Files.createDirectory(notAFile);
@@ -172,6 +181,81 @@ class SecretResolverTest {
     assertThat(scrape)
         .contains("keyrelay_secret_reads_total{outcome=\"ok\",route=\"stripe\",source=\"file\"} 1")
         .doesNotContain(secret);
+  }
+
+  @Test
+  void remoteSourcesAreCachedCountedAndAged() {
+    AtomicLong now = new AtomicLong(0);
+    AtomicInteger fetches = new AtomicInteger();
+    SecretResolver resolver = remoteResolver(now, fetches);
+    SecretRef ref = new SecretRef.Vault("secret/data/agents/internal", "key");
+
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-1");
+    now.addAndGet(Duration.ofSeconds(5).toNanos());
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-1");
+
+    assertThat(fetches).hasValue(1);
+    assertThat(reads("internal", "vault", "ok")).isEqualTo(2.0);
+    assertThat(
+            registry
+                .get("keyrelay.secret.cache.hits")
+                .tags("route", "internal", "source", "vault")
+                .counter()
+                .count())
+        .isEqualTo(1.0);
+    assertThat(
+            registry
+                .get("keyrelay.secret.fetch.age")
+                .tags("route", "internal", "source", "vault")
+                .gauge()
+                .value())
+        .isEqualTo(5.0);
+  }
+
+  @Test
+  void reconfigureKeepsCachesForUnchangedSettingsAndStartsAfreshOtherwise() {
+    AtomicLong now = new AtomicLong(0);
+    AtomicInteger fetches = new AtomicInteger();
+    SecretResolver resolver = remoteResolver(now, fetches);
+    SecretRef ref = new SecretRef.Vault("secret/data/agents/internal", "key");
+    resolver.resolve("internal", ref).join();
+
+    resolver.reconfigure(SETTINGS, null);
+    resolver.resolve("internal", ref).join();
+    assertThat(fetches).hasValue(1);
+
+    resolver.reconfigure(
+        new SecretsSettings(Path.of("/unused"), Duration.ofSeconds(10), Duration.ofMinutes(5)),
+        null);
+    assertThat(resolver.resolve("internal", ref).join().reveal()).isEqualTo("remote-2");
+    assertThat(fetches).hasValue(2);
+  }
+
+  private SecretResolver remoteResolver(AtomicLong now, AtomicInteger fetches) {
+    return new SecretResolver(
+        readers,
+        registry,
+        SETTINGS,
+        null,
+        vault ->
+            ref ->
+                new SecretSource() {
+                  @Override
+                  public SecretValue read() {
+                    return new SecretValue("remote-" + fetches.incrementAndGet());
+                  }
+
+                  @Override
+                  public String describe() {
+                    return ref.describe();
+                  }
+
+                  @Override
+                  public boolean remote() {
+                    return true;
+                  }
+                },
+        now::get);
   }
 
   private double reads(String route, String source, String outcome) {

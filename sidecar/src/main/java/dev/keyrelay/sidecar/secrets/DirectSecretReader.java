@@ -1,0 +1,42 @@
+package dev.keyrelay.sidecar.secrets;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+
+/** Reads a local source (env, file) on every request, so a rotated value is used at once. */
+final class DirectSecretReader implements SecretReader {
+
+  private final SecretSource source;
+  private final Executor blockingExecutor;
+  private final LongSupplier ticker;
+
+  DirectSecretReader(SecretSource source, Executor blockingExecutor, LongSupplier ticker) {
+    this.source = source;
+    this.blockingExecutor = blockingExecutor;
+    this.ticker = ticker;
+  }
+
+  @Override
+  public CompletableFuture<SecretRead> read() {
+    CompletableFuture<SecretRead> result = new CompletableFuture<>();
+    try {
+      blockingExecutor.execute(
+          () -> {
+            try {
+              SecretValue value = source.read();
+              result.complete(
+                  new SecretRead(value, ticker.getAsLong(), SecretRead.Outcome.FETCHED));
+            } catch (SecretUnavailableException e) {
+              result.completeExceptionally(e);
+            } catch (RuntimeException e) {
+              result.completeExceptionally(Unavailability.of(source, e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(Unavailability.of(source, e));
+    }
+    return result;
+  }
+}

@@ -1,0 +1,10 @@
+package dev.keyrelay.sidecar.secrets;
+
+import java.util.concurrent.CompletableFuture;
+
+/** Looks up one secret for the resolver: directly on every request, or through a cache. */
+interface SecretReader {
+
+  /** Completes with the value, or fails with a {@link SecretUnavailableException}. */
+  CompletableFuture<SecretRead> read();
+}

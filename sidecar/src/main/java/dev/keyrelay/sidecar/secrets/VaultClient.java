@@ -1,0 +1,129 @@
+package dev.keyrelay.sidecar.secrets;
+
+import dev.keyrelay.sidecar.config.VaultSettings;
+import io.github.jopenlibs.vault.EnvironmentLoader;
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.api.Auth;
+import io.github.jopenlibs.vault.response.AuthResponse;
+import io.github.jopenlibs.vault.response.LogicalResponse;
+import io.github.jopenlibs.vault.response.LookupResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The Vault HTTP API calls the sidecar makes, through vault-java-driver: KV v2 read, Kubernetes
+ * login, token lookup and renewal. Holds no token; every call names the one to use.
+ */
+final class VaultClient {
+
+  private static final int CONNECT_TIMEOUT_SECONDS = 5;
+  private static final int READ_TIMEOUT_SECONDS = 10;
+
+  /** Keeps the driver from picking up VAULT_ADDR, VAULT_TOKEN and the like from the process. */
+  private static final EnvironmentLoader NO_ENVIRONMENT =
+      new EnvironmentLoader() {
+        @Override
+        public String loadVariable(String name) {
+          return null;
+        }
+      };
+
+  private final VaultSettings settings;
+  private final HttpClient http;
+
+  /**
+   * @throws IllegalArgumentException when {@code vault.caFile} cannot be used
+   */
+  VaultClient(VaultSettings settings) {
+    this.settings = settings;
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
+    if (settings.caFile() != null) {
+      builder.sslContext(trusting(settings.caFile()));
+    }
+    this.http = builder.build();
+  }
+
+  /**
+   * Reads a KV v2 secret; 4xx answers come back as a response, others as an exception.
+   *
+   * @param mountDepth how many leading segments of {@code path} name the mount
+   * @param path the secret's path without the {@code data} segment the driver inserts
+   */
+  LogicalResponse read(String token, int mountDepth, String path) throws VaultException {
+    return vault(token, mountDepth).logical().withNameSpace(settings.namespace()).read(path);
+  }
+
+  AuthResponse loginByKubernetes(String role, String jwt) throws VaultException {
+    return auth(null).loginByKubernetes(role, jwt);
+  }
+
+  LookupResponse lookupSelf(String token) throws VaultException {
+    return auth(token).lookupSelf();
+  }
+
+  AuthResponse renewSelf(String token) throws VaultException {
+    return auth(token).renewSelf();
+  }
+
+  String address() {
+    return settings.address().toString();
+  }
+
+  private Auth auth(String token) throws VaultException {
+    return vault(token, 1).auth().withNameSpace(settings.namespace());
+  }
+
+  // The namespace goes on each operation: set on the config, the driver logs it on every call.
+  private Vault vault(String token, int mountDepth) throws VaultException {
+    VaultConfig config =
+        new VaultConfig()
+            .environmentLoader(NO_ENVIRONMENT)
+            .address(settings.address().toString())
+            .httpClient(http)
+            .openTimeout(CONNECT_TIMEOUT_SECONDS)
+            .readTimeout(READ_TIMEOUT_SECONDS)
+            .engineVersion(2)
+            .prefixPathDepth(mountDepth);
+    if (token != null) {
+      config.token(token);
+    }
+    return Vault.create(config.build());
+  }
+
+  /** Trust in exactly the certificates of the CA file, as Vault's own CA is usually private. */
+  private static SSLContext trusting(Path caFile) {
+    try (InputStream in = Files.newInputStream(caFile)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate certificate :
+          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("vault-ca-" + i++, certificate);
+      }
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      return context;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "vault.caFile " + caFile + " cannot be used (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+}
