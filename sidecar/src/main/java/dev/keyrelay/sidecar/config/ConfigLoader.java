@@ -26,9 +26,6 @@ public final class ConfigLoader {
     Path dir = source.getParent();
     RawConfig raw = RawConfigReader.read(source);
     Problems problems = new Problems(source);
-    if (raw.listeners() != null) {
-      problems.add("listeners", "PostgreSQL listeners are not supported by this build yet");
-    }
     if (raw.vault() != null) {
       problems.add("vault", "vault settings are not supported by this build yet");
     }
@@ -48,6 +45,11 @@ public final class ConfigLoader {
     List<Route> routes =
         new RouteParser(dir, secrets.kubernetesMountRoot(), problems)
             .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
+    List<PostgresListener> listeners =
+        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems)
+            .parse(
+                Objects.requireNonNullElse(raw.listeners(), List.of()),
+                Objects.requireNonNullElse(raw.routes(), List.of()));
     problems.throwIfAny();
     return new SidecarConfig(
         source,
@@ -56,7 +58,8 @@ public final class ConfigLoader {
         new CaSettings(caDir),
         egress,
         routes,
-        secrets);
+        secrets,
+        listeners);
   }
 
   private static ProxySettings proxy(RawConfig.Proxy raw, Problems problems) {
@@ -111,7 +114,7 @@ public final class ConfigLoader {
         duration("secrets.staleGrace", raw.staleGrace(), "5m", problems));
   }
 
-  private static Duration duration(String path, String text, String fallback, Problems problems) {
+  static Duration duration(String path, String text, String fallback, Problems problems) {
     return problems.attempt(path, () -> Durations.parse(or(text, fallback)));
   }
 

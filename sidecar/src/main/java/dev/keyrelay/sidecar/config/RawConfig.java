@@ -6,8 +6,7 @@ import java.util.List;
 /**
  * The config file exactly as written, before defaults and validation; null means "not given".
  *
- * <p>{@code listeners} and {@code vault} are read only so that they can be refused with a better
- * message than "unknown key".
+ * <p>{@code vault} is read only so that it can be refused with a better message than "unknown key".
  */
 record RawConfig(
     Proxy proxy,
@@ -16,7 +15,7 @@ record RawConfig(
     Egress egress,
     List<Route> routes,
     Secrets secrets,
-    JsonNode listeners,
+    List<Listener> listeners,
     JsonNode vault) {
 
   static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
@@ -54,6 +53,18 @@ record RawConfig(
   record Secret(String env, String file, KubernetesSecret kubernetes, JsonNode vault) {}
 
   record KubernetesSecret(String name, String key) {}
+
+  record Listener(String name, Postgres postgres, Secret secret) {}
+
+  record Postgres(
+      String listen,
+      PostgresUpstream upstream,
+      String user,
+      List<String> databases,
+      String clientTls,
+      String startupTimeout) {}
+
+  record PostgresUpstream(String host, Integer port, String sslMode, String caFile) {}
 
   record Secrets(String kubernetesMountRoot, String cacheTtl, String staleGrace) {
     static final Secrets EMPTY = new Secrets(null, null, null);

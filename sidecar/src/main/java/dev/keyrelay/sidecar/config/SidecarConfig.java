@@ -15,9 +15,11 @@ public record SidecarConfig(
     CaSettings ca,
     EgressSettings egress,
     List<Route> routes,
-    SecretsSettings secrets) {
+    SecretsSettings secrets,
+    List<PostgresListener> listeners) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
+    listeners = List.copyOf(listeners);
   }
 }

@@ -1,6 +1,9 @@
 package dev.keyrelay.sidecar.tls;
 
 import dev.keyrelay.sidecar.config.HostNames;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -10,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import javax.net.ssl.SSLException;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -100,6 +104,22 @@ public final class LeafCertificateMinter {
   private static GeneralName altName(String host) {
     boolean ip = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
     return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
+  }
+
+  /**
+   * A server TLS context presenting a freshly minted certificate for {@code host}, offering {@code
+   * alpn}; for listeners that need their own ALPN, such as PostgreSQL's.
+   */
+  public SslContext serverContext(String host, ApplicationProtocolConfig alpn) {
+    try {
+      return SslContextBuilder.forServer(leafKey(), mint(host), ca.certificate())
+          .sslProvider(SslProviders.preferred())
+          .applicationProtocolConfig(alpn)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException(
+          "cannot build the TLS context for " + host + ": " + e.getMessage(), e);
+    }
   }
 
   CertificateAuthority authority() {

@@ -8,13 +8,11 @@ import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBeh
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,17 +120,8 @@ public final class ServerTlsContexts {
   }
 
   static SslContext newContext(LeafCertificateMinter minter, String host) {
-    try {
-      LOG.debug("minting a certificate for {}", host);
-      return SslContextBuilder.forServer(
-              minter.leafKey(), minter.mint(host), minter.authority().certificate())
-          .sslProvider(SslProviders.preferred())
-          .applicationProtocolConfig(HTTP_1_1_ONLY)
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalStateException(
-          "cannot build the TLS context for " + host + ": " + e.getMessage(), e);
-    }
+    LOG.debug("minting a certificate for {}", host);
+    return minter.serverContext(host, HTTP_1_1_ONLY);
   }
 
   /** An access-ordered map that drops its least recently used entry beyond capacity. */

@@ -69,7 +69,6 @@ class ConfigLoaderRejectionTest {
         arguments("egress: { exceptions: localhost }", "egress.exceptions", "expected a list"),
         arguments("secrets: { cacheTtl: soon }", "secrets.cacheTtl", "is not a duration"),
         arguments("secrets: { staleGrace: 0ms }", "secrets.staleGrace", "greater than zero"),
-        arguments("listeners: []", "listeners", "not supported by this build yet"),
         arguments("vault: { address: https://vault }", "vault", "not supported by this build yet"),
         arguments("routes: [ ~ ]", "routes[0]", "must be a mapping"),
         arguments("routes: { name: a }", "routes", "expected a list"),

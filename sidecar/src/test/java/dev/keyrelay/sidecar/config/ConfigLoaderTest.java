@@ -98,7 +98,8 @@ class ConfigLoaderTest {
                         new SecretRef.Kubernetes("github-token", "token", Path.of("/mnt/secrets")),
                         true)),
                 new SecretsSettings(
-                    Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90))));
+                    Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
+                List.of()));
   }
 
   @ParameterizedTest
@@ -124,7 +125,8 @@ class ConfigLoaderTest {
                 new SecretsSettings(
                     Path.of("/etc/keyrelay/secrets"),
                     Duration.ofSeconds(30),
-                    Duration.ofMinutes(5))));
+                    Duration.ofMinutes(5)),
+                List.of()));
   }
 
   @Test
