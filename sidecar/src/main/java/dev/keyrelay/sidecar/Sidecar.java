@@ -12,6 +12,8 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
+import dev.keyrelay.sidecar.postgres.ClientTlsContexts;
+import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.CaFiles;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
@@ -49,6 +51,7 @@ public final class Sidecar implements AutoCloseable {
   private final AtomicReference<ProxyState> state;
   private final UpstreamPool upstreams;
   private final ProxyServer proxy;
+  private final PostgresListeners listeners;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
   private volatile boolean ready;
@@ -63,14 +66,17 @@ public final class Sidecar implements AutoCloseable {
 
     CertificateAuthority ca = CertificateAuthority.generate();
     CaFiles.write(ca, config.ca().dir());
-    ServerTlsContexts serverTls =
-        new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, registry);
+    LeafCertificateMinter minter = new LeafCertificateMinter(ca);
+    ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
+    UpstreamTlsContexts upstreamTls = new UpstreamTlsContexts();
+    SecretResolver secrets = new SecretResolver(blocking, registry);
+    AuditLog audit = new AuditLog();
 
     state = new AtomicReference<>(stateFor(config));
     upstreams =
         new UpstreamPool(
             transport,
-            new UpstreamTlsContexts(),
+            upstreamTls,
             config.proxy().connectTimeout(),
             config.proxy().idleTimeout());
     ProxyServices services =
@@ -78,13 +84,26 @@ public final class Sidecar implements AutoCloseable {
             state,
             transport,
             new HostResolver(blocking),
-            new SecretResolver(blocking, registry),
+            secrets,
             serverTls,
             upstreams,
             new ProxyMetrics(registry),
-            new AuditLog(),
+            audit,
             config.proxy().connectTimeout());
     proxy = ProxyServer.bind(config.proxy().listen(), boss, workers, services);
+    listeners =
+        new PostgresListeners(
+            transport,
+            boss,
+            workers,
+            blocking,
+            secrets,
+            new ClientTlsContexts(minter),
+            upstreamTls,
+            registry,
+            audit,
+            config.proxy().connectTimeout());
+    listeners.apply(config.listeners());
     watcher = new ConfigWatcher(config.source(), config, this::apply);
     watcher.start();
     ready = true;
@@ -94,11 +113,12 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarConfig config) throws Exception {
     Sidecar sidecar = new Sidecar(config);
     log.info(
-        "keyrelay sidecar listening {} {} {} {}",
+        "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", sidecar.proxyAddress().toString()),
         kv("admin", sidecar.adminAddress().toString()),
         kv("ca_dir", config.ca().dir().toString()),
-        kv("routes", config.routes().size()));
+        kv("routes", config.routes().size()),
+        kv("listeners", config.listeners().size()));
     return sidecar;
   }
 
@@ -110,11 +130,20 @@ public final class Sidecar implements AutoCloseable {
     return admin.address();
   }
 
-  /** Applies a reloaded config: new routes and egress policy for new decisions. */
+  /**
+   * Applies a reloaded config: new routes and egress policy for new decisions, and listeners
+   * bound, rebound or stopped to match.
+   */
   private void apply(SidecarConfig next) {
     state.set(stateFor(next));
-    log.info("config reloaded {} {}", kv("file", next.source().toString()),
-        kv("routes", next.routes().size()));
+    listeners.apply(next.listeners());
+    log.info("config reloaded {} {} {}", kv("file", next.source().toString()),
+        kv("routes", next.routes().size()), kv("listeners", next.listeners().size()));
+  }
+
+  /** Where a PostgreSQL listener is bound, or null when it is not running. */
+  public InetSocketAddress listenerAddress(String name) {
+    return listeners.address(name);
   }
 
   private ProxyState stateFor(SidecarConfig config) {
@@ -131,6 +160,7 @@ public final class Sidecar implements AutoCloseable {
       log.warn("closing the config watcher failed: {}", e.toString());
     }
     proxy.close();
+    listeners.close();
     admin.close();
     upstreams.close();
     workers.shutdownGracefully();
