@@ -1,17 +1,18 @@
 package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.util.Mapping;
+import io.netty.handler.ssl.SslHandler;
 
 /**
- * The agent-side TLS of every listener: certificates from the sidecar CA for {@code localhost} (sent
- * as SNI) and {@code 127.0.0.1} (no SNI), offering ALPN {@code postgresql} as PostgreSQL 17 expects.
+ * The agent-side TLS of every listener: one certificate from the sidecar CA naming {@code
+ * localhost}, {@code 127.0.0.1} and {@code ::1} (clients do not all send SNI), offering ALPN {@code
+ * postgresql} as PostgreSQL 17 clients expect.
  */
 public final class ClientTlsContexts {
 
@@ -24,19 +25,14 @@ public final class ClientTlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ALPN);
 
-  private final SslContext localhost;
-  private final SslContext loopbackIp;
+  private final SslContext context;
 
-  /** Mints both certificates now; call it off the event loops. */
+  /** Mints the certificate now; call it off the event loops. */
   public ClientTlsContexts(LeafCertificateMinter minter) {
-    this.localhost = minter.serverContext("localhost", POSTGRES_ALPN);
-    this.loopbackIp = minter.serverContext("127.0.0.1", POSTGRES_ALPN);
+    this.context = minter.serverContext(POSTGRES_ALPN, "localhost", "127.0.0.1", "::1");
   }
 
-  /** A handler that picks the certificate from the client's SNI and then becomes the TLS handler. */
-  SniHandler newHandler() {
-    Mapping<String, SslContext> byName =
-        name -> "localhost".equalsIgnoreCase(name) ? localhost : loopbackIp;
-    return new SniHandler(byName);
+  SslHandler newHandler(ByteBufAllocator alloc) {
+    return context.newHandler(alloc);
   }
 }

@@ -34,13 +34,22 @@ final class StartupDecoder extends ByteToMessageDecoder {
 
   private final PostgresListener listener;
   private final PostgresServices services;
-  private State state = State.NEGOTIATING;
+  private final long deadlineNanos;
+  private State state;
   private boolean tls;
   private ScheduledFuture<?> timeout;
 
   StartupDecoder(PostgresListener listener, PostgresServices services) {
+    this(listener, services, State.NEGOTIATING, System.nanoTime() + listener.startupTimeout().toNanos());
+  }
+
+  private StartupDecoder(
+      PostgresListener listener, PostgresServices services, State state, long deadlineNanos) {
     this.listener = listener;
     this.services = services;
+    this.state = state;
+    this.tls = state == State.NEGOTIATED;
+    this.deadlineNanos = deadlineNanos;
   }
 
   @Override
@@ -54,8 +63,8 @@ final class StartupDecoder extends ByteToMessageDecoder {
                         "startup_timeout",
                         SessionFailure.PROTOCOL_VIOLATION,
                         "no startup message within " + listener.startupTimeout().toMillis() + " ms"),
-                listener.startupTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+                deadlineNanos - System.nanoTime(),
+                TimeUnit.NANOSECONDS);
   }
 
   @Override
@@ -112,7 +121,7 @@ final class StartupDecoder extends ByteToMessageDecoder {
     }
     // 'S' must leave before the TLS handler is in the pipeline, or it would be encrypted.
     ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'S'}));
-    ctx.pipeline().addBefore(ctx.name(), "tls", services.clientTls().newHandler());
+    ctx.pipeline().addBefore(ctx.name(), "tls", services.clientTls().newHandler(ctx.alloc()));
     tls = true;
   }
 
@@ -134,12 +143,14 @@ final class StartupDecoder extends ByteToMessageDecoder {
       ctx.close();
       return;
     }
-    state = State.NEGOTIATED;
-    tls = true;
-    ctx.pipeline().addBefore(ctx.name(), "tls", services.clientTls().newHandler());
-    ByteBuf hello = in.readRetainedSlice(in.readableBytes());
-    // Re-enter from the head once this decode returns, so the TLS handler sees the hello first.
-    ctx.executor().execute(() -> ctx.pipeline().fireChannelRead(hello));
+    // The hello stays unread: replacing a decoder hands its buffered bytes to its replacement.
+    state = State.DONE;
+    ctx.pipeline()
+        .addAfter(
+            ctx.name(),
+            "startup-tls",
+            new StartupDecoder(listener, services, State.NEGOTIATED, deadlineNanos));
+    ctx.pipeline().replace(this, "tls", services.clientTls().newHandler(ctx.alloc()));
   }
 
   private void cancel(ChannelHandlerContext ctx, ByteBuf packet, int length, List<Object> out) {

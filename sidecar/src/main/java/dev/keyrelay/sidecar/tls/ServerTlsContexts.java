@@ -121,7 +121,7 @@ public final class ServerTlsContexts {
 
   static SslContext newContext(LeafCertificateMinter minter, String host) {
     LOG.debug("minting a certificate for {}", host);
-    return minter.serverContext(host, HTTP_1_1_ONLY);
+    return minter.serverContext(HTTP_1_1_ONLY, host);
   }
 
   /** An access-ordered map that drops its least recently used entry beyond capacity. */
