@@ -49,7 +49,8 @@ final class ListenerParser {
       if (listener != null) {
         String first = listenOwners.putIfAbsent(listener.listen(), path);
         if (first != null) {
-          problems.add(path + ".postgres.listen", listener.listen() + " is already used by " + first);
+          problems.add(
+              path + ".postgres.listen", listener.listen() + " is already used by " + first);
         }
         listeners.add(listener);
       }
@@ -123,7 +124,9 @@ final class ListenerParser {
       problems.add(path + ".host", "is required");
     }
     Integer port =
-        raw.port() == null ? 5432 : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
+        raw.port() == null
+            ? 5432
+            : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
     PostgresUpstream.SslMode sslMode =
         problems.attempt(
             path + ".sslMode",

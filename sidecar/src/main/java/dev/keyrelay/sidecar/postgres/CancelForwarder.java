@@ -14,7 +14,10 @@ final class CancelForwarder {
   private CancelForwarder() {}
 
   static void forward(
-      Channel client, PostgresListener listener, PostgresServices services, StartupPacket.Cancel cancel) {
+      Channel client,
+      PostgresListener listener,
+      PostgresServices services,
+      StartupPacket.Cancel cancel) {
     InetSocketAddress upstream =
         services.cancels().upstreamOf(listener.name(), cancel.processId(), cancel.secretKey());
     // Like the server, never tell the client whether the key matched.
@@ -38,7 +41,9 @@ final class CancelForwarder {
                         .channel()
                         .writeAndFlush(
                             PgWire.cancelRequest(
-                                connected.channel().alloc(), cancel.processId(), cancel.secretKey()))
+                                connected.channel().alloc(),
+                                cancel.processId(),
+                                cancel.secretKey()))
                         .addListener(ChannelFutureListener.CLOSE);
                   }
                 });

@@ -11,7 +11,8 @@ final class Md5Password {
   private Md5Password() {}
 
   static String encode(String user, String password, byte[] salt) {
-    String inner = hex(md5(password.getBytes(StandardCharsets.UTF_8), user.getBytes(StandardCharsets.UTF_8)));
+    String inner =
+        hex(md5(password.getBytes(StandardCharsets.UTF_8), user.getBytes(StandardCharsets.UTF_8)));
     return "md5" + hex(md5(inner.getBytes(StandardCharsets.US_ASCII), salt));
   }
 

@@ -7,8 +7,8 @@ import io.netty.handler.codec.CorruptedFrameException;
 import java.util.List;
 
 /**
- * Splits the upstream's byte stream into whole backend messages (type byte, length, body) while
- * the sidecar logs in; afterwards the relay copies bytes without framing.
+ * Splits the upstream's byte stream into whole backend messages (type byte, length, body) while the
+ * sidecar logs in; afterwards the relay copies bytes without framing.
  */
 final class PgFrameDecoder extends ByteToMessageDecoder {
 

@@ -66,7 +66,12 @@ final class PgWire {
   }
 
   static ByteBuf cancelRequest(ByteBufAllocator alloc, int processId, int secretKey) {
-    return alloc.buffer(16).writeInt(16).writeInt(CANCEL_REQUEST).writeInt(processId).writeInt(secretKey);
+    return alloc
+        .buffer(16)
+        .writeInt(16)
+        .writeInt(CANCEL_REQUEST)
+        .writeInt(processId)
+        .writeInt(secretKey);
   }
 
   /** A PasswordMessage ('p') carrying a null-terminated string (cleartext or MD5). */

@@ -63,8 +63,8 @@ public final class PostgresListeners implements AutoCloseable {
   }
 
   /**
-   * Binds, rebinds and unbinds so that exactly {@code wanted} are served. A listener that cannot
-   * be bound is logged and skipped; the others still apply.
+   * Binds, rebinds and unbinds so that exactly {@code wanted} are served. A listener that cannot be
+   * bound is logged and skipped; the others still apply.
    */
   public synchronized void apply(List<PostgresListener> wanted) {
     Map<String, PostgresListener> byName = new LinkedHashMap<>();

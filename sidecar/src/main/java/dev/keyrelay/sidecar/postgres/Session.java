@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client session of a listener, from its StartupMessage to its close: the state both sides'
- * handlers share, and the one place that reports its outcome (metrics, audit, client error).
- * Both channels run on the client's event loop, so no field needs synchronisation.
+ * handlers share, and the one place that reports its outcome (metrics, audit, client error). Both
+ * channels run on the client's event loop, so no field needs synchronisation.
  */
 final class Session {
 

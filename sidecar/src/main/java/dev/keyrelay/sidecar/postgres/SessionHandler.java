@@ -70,7 +70,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
               "database_not_allowed",
               SessionFailure.INVALID_DATABASE,
               session.describe(
-                  "database \"" + database + "\" is not allowed; allowed: "
+                  "database \""
+                      + database
+                      + "\" is not allowed; allowed: "
                       + String.join(", ", listener.databases()))));
       return;
     }
@@ -101,7 +103,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
       return new SessionFailure(
           "secret_unavailable",
           SessionFailure.CONNECTION_FAILURE,
-          session.describe("the secret is unavailable: " + UpstreamStartHandler.rootMessage(error)));
+          session.describe(
+              "the secret is unavailable: " + UpstreamStartHandler.rootMessage(error)));
     }
     return new SessionFailure(
         "upstream_unreachable",
@@ -110,7 +113,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void connect(Channel client, Prepared prepared, Map<String, String> startup) {
-    InetSocketAddress target = new InetSocketAddress(prepared.address(), listener.upstream().port());
+    InetSocketAddress target =
+        new InetSocketAddress(prepared.address(), listener.upstream().port());
     new Bootstrap()
         .group(client.eventLoop())
         .channel(services.transport().socketChannel())
@@ -130,8 +134,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                             SessionFailure.CONNECTION_FAILURE,
                             session.describe(
                                 "cannot reach the upstream server "
-                                    + listener.upstream().host() + ":" + listener.upstream().port()
-                                    + ": " + UpstreamStartHandler.rootMessage(connected.cause()))));
+                                    + listener.upstream().host()
+                                    + ":"
+                                    + listener.upstream().port()
+                                    + ": "
+                                    + UpstreamStartHandler.rootMessage(connected.cause()))));
                   }
                 });
   }

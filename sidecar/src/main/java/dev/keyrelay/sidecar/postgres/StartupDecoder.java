@@ -11,12 +11,12 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The client's startup phase: answers GSSENCRequest with N and SSLRequest per {@code clientTls}
- * (or serves a direct TLS hello), then emits one {@link StartupPacket} and removes itself.
+ * The client's startup phase: answers GSSENCRequest with N and SSLRequest per {@code clientTls} (or
+ * serves a direct TLS hello), then emits one {@link StartupPacket} and removes itself.
  */
 final class StartupDecoder extends ByteToMessageDecoder {
 
@@ -40,7 +40,11 @@ final class StartupDecoder extends ByteToMessageDecoder {
   private ScheduledFuture<?> timeout;
 
   StartupDecoder(PostgresListener listener, PostgresServices services) {
-    this(listener, services, State.NEGOTIATING, System.nanoTime() + listener.startupTimeout().toNanos());
+    this(
+        listener,
+        services,
+        State.NEGOTIATING,
+        System.nanoTime() + listener.startupTimeout().toNanos());
   }
 
   private StartupDecoder(
@@ -62,7 +66,9 @@ final class StartupDecoder extends ByteToMessageDecoder {
                         ctx,
                         "startup_timeout",
                         SessionFailure.PROTOCOL_VIOLATION,
-                        "no startup message within " + listener.startupTimeout().toMillis() + " ms"),
+                        "no startup message within "
+                            + listener.startupTimeout().toMillis()
+                            + " ms"),
                 deadlineNanos - System.nanoTime(),
                 TimeUnit.NANOSECONDS);
   }
@@ -88,7 +94,10 @@ final class StartupDecoder extends ByteToMessageDecoder {
     int length = in.getInt(in.readerIndex());
     if (length < 8 || length > PgWire.MAX_STARTUP_LENGTH) {
       in.skipBytes(in.readableBytes());
-      refuse(ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION,
+      refuse(
+          ctx,
+          "malformed_startup",
+          SessionFailure.PROTOCOL_VIOLATION,
           "invalid startup packet length " + length);
       return;
     }
@@ -103,8 +112,14 @@ final class StartupDecoder extends ByteToMessageDecoder {
       case PgWire.CANCEL_REQUEST -> cancel(ctx, packet, length, out);
       case PgWire.PROTOCOL_3_0 -> startup(ctx, packet, out);
       default ->
-          refuse(ctx, "unsupported_protocol", SessionFailure.FEATURE_NOT_SUPPORTED,
-              "unsupported frontend protocol " + (code >>> 16) + "." + (code & 0xffff)
+          refuse(
+              ctx,
+              "unsupported_protocol",
+              SessionFailure.FEATURE_NOT_SUPPORTED,
+              "unsupported frontend protocol "
+                  + (code >>> 16)
+                  + "."
+                  + (code & 0xffff)
                   + ": the listener speaks protocol 3.0");
     }
   }
@@ -127,7 +142,8 @@ final class StartupDecoder extends ByteToMessageDecoder {
 
   private void gssEncRequest(ChannelHandlerContext ctx, int length) {
     if (length != 8 || state != State.NEGOTIATING) {
-      refuse(ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION, "unexpected GSSENCRequest");
+      refuse(
+          ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION, "unexpected GSSENCRequest");
       return;
     }
     ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
@@ -164,17 +180,25 @@ final class StartupDecoder extends ByteToMessageDecoder {
 
   private void startup(ChannelHandlerContext ctx, ByteBuf packet, List<Object> out) {
     if (!tls && listener.clientTls() == ClientTls.REQUIRE) {
-      refuse(ctx, "client_tls_required", SessionFailure.INVALID_AUTHORIZATION,
+      refuse(
+          ctx,
+          "client_tls_required",
+          SessionFailure.INVALID_AUTHORIZATION,
           "this listener requires TLS (connect with sslmode=require or stronger)");
       return;
     }
     Map<String, String> parameters = new LinkedHashMap<>();
     try {
-      for (String name = PgWire.readCString(packet); !name.isEmpty(); name = PgWire.readCString(packet)) {
+      for (String name = PgWire.readCString(packet);
+          !name.isEmpty();
+          name = PgWire.readCString(packet)) {
         parameters.put(name, PgWire.readCString(packet));
       }
     } catch (IllegalArgumentException e) {
-      refuse(ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION,
+      refuse(
+          ctx,
+          "malformed_startup",
+          SessionFailure.PROTOCOL_VIOLATION,
           "invalid startup packet: " + e.getMessage());
       return;
     }

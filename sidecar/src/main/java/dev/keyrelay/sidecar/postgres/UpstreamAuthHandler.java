@@ -76,7 +76,9 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
       }
       case PgWire.AUTH_SASL -> {
         List<String> offered = new ArrayList<>();
-        for (String name = PgWire.readCString(body); !name.isEmpty(); name = PgWire.readCString(body)) {
+        for (String name = PgWire.readCString(body);
+            !name.isEmpty();
+            name = PgWire.readCString(body)) {
           offered.add(name);
         }
         scram = new ScramExchange(offered, password, channelBinding);
@@ -127,12 +129,13 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * After AuthenticationOk everything but an error goes to the client as is; BackendKeyData is noted
-   * for cancels. An error here (such as a missing database) still fails the session.
+   * After AuthenticationOk everything but an error goes to the client as is; BackendKeyData is
+   * noted for cancels. An error here (such as a missing database) still fails the session.
    */
   private void greeting(byte type, ByteBuf frame) {
     if (type == PgWire.BACKEND_KEY_DATA && frame.readableBytes() == 13) {
-      session.backendKey(frame.getInt(frame.readerIndex() + 5), frame.getInt(frame.readerIndex() + 9));
+      session.backendKey(
+          frame.getInt(frame.readerIndex() + 5), frame.getInt(frame.readerIndex() + 9));
     }
     session.client.write(frame);
     if (type == PgWire.READY_FOR_QUERY) {
@@ -146,7 +149,9 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
     String reason = sqlState.startsWith("28") ? "upstream_auth" : "upstream_refused";
     session.fail(
         new SessionFailure(
-            reason, sqlState, session.describe("the upstream server refused the login: " + message)));
+            reason,
+            sqlState,
+            session.describe("the upstream server refused the login: " + message)));
   }
 
   private void failAuth(String why) {
@@ -169,7 +174,8 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
         new SessionFailure(
             "upstream_protocol",
             SessionFailure.CONNECTION_FAILURE,
-            session.describe("the upstream connection failed: " + UpstreamStartHandler.rootMessage(cause))));
+            session.describe(
+                "the upstream connection failed: " + UpstreamStartHandler.rootMessage(cause))));
   }
 
   @Override

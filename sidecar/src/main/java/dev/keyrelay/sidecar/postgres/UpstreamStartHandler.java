@@ -54,7 +54,13 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
                 SessionFailure.CONNECTION_FAILURE,
                 session.describe(
                     "the upstream server does not accept TLS, but sslMode is "
-                        + session.listener.upstream().sslMode().name().toLowerCase().replace('_', '-'))));
+                        + session
+                            .listener
+                            .upstream()
+                            .sslMode()
+                            .name()
+                            .toLowerCase()
+                            .replace('_', '-'))));
         return;
       }
       if (in.isReadable()) {
@@ -95,7 +101,9 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
   private void sendStartup(ChannelHandlerContext ctx, byte[] channelBinding) {
     ctx.writeAndFlush(PgWire.startupMessage(ctx.alloc(), startup));
     ctx.pipeline()
-        .addAfter(ctx.name(), UpstreamAuthHandler.NAME,
+        .addAfter(
+            ctx.name(),
+            UpstreamAuthHandler.NAME,
             new UpstreamAuthHandler(session, password, channelBinding));
     ctx.pipeline().replace(this, "frames", new PgFrameDecoder());
   }

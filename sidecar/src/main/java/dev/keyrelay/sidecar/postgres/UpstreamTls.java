@@ -37,7 +37,9 @@ final class UpstreamTls {
               contexts.forCaFile(upstream.caFile()), alloc, upstream.host(), upstream.port());
       case VERIFY_CA -> {
         SslHandler handler =
-            contexts.forCaFile(upstream.caFile()).newHandler(alloc, upstream.host(), upstream.port());
+            contexts
+                .forCaFile(upstream.caFile())
+                .newHandler(alloc, upstream.host(), upstream.port());
         SSLParameters parameters = handler.engine().getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm(null);
         handler.engine().setSSLParameters(parameters);

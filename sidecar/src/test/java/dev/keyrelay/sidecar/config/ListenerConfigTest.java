@@ -131,7 +131,8 @@ class ListenerConfigTest {
   @ParameterizedTest
   @MethodSource("rejections")
   void rejects(String yaml, String field, String reason) {
-    assertThat(problems(yaml)).anySatisfy(p -> assertThat(p).contains(": " + field + ": ").contains(reason));
+    assertThat(problems(yaml))
+        .anySatisfy(p -> assertThat(p).contains(": " + field + ": ").contains(reason));
   }
 
   @Test
@@ -156,11 +157,19 @@ class ListenerConfigTest {
         """;
     assertThat(problems(yaml))
         .anySatisfy(
-            p -> assertThat(p).contains("listeners[0].name: \"shared\" is already the name of routes[0]"))
+            p ->
+                assertThat(p)
+                    .contains("listeners[0].name: \"shared\" is already the name of routes[0]"))
         .anySatisfy(
-            p -> assertThat(p).contains("listeners[2].name: \"twice\" is already the name of listeners[1]"))
+            p ->
+                assertThat(p)
+                    .contains("listeners[2].name: \"twice\" is already the name of listeners[1]"))
         .anySatisfy(
-            p -> assertThat(p).contains("listeners[2].postgres.listen: 127.0.0.1:5434 is already used by listeners[1]"));
+            p ->
+                assertThat(p)
+                    .contains(
+                        "listeners[2].postgres.listen: 127.0.0.1:5434 is already used by"
+                            + " listeners[1]"));
   }
 
   private List<String> problems(String yaml) {
@@ -178,6 +187,7 @@ class ListenerConfigTest {
             ? value
             : "{ listen: 127.0.0.1:5433, upstream: { host: db }, user: u }";
     String secret = field.equals("secret") ? value : "{ env: PW }";
-    return "listeners:\n  - { name: %s, postgres: %s, secret: %s }\n".formatted(name, postgres, secret);
+    return "listeners:\n  - { name: %s, postgres: %s, secret: %s }\n"
+        .formatted(name, postgres, secret);
   }
 }

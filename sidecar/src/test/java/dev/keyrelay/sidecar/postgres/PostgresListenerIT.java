@@ -28,7 +28,10 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -39,6 +42,7 @@ import org.postgresql.copy.CopyManager;
  * and psql: clients that hold no password get working sessions, and every failure is a readable
  * ErrorResponse.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresListenerIT {
 
   static final String PASSWORD = "Real-pg-Pass-4711";
@@ -49,6 +53,8 @@ class PostgresListenerIT {
   static SidecarProcess sidecar;
   static Map<String, Integer> ports = new java.util.HashMap<>();
   static Path sidecarCa;
+  static Path configFile;
+  static String baseConfig;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,8 +64,16 @@ class PostgresListenerIT {
     Files.writeString(dir.resolve("wrong"), WRONG);
     Files.writeString(dir.resolve("rotating"), WRONG);
     for (String name :
-        List.of("scram", "md5", "clear", "tls-only", "no-tls", "wrong-secret", "unreachable",
-            "bad-cert", "rotating")) {
+        List.of(
+            "scram",
+            "md5",
+            "clear",
+            "tls-only",
+            "no-tls",
+            "wrong-secret",
+            "unreachable",
+            "bad-cert",
+            "rotating")) {
       ports.put(name, SidecarProcess.freePort());
     }
     int closedPort = SidecarProcess.freePort();
@@ -72,38 +86,51 @@ class PostgresListenerIT {
         ca: { dir: ca }
         listeners:
         """
-            .formatted(proxyPort, adminPort)
-            + listener("scram", TestPostgres.SCRAM_USER,
-                "sslMode: verify-full, caFile: pg-ca.pem", "databases: [ orders ]", "password")
+                .formatted(proxyPort, adminPort)
+            + listener(
+                "scram",
+                TestPostgres.SCRAM_USER,
+                "sslMode: verify-full, caFile: pg-ca.pem",
+                "databases: [ orders ]",
+                "password")
             + listener("md5", TestPostgres.MD5_USER, "sslMode: disable", "", "password")
             + listener("clear", TestPostgres.CLEAR_USER, "sslMode: require", "", "password")
-            + listener("tls-only", TestPostgres.SCRAM_USER,
-                "sslMode: verify-ca, caFile: pg-ca.pem", "clientTls: require", "password")
-            + listener("no-tls", TestPostgres.SCRAM_USER, "sslMode: disable", "clientTls: disable",
+            + listener(
+                "tls-only",
+                TestPostgres.SCRAM_USER,
+                "sslMode: verify-ca, caFile: pg-ca.pem",
+                "clientTls: require",
+                "password")
+            + listener(
+                "no-tls",
+                TestPostgres.SCRAM_USER,
+                "sslMode: disable",
+                "clientTls: disable",
                 "password")
             + listener("wrong-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "wrong")
             + listener("unreachable", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
                 .replace("port: " + pg.port(), "port: " + closedPort)
             + listener("bad-cert", TestPostgres.SCRAM_USER, "sslMode: verify-full", "", "password")
             + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating");
-    Path file = dir.resolve("keyrelay.yaml");
-    Files.writeString(file, config);
-    sidecar = SidecarProcess.start(file, proxyPort, adminPort, Map.of());
+    configFile = dir.resolve("keyrelay.yaml");
+    baseConfig = config;
+    Files.writeString(configFile, config);
+    sidecar = SidecarProcess.start(configFile, proxyPort, adminPort, Map.of());
     sidecarCa = dir.resolve("ca/ca.crt");
   }
 
   private static String listener(
       String name, String user, String upstream, String extra, String secretFile) {
     return """
-          - name: %s
-            postgres:
-              listen: "127.0.0.1:%d"
-              upstream: { host: localhost, port: %d, %s }
-              user: %s
-              startupTimeout: 2s
-              %s
-            secret: { file: %s }
-        """
+      - name: %s
+        postgres:
+          listen: "127.0.0.1:%d"
+          upstream: { host: localhost, port: %d, %s }
+          user: %s
+          startupTimeout: 2s
+          %s
+        secret: { file: %s }
+    """
         .formatted(name, ports.get(name), pg.port(), upstream, user, extra, secretFile);
   }
 
@@ -122,8 +149,14 @@ class PostgresListenerIT {
   static Connection connect(String listener, String user, String database, String extra)
       throws SQLException {
     return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + ports.get(listener) + "/" + database + "?user=" + user
-            + "&connectTimeout=10&" + extra);
+        "jdbc:postgresql://127.0.0.1:"
+            + ports.get(listener)
+            + "/"
+            + database
+            + "?user="
+            + user
+            + "&connectTimeout=10&"
+            + extra);
   }
 
   static Connection scram(String extra) throws SQLException {
@@ -163,8 +196,10 @@ class PostgresListenerIT {
         }
       }
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      long copied = copy.copyIn("COPY items FROM STDIN (FORMAT csv)",
-          new StringReader("100,copied in\n101,also copied\n"));
+      long copied =
+          copy.copyIn(
+              "COPY items FROM STDIN (FORMAT csv)",
+              new StringReader("100,copied in\n101,also copied\n"));
       assertThat(copied).isEqualTo(2);
       StringWriter out = new StringWriter();
       copy.copyOut("COPY (SELECT id, name FROM items ORDER BY id) TO STDOUT (FORMAT csv)", out);
@@ -183,8 +218,7 @@ class PostgresListenerIT {
         Statement notify = notifier.createStatement()) {
       listen.execute("LISTEN keyrelay_events");
       notify.execute("NOTIFY keyrelay_events, 'hello through the sidecar'");
-      PGNotification[] received =
-          listener.unwrap(PGConnection.class).getNotifications(10_000);
+      PGNotification[] received = listener.unwrap(PGConnection.class).getNotifications(10_000);
       assertThat(received).hasSize(1);
       assertThat(received[0].getParameter()).isEqualTo("hello through the sidecar");
     }
@@ -230,11 +264,23 @@ class PostgresListenerIT {
       Clients.Run run =
           Clients.run(
               List.of(
-                  "psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                  "host=" + host + " port=" + ports.get("scram") + " user=" + TestPostgres.SCRAM_USER
-                      + " dbname=orders sslmode=verify-full sslrootcert=" + sidecarCa
+                  "psql",
+                  "-X",
+                  "-A",
+                  "-t",
+                  "-v",
+                  "ON_ERROR_STOP=1",
+                  "host="
+                      + host
+                      + " port="
+                      + ports.get("scram")
+                      + " user="
+                      + TestPostgres.SCRAM_USER
+                      + " dbname=orders sslmode=verify-full sslrootcert="
+                      + sidecarCa
                       + " application_name=psql-through-keyrelay",
-                  "-c", "SELECT current_user || ' ' || current_setting('application_name')"),
+                  "-c",
+                  "SELECT current_user || ' ' || current_setting('application_name')"),
               Map.of("PGPASSWORD", "", "PGCONNECT_TIMEOUT", "10"));
       assertThat(run.exitCode()).as(run.stderr()).isZero();
       assertThat(run.stdout().trim()).isEqualTo(TestPostgres.SCRAM_USER + " psql-through-keyrelay");
@@ -243,13 +289,16 @@ class PostgresListenerIT {
 
   @Test
   void clientTlsRequireAndDisableAreEnforced() throws Exception {
-    assertThat(sqlState(() -> connect("tls-only", TestPostgres.SCRAM_USER, "orders", "sslmode=disable")))
+    assertThat(
+            sqlState(
+                () -> connect("tls-only", TestPostgres.SCRAM_USER, "orders", "sslmode=disable")))
         .isEqualTo("28000");
     assertThat(currentUser(connect("tls-only", TestPostgres.SCRAM_USER, "orders", verifyFull())))
         .isEqualTo(TestPostgres.SCRAM_USER);
     assertThat(currentUser(connect("no-tls", TestPostgres.SCRAM_USER, "orders", "sslmode=prefer")))
         .isEqualTo(TestPostgres.SCRAM_USER);
-    assertThatThrownBy(() -> connect("no-tls", TestPostgres.SCRAM_USER, "orders", "sslmode=require"))
+    assertThatThrownBy(
+            () -> connect("no-tls", TestPostgres.SCRAM_USER, "orders", "sslmode=require"))
         .hasMessageContaining("does not support SSL");
   }
 
@@ -275,14 +324,13 @@ class PostgresListenerIT {
   private static SSLSocket directTls(String listener) throws Exception {
     java.security.cert.X509Certificate ca;
     try (InputStream pem = Files.newInputStream(sidecarCa)) {
-      ca = (java.security.cert.X509Certificate)
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem);
+      ca =
+          (java.security.cert.X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem);
     }
     SSLSocket socket =
         (SSLSocket)
-            TestPki.trusting(ca)
-                .getSocketFactory()
-                .createSocket("localhost", ports.get(listener));
+            TestPki.trusting(ca).getSocketFactory().createSocket("localhost", ports.get(listener));
     socket.setSoTimeout(10_000);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {"postgresql"});
@@ -303,30 +351,43 @@ class PostgresListenerIT {
 
   @Test
   void eachFailureIsAClearErrorResponse() {
-    assertFailure(() -> scram("sslmode=disable&user=postgres"), "28000",
+    assertFailure(
+        () -> scram("sslmode=disable&user=postgres"),
+        "28000",
         "\"scram\": user \"postgres\" is not allowed");
-    assertFailure(() -> connect("scram", TestPostgres.SCRAM_USER, "billing", "sslmode=disable"),
-        "3D000", "\"scram\": database \"billing\" is not allowed");
+    assertFailure(
+        () -> connect("scram", TestPostgres.SCRAM_USER, "billing", "sslmode=disable"),
+        "3D000",
+        "\"scram\": database \"billing\" is not allowed");
     assertFailure(
         () -> connect("wrong-secret", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
-        "28P01", "\"wrong-secret\": the upstream server refused the login: password authentication failed");
+        "28P01",
+        "\"wrong-secret\": the upstream server refused the login: password authentication failed");
     assertFailure(
         () -> connect("unreachable", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
-        "08006", "\"unreachable\": cannot reach the upstream server");
-    assertFailure(() -> connect("bad-cert", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
-        "08006", "\"bad-cert\": TLS to the upstream server failed");
-    assertFailure(() -> connect("md5", TestPostgres.MD5_USER, "no_such_db", "sslmode=disable"),
-        "3D000", "database \"no_such_db\" does not exist");
+        "08006",
+        "\"unreachable\": cannot reach the upstream server");
+    assertFailure(
+        () -> connect("bad-cert", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+        "08006",
+        "\"bad-cert\": TLS to the upstream server failed");
+    assertFailure(
+        () -> connect("md5", TestPostgres.MD5_USER, "no_such_db", "sslmode=disable"),
+        "3D000",
+        "database \"no_such_db\" does not exist");
   }
 
   @Test
   void aRotatedSecretFileIsUsedByTheNextConnection() throws Exception {
-    assertFailure(() -> connect("rotating", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
-        "28P01", "password authentication failed");
+    assertFailure(
+        () -> connect("rotating", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+        "28P01",
+        "password authentication failed");
     Path next = dir.resolve("rotating.next");
     Files.writeString(next, PASSWORD);
     Files.move(next, dir.resolve("rotating"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    assertThat(currentUser(connect("rotating", TestPostgres.SCRAM_USER, "orders", "sslmode=disable")))
+    assertThat(
+            currentUser(connect("rotating", TestPostgres.SCRAM_USER, "orders", "sslmode=disable")))
         .isEqualTo(TestPostgres.SCRAM_USER);
   }
 
@@ -334,7 +395,9 @@ class PostgresListenerIT {
   void garbageAndSilentClientsGetAnErrorWhileOthersAreServed() throws Exception {
     try (Socket idle = new Socket("127.0.0.1", ports.get("scram"));
         Socket garbage = new Socket("127.0.0.1", ports.get("scram"))) {
-      garbage.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      garbage
+          .getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(readError(garbage)).contains("C08P01").contains("invalid startup packet length");
       assertThat(currentUser(scram("sslmode=disable"))).isEqualTo(TestPostgres.SCRAM_USER);
       idle.setSoTimeout(10_000);
@@ -353,8 +416,10 @@ class PostgresListenerIT {
     String metrics = sidecar.scrapeMetrics();
     assertThat(metrics)
         .contains("keyrelay_postgres_sessions_opened_total{listener=\"scram\"}")
-        .contains("keyrelay_postgres_sessions_failed_total{listener=\"scram\",reason=\"wrong_user\"}")
-        .contains("keyrelay_postgres_bytes_total{direction=\"upstream_to_client\",listener=\"scram\"}")
+        .contains(
+            "keyrelay_postgres_sessions_failed_total{listener=\"scram\",reason=\"wrong_user\"}")
+        .contains(
+            "keyrelay_postgres_bytes_total{direction=\"upstream_to_client\",listener=\"scram\"}")
         .contains(
             "keyrelay_postgres_upstream_auth_seconds_count{listener=\"scram\",method=\"SCRAM-SHA-256-PLUS\"}")
         .contains(
@@ -362,8 +427,66 @@ class PostgresListenerIT {
         .contains("keyrelay_postgres_upstream_auth_seconds_count{listener=\"md5\",method=\"md5\"}")
         .contains(
             "keyrelay_postgres_upstream_auth_seconds_count{listener=\"clear\",method=\"password\"}")
-        .contains("keyrelay_postgres_cancel_requests_total{listener=\"scram\",outcome=\"forwarded\"}")
+        .contains(
+            "keyrelay_postgres_cancel_requests_total{listener=\"scram\",outcome=\"forwarded\"}")
         .contains("keyrelay_postgres_sessions_active{listener=\"scram\"}");
+  }
+
+  /** Runs last: it changes the running sidecar's listeners. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void reloadAddsChangesAndRemovesListenersWhileSessionsContinue() throws Exception {
+    ports.put("added", SidecarProcess.freePort());
+    try (Connection survivor = scram("sslmode=disable")) {
+      String next =
+          baseConfig
+                  .replace("databases: [ orders ]", "databases: [ billing ]")
+                  .replaceAll("(?s)  - name: rotating.*", "")
+              + listener("added", TestPostgres.MD5_USER, "sslMode: disable", "", "password");
+      Files.writeString(configFile, next);
+
+      awaitConnects("added", TestPostgres.MD5_USER, "orders");
+      awaitRefused("rotating");
+      assertFailure(
+          () -> connect("scram", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+          "3D000",
+          "database \"orders\" is not allowed");
+      assertThat(
+              currentUser(connect("scram", TestPostgres.SCRAM_USER, "billing", "sslmode=disable")))
+          .isEqualTo(TestPostgres.SCRAM_USER);
+      assertThat(currentUser(survivor))
+          .as("a session of a rebound listener")
+          .isEqualTo(TestPostgres.SCRAM_USER);
+    }
+  }
+
+  private static void awaitConnects(String listener, String user, String database)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      try {
+        assertThat(currentUser(connect(listener, user, database, "sslmode=disable")))
+            .isEqualTo(user);
+        return;
+      } catch (SQLException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static void awaitRefused(String listener) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      try (Socket probe = new Socket("127.0.0.1", ports.get(listener))) {
+        Thread.sleep(100);
+      } catch (java.net.ConnectException gone) {
+        return;
+      }
+    }
+    throw new AssertionError("listener " + listener + " still accepts connections");
   }
 
   private static String currentUser(Connection connection) throws SQLException {
@@ -380,24 +503,24 @@ class PostgresListenerIT {
   }
 
   private static String sqlState(Attempt attempt) {
-    try (Connection unexpected = attempt.open()) {
-      throw new AssertionError("connected, but a failure was expected");
-    } catch (SQLException e) {
-      return e.getSQLState();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    return failure(attempt).getSQLState();
   }
 
   private static void assertFailure(Attempt attempt, String sqlState, String message) {
-    try (Connection unexpected = attempt.open()) {
-      throw new AssertionError("connected, but " + sqlState + " was expected");
+    SQLException e = failure(attempt);
+    assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
+    assertThat(e.getMessage()).contains(message).doesNotContain(PASSWORD).doesNotContain(WRONG);
+  }
+
+  private static SQLException failure(Attempt attempt) {
+    try {
+      attempt.open().close();
     } catch (SQLException e) {
-      assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo(sqlState);
-      assertThat(e.getMessage()).contains(message).doesNotContain(PASSWORD).doesNotContain(WRONG);
+      return e;
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+    throw new AssertionError("connected, but a failure was expected");
   }
 
   /** Reads one ErrorResponse and then expects the server to hang up. */

@@ -47,8 +47,17 @@ class StartupDecoderTest {
             new SecretRef.Env("PW"));
     PostgresServices services =
         new PostgresServices(
-            null, null, null, null, clientTls, null, new PostgresMetrics(registry), new AuditLog(),
-            new CancelRegistry(), new ScramKeys(), Duration.ofSeconds(1));
+            null,
+            null,
+            null,
+            null,
+            clientTls,
+            null,
+            new PostgresMetrics(registry),
+            new AuditLog(),
+            new CancelRegistry(),
+            new ScramKeys(),
+            Duration.ofSeconds(1));
     return new EmbeddedChannel(new StartupDecoder(listener, services));
   }
 
@@ -135,7 +144,8 @@ class StartupDecoderTest {
   @Test
   void cancelRequestCarriesTheKey() {
     EmbeddedChannel ch = channel(ClientTls.ACCEPT);
-    ch.writeInbound(Unpooled.buffer().writeInt(16).writeInt(PgWire.CANCEL_REQUEST).writeInt(42).writeInt(-7));
+    ch.writeInbound(
+        Unpooled.buffer().writeInt(16).writeInt(PgWire.CANCEL_REQUEST).writeInt(42).writeInt(-7));
     assertThat((Object) ch.readInbound()).isEqualTo(new StartupPacket.Cancel(42, -7));
   }
 
@@ -154,10 +164,16 @@ class StartupDecoderTest {
     assertThat(error(plain)).contains("C28000").contains("requires TLS");
 
     EmbeddedChannel unterminated = channel(ClientTls.ACCEPT);
-    unterminated.writeInbound(Unpooled.buffer().writeInt(12).writeInt(PgWire.PROTOCOL_3_0).writeInt(0x75736572));
+    unterminated.writeInbound(
+        Unpooled.buffer().writeInt(12).writeInt(PgWire.PROTOCOL_3_0).writeInt(0x75736572));
     assertThat(error(unterminated)).contains("C08P01").contains("invalid startup packet");
 
-    assertThat(registry.get("keyrelay_postgres_sessions_failed").tag("reason", "malformed_startup").counter().count())
+    assertThat(
+            registry
+                .get("keyrelay_postgres_sessions_failed")
+                .tag("reason", "malformed_startup")
+                .counter()
+                .count())
         .isEqualTo(2);
   }
 

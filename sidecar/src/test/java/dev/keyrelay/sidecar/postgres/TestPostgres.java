@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real PostgreSQL server for the listener tests, from the system's binaries (Debian's
- * postgresql package, installed by {@code .ci/run}): TLS on with a test CA, {@code scram-sha-256}
- * for {@link #SCRAM_USER}, {@code md5} for {@link #MD5_USER}, cleartext {@code password} for {@link
+ * A real PostgreSQL server for the listener tests, from the system's binaries (Debian's postgresql
+ * package, installed by {@code .ci/run}): TLS on with a test CA, {@code scram-sha-256} for {@link
+ * #SCRAM_USER}, {@code md5} for {@link #MD5_USER}, cleartext {@code password} for {@link
  * #CLEAR_USER}. As root it runs the server as the {@code postgres} user, which initdb demands.
  */
 final class TestPostgres implements AutoCloseable {
@@ -73,8 +73,16 @@ final class TestPostgres implements AutoCloseable {
 
   private void initAndStart() throws Exception {
     Path data = dir.resolve("data");
-    run(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", ADMIN, "--auth=trust",
-        "--no-sync", "-E", "UTF8");
+    run(
+        bin.resolve("initdb").toString(),
+        "-D",
+        data.toString(),
+        "-U",
+        ADMIN,
+        "--auth=trust",
+        "--no-sync",
+        "-E",
+        "UTF8");
     X509Bundle server = pki.serverCertificate();
     Files.writeString(data.resolve("server.crt"), server.getCertificatePEM());
     Files.writeString(data.resolve("server.key"), server.getPrivateKeyPEM());
@@ -107,8 +115,16 @@ final class TestPostgres implements AutoCloseable {
       run("chown", "-R", "postgres", dir.toString());
     }
     run("chmod", "600", data.resolve("server.key").toString());
-    run(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-        dir.resolve("server.log").toString(), "-w", "-t", "30", "start");
+    run(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-l",
+        dir.resolve("server.log").toString(),
+        "-w",
+        "-t",
+        "30",
+        "start");
   }
 
   private void createRoles(String password) throws Exception {
@@ -161,13 +177,20 @@ final class TestPostgres implements AutoCloseable {
     full.addAll(List.of(command));
     Clients.Run result = Clients.run(full, Map.of(), dir);
     if (result.exitCode() != 0) {
-      throw new AssertionError(String.join(" ", command) + " failed:\n" + result.stderr() + result.stdout());
+      throw new AssertionError(
+          String.join(" ", command) + " failed:\n" + result.stderr() + result.stdout());
     }
   }
 
   @Override
   public void close() throws Exception {
-    run(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate",
-        "-w", "stop");
+    run(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        dir.resolve("data").toString(),
+        "-m",
+        "immediate",
+        "-w",
+        "stop");
   }
 }
