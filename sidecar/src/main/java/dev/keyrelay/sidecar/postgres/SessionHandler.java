@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Takes the client's startup: checks user and database, reads the secret and connects to the
@@ -104,7 +105,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
           "secret_unavailable",
           SessionFailure.CONNECTION_FAILURE,
           session.describe(
-              "the secret is unavailable: " + UpstreamStartHandler.rootMessage(error)));
+              "the secret is unavailable: "
+                  + (error instanceof CompletionException wrapped ? wrapped.getCause() : error)
+                      .getMessage()));
     }
     return new SessionFailure(
         "upstream_unreachable",

@@ -73,7 +73,8 @@ class PostgresListenerIT {
             "wrong-secret",
             "unreachable",
             "bad-cert",
-            "rotating")) {
+            "rotating",
+            "no-secret")) {
       ports.put(name, SidecarProcess.freePort());
     }
     int closedPort = SidecarProcess.freePort();
@@ -111,7 +112,8 @@ class PostgresListenerIT {
             + listener("unreachable", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
                 .replace("port: " + pg.port(), "port: " + closedPort)
             + listener("bad-cert", TestPostgres.SCRAM_USER, "sslMode: verify-full", "", "password")
-            + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating");
+            + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating")
+            + listener("no-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "missing");
     configFile = dir.resolve("keyrelay.yaml");
     baseConfig = config;
     Files.writeString(configFile, config);
@@ -371,6 +373,10 @@ class PostgresListenerIT {
         () -> connect("bad-cert", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
         "08006",
         "\"bad-cert\": TLS to the upstream server failed");
+    assertFailure(
+        () -> connect("no-secret", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+        "08006",
+        "\"no-secret\": the secret is unavailable: file " + dir.resolve("missing"));
     assertFailure(
         () -> connect("md5", TestPostgres.MD5_USER, "no_such_db", "sslmode=disable"),
         "3D000",
