@@ -31,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -103,7 +104,10 @@ public final class Sidecar implements AutoCloseable {
             registry,
             audit,
             config.proxy().connectTimeout());
-    listeners.apply(config.listeners());
+    List<String> unbound = listeners.apply(config.listeners());
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", unbound));
+    }
     watcher = new ConfigWatcher(config.source(), config, this::apply);
     watcher.start();
     ready = true;

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +66,10 @@ public final class PostgresListeners implements AutoCloseable {
   /**
    * Binds, rebinds and unbinds so that exactly {@code wanted} are served. A listener that cannot be
    * bound is logged and skipped; the others still apply.
+   *
+   * @return one line per listener that could not be bound; empty when all are served
    */
-  public synchronized void apply(List<PostgresListener> wanted) {
+  public synchronized List<String> apply(List<PostgresListener> wanted) {
     Map<String, PostgresListener> byName = new LinkedHashMap<>();
     wanted.forEach(listener -> byName.put(listener.name(), listener));
     servers
@@ -80,14 +83,16 @@ public final class PostgresListeners implements AutoCloseable {
               log.info("postgres listener stopped {}", kv("listener", entry.getKey()));
               return true;
             });
+    List<String> failures = new ArrayList<>();
     for (PostgresListener listener : wanted) {
       if (!servers.containsKey(listener.name())) {
-        bind(listener);
+        bind(listener, failures);
       }
     }
+    return failures;
   }
 
-  private void bind(PostgresListener listener) {
+  private void bind(PostgresListener listener, List<String> failures) {
     try {
       PostgresServer server = PostgresServer.bind(listener, boss, workers, services);
       servers.put(listener.name(), server);
@@ -98,7 +103,9 @@ public final class PostgresListeners implements AutoCloseable {
           kv("upstream", listener.upstream().host() + ":" + listener.upstream().port()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      failures.add("listener " + listener.name() + ": interrupted while binding");
     } catch (RuntimeException e) {
+      failures.add("listener " + listener.name() + " cannot bind " + listener.listen() + ": " + e);
       log.error(
           "postgres listener cannot bind {} {} {}",
           kv("listener", listener.name()),

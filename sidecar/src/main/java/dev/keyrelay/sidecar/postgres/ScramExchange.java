@@ -1,9 +1,11 @@
 package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.client.ScramClient;
+import com.ongres.scram.common.ScramFunctions;
 import com.ongres.scram.common.ServerFirstMessage;
 import com.ongres.scram.common.exception.ScramException;
 import com.ongres.scram.common.util.TlsServerEndpoint;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 
@@ -15,6 +17,7 @@ import java.util.List;
 final class ScramExchange {
 
   private static final byte[] NOT_YET_SALTED = new byte[32];
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final List<String> offered;
   private final String password;
@@ -31,7 +34,7 @@ final class ScramExchange {
     this.offered = offered;
     this.password = password;
     this.channelBinding = channelBindingOrNull;
-    this.nonce = com.ongres.scram.common.ScramFunctions.nonce(24, new java.security.SecureRandom());
+    this.nonce = ScramFunctions.nonce(24, RANDOM);
     this.first = builder(NOT_YET_SALTED);
   }
 

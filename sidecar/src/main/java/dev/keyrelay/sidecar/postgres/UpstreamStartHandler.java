@@ -1,11 +1,13 @@
 package dev.keyrelay.sidecar.postgres;
 
+import com.ongres.scram.common.util.TlsServerEndpoint;
 import dev.keyrelay.sidecar.config.PostgresUpstream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -113,9 +115,9 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
     try {
       Certificate[] chain = tls.engine().getSession().getPeerCertificates();
       return chain.length > 0 && chain[0] instanceof X509Certificate leaf
-          ? com.ongres.scram.common.util.TlsServerEndpoint.getChannelBindingData(leaf)
+          ? TlsServerEndpoint.getChannelBindingData(leaf)
           : null;
-    } catch (SSLPeerUnverifiedException | java.security.cert.CertificateEncodingException e) {
+    } catch (SSLPeerUnverifiedException | CertificateEncodingException e) {
       return null;
     }
   }

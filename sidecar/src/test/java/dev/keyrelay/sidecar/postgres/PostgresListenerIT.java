@@ -117,7 +117,9 @@ class PostgresListenerIT {
     configFile = dir.resolve("keyrelay.yaml");
     baseConfig = config;
     Files.writeString(configFile, config);
-    sidecar = SidecarProcess.start(configFile, proxyPort, adminPort, Map.of());
+    sidecar =
+        SidecarProcess.start(
+            configFile, proxyPort, adminPort, Map.of(), "-Dio.netty.leakDetection.level=paranoid");
     sidecarCa = dir.resolve("ca/ca.crt");
   }
 
@@ -140,7 +142,7 @@ class PostgresListenerIT {
   static void stop() throws Exception {
     if (sidecar != null) {
       String everything = sidecar.logs() + sidecar.scrapeMetrics();
-      assertThat(everything).doesNotContain(PASSWORD).doesNotContain(WRONG);
+      assertThat(everything).doesNotContain(PASSWORD).doesNotContain(WRONG).doesNotContain("LEAK:");
       sidecar.close();
     }
     if (pg != null) {
@@ -413,7 +415,7 @@ class PostgresListenerIT {
   }
 
   @Test
-  void metricsCountSessionsFailuresBytesAndAuthTime() throws Exception {
+  void metricsAndAuditCountSessionsFailuresBytesAndAuthTime() throws Exception {
     currentUser(scram("sslmode=disable"));
     md5AndCleartextUpstreamsWork();
     currentUser(connect("no-tls", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"));
@@ -436,6 +438,17 @@ class PostgresListenerIT {
         .contains(
             "keyrelay_postgres_cancel_requests_total{listener=\"scram\",outcome=\"forwarded\"}")
         .contains("keyrelay_postgres_sessions_active{listener=\"scram\"}");
+    assertThat(sidecar.logs())
+        .contains(
+            "\"decision\":\"postgres_session\",\"listener\":\"scram\","
+                + "\"upstream\":\"localhost:"
+                + pg.port()
+                + "\",\"database\":\"orders\",\"user\":\"agent_scram\",\"outcome\":\"wrong_user\"");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!sidecar.logs().contains("\"outcome\":\"closed\"") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(sidecar.logs()).contains("\"outcome\":\"closed\"");
   }
 
   /** Runs last: it changes the running sidecar's listeners. */

@@ -192,5 +192,6 @@ final class TestPostgres implements AutoCloseable {
         "immediate",
         "-w",
         "stop");
+    run("rm", "-rf", dir.toString());
   }
 }
