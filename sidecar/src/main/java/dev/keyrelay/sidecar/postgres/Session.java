@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ final class Session {
   private final List<ByteBuf> pending = new ArrayList<>();
   private final Counter fromClientCounter;
   private final Counter toClientCounter;
+  private final ScheduledFuture<?> setupTimeout;
   private Channel upstream;
   private InetSocketAddress upstreamAddress;
   private int processId;
@@ -46,6 +49,22 @@ final class Session {
     this.database = database;
     this.fromClientCounter = services.metrics().bytes(listener.name(), true);
     this.toClientCounter = services.metrics().bytes(listener.name(), false);
+    long limit = services.connectTimeout().toMillis();
+    this.setupTimeout =
+        client
+            .eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        new SessionFailure(
+                            "upstream_timeout",
+                            SessionFailure.CONNECTION_FAILURE,
+                            describe(
+                                "the upstream server did not complete the login within "
+                                    + limit
+                                    + " ms"))),
+                limit,
+                TimeUnit.MILLISECONDS);
   }
 
   void upstreamConnected(Channel channel, InetSocketAddress address) {
@@ -81,6 +100,7 @@ final class Session {
 
   /** Turns both channels into a plain byte relay; called once the upstream is ready for query. */
   void startRelay(String upstreamHandlerName) {
+    setupTimeout.cancel(false);
     services.metrics().started(listener.name());
     client.config().setAutoRead(false);
     upstream.config().setAutoRead(false);
@@ -108,6 +128,7 @@ final class Session {
       return;
     }
     finished = true;
+    setupTimeout.cancel(false);
     pending.forEach(ByteBuf::release);
     pending.clear();
     services.metrics().failed(listener.name(), failure.reason());

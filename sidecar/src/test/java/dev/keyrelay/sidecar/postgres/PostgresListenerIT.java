@@ -10,6 +10,8 @@ import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,6 +56,7 @@ class PostgresListenerIT {
   static Map<String, Integer> ports = new java.util.HashMap<>();
   static Path sidecarCa;
   static Path configFile;
+  static ServerSocket silentUpstream;
   static String baseConfig;
 
   @BeforeAll
@@ -74,15 +77,17 @@ class PostgresListenerIT {
             "unreachable",
             "bad-cert",
             "rotating",
-            "no-secret")) {
+            "no-secret",
+            "silent")) {
       ports.put(name, SidecarProcess.freePort());
     }
     int closedPort = SidecarProcess.freePort();
+    silentUpstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     int proxyPort = SidecarProcess.freePort();
     int adminPort = SidecarProcess.freePort();
     String config =
         """
-        proxy: { listen: "127.0.0.1:%d" }
+        proxy: { listen: "127.0.0.1:%d", connectTimeout: 3s }
         admin: { listen: "127.0.0.1:%d" }
         ca: { dir: ca }
         listeners:
@@ -113,7 +118,9 @@ class PostgresListenerIT {
                 .replace("port: " + pg.port(), "port: " + closedPort)
             + listener("bad-cert", TestPostgres.SCRAM_USER, "sslMode: verify-full", "", "password")
             + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating")
-            + listener("no-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "missing");
+            + listener("no-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "missing")
+            + listener("silent", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
+                .replace("port: " + pg.port(), "port: " + silentUpstream.getLocalPort());
     configFile = dir.resolve("keyrelay.yaml");
     baseConfig = config;
     Files.writeString(configFile, config);
@@ -148,6 +155,7 @@ class PostgresListenerIT {
     if (pg != null) {
       pg.close();
     }
+    silentUpstream.close();
   }
 
   static Connection connect(String listener, String user, String database, String extra)
@@ -379,6 +387,10 @@ class PostgresListenerIT {
         () -> connect("no-secret", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
         "08006",
         "\"no-secret\": the secret is unavailable: file " + dir.resolve("missing"));
+    assertFailure(
+        () -> connect("silent", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+        "08006",
+        "\"silent\": the upstream server did not complete the login within 3000 ms");
     assertFailure(
         () -> connect("md5", TestPostgres.MD5_USER, "no_such_db", "sslmode=disable"),
         "3D000",
