@@ -118,8 +118,8 @@ final class Session {
     upstream.flush();
     client.closeFuture().addListener(closed -> upstream.close());
     upstream.closeFuture().addListener(closed -> ended());
-    client.read();
-    upstream.read();
+    client.config().setAutoRead(true);
+    upstream.config().setAutoRead(true);
   }
 
   /** Sends the client its ErrorResponse and closes both sides; only the first failure counts. */
