@@ -82,18 +82,23 @@ run() {
 run "$LISTEN_PORT" "" -S -T 3 >/dev/null
 run "$PG_PORT" "$PASSWORD" -S -T 3 >/dev/null
 
-read -r d_tps d_conn d_lat < <(run "$PG_PORT" "$PASSWORD" -S)
-read -r p_tps p_conn p_lat < <(run "$LISTEN_PORT" "" -S)
+# The machine is shared: interleave the -S runs and report each pair and the median ratio.
+echo "pgbench -S -c $C -j 2 -T $T (scale 10), PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
+printf '%-28s %12s %12s %14s\n' "" "tps" "latency ms" "connect ms"
+ratios=()
+for round in 1 2 3; do
+  read -r d_tps d_conn d_lat < <(run "$PG_PORT" "$PASSWORD" -S)
+  read -r p_tps p_conn p_lat < <(run "$LISTEN_PORT" "" -S)
+  printf '%-28s %12s %12s %14s\n' "-S direct ($round)" "$d_tps" "$d_lat" "$d_conn"
+  printf '%-28s %12s %12s %14s\n' "-S via listener ($round)" "$p_tps" "$p_lat" "$p_conn"
+  ratios+=("$(awk -v a="$p_tps" -v b="$d_tps" 'BEGIN { printf "%.2f", a / b }')")
+done
 read -r dc_tps dc_conn dc_lat < <(run "$PG_PORT" "$PASSWORD" -S -C)
 read -r pc_tps pc_conn pc_lat < <(run "$LISTEN_PORT" "" -S -C)
-
-echo "pgbench -S -c $C -j 2 -T $T (scale 10), PostgreSQL $("$bin/postgres" --version | awk '{print $3}'), $(nproc) cores"
-printf '%-28s %12s %12s %14s\n' "" "tps" "latency ms" "connect ms"
-printf '%-28s %12s %12s %14s\n' "-S direct" "$d_tps" "$d_lat" "$d_conn"
-printf '%-28s %12s %12s %14s\n' "-S via listener" "$p_tps" "$p_lat" "$p_conn"
 printf '%-28s %12s %12s %14s\n' "-S -C direct" "$dc_tps" "$dc_lat" "$dc_conn"
 printf '%-28s %12s %12s %14s\n' "-S -C via listener" "$pc_tps" "$pc_lat" "$pc_conn"
-awk -v a="$p_tps" -v b="$d_tps" 'BEGIN { printf "-S     listener/direct tps: %.2fx\n", a / b }'
+echo "-S     listener/direct tps per round: ${ratios[*]}; median $(printf '%s\n' "${ratios[@]}" | sort -n | sed -n 2p)x"
 awk -v a="$pc_tps" -v b="$dc_tps" 'BEGIN { printf "-S -C  listener/direct tps: %.2fx\n", a / b }'
-awk -v a="$pc_lat" -v b="$dc_lat" -v c="$C" 'BEGIN { printf "-S -C  added per new connection: %.2f ms (latency difference)\n", a - b }'
+awk -v a="$pc_conn" -v b="$dc_conn" 'BEGIN { printf "-S -C  connect time via listener minus direct: %.2f ms\n", a - b }'
+echo "load after: $(cut -d' ' -f1 /proc/loadavg)"
 if grep -q "$PASSWORD" "$work/sidecar.log"; then echo "ERROR: the password appears in the sidecar log"; exit 1; fi
