@@ -12,6 +12,8 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
+import dev.keyrelay.sidecar.postgres.ClientTlsContexts;
+import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.CaFiles;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
@@ -29,6 +31,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -51,6 +54,7 @@ public final class Sidecar implements AutoCloseable {
   private final UpstreamPool upstreams;
   private final SecretResolver secrets;
   private final ProxyServer proxy;
+  private final PostgresListeners listeners;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
   private volatile SidecarConfig config;
@@ -67,15 +71,17 @@ public final class Sidecar implements AutoCloseable {
 
     CertificateAuthority ca = CertificateAuthority.generate();
     CaFiles.write(ca, config.ca().dir());
-    ServerTlsContexts serverTls =
-        new ServerTlsContexts(new LeafCertificateMinter(ca), blocking, registry);
+    LeafCertificateMinter minter = new LeafCertificateMinter(ca);
+    ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
+    UpstreamTlsContexts upstreamTls = new UpstreamTlsContexts();
+    AuditLog audit = new AuditLog();
 
     state = new AtomicReference<>(stateFor(config));
     secrets = new SecretResolver(blocking, registry, config.secrets(), config.vault());
     upstreams =
         new UpstreamPool(
             transport,
-            new UpstreamTlsContexts(),
+            upstreamTls,
             config.proxy().connectTimeout(),
             config.proxy().idleTimeout());
     ProxyServices services =
@@ -87,9 +93,25 @@ public final class Sidecar implements AutoCloseable {
             serverTls,
             upstreams,
             new ProxyMetrics(registry),
-            new AuditLog(),
+            audit,
             config.proxy().connectTimeout());
     proxy = ProxyServer.bind(config.proxy().listen(), boss, workers, services);
+    listeners =
+        new PostgresListeners(
+            transport,
+            boss,
+            workers,
+            blocking,
+            secrets,
+            new ClientTlsContexts(minter),
+            upstreamTls,
+            registry,
+            audit,
+            config.proxy().connectTimeout());
+    List<String> unbound = listeners.apply(config.listeners());
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException(String.join("; ", unbound));
+    }
     watcher = new ConfigWatcher(config.source(), config, this::apply);
     watcher.start();
     ready = true;
@@ -99,11 +121,12 @@ public final class Sidecar implements AutoCloseable {
   public static Sidecar start(SidecarConfig config) throws Exception {
     Sidecar sidecar = new Sidecar(config);
     log.info(
-        "keyrelay sidecar listening {} {} {} {}",
+        "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", sidecar.proxyAddress().toString()),
         kv("admin", sidecar.adminAddress().toString()),
         kv("ca_dir", config.ca().dir().toString()),
-        kv("routes", config.routes().size()));
+        kv("routes", config.routes().size()),
+        kv("listeners", config.listeners().size()));
     return sidecar;
   }
 
@@ -115,7 +138,10 @@ public final class Sidecar implements AutoCloseable {
     return admin.address();
   }
 
-  /** Applies a reloaded config: new routes, egress policy and secret settings for new decisions. */
+  /**
+   * Applies a reloaded config: new routes, egress policy and secret settings for new decisions,
+   * and listeners bound, rebound or stopped to match.
+   */
   private void apply(SidecarConfig next) {
     SidecarConfig running = config;
     if (!next.proxy().equals(running.proxy())
@@ -126,8 +152,14 @@ public final class Sidecar implements AutoCloseable {
     config = next;
     secrets.reconfigure(next.secrets(), next.vault());
     state.set(stateFor(next));
-    log.info("config reloaded {} {}", kv("file", next.source().toString()),
-        kv("routes", next.routes().size()));
+    listeners.apply(next.listeners());
+    log.info("config reloaded {} {} {}", kv("file", next.source().toString()),
+        kv("routes", next.routes().size()), kv("listeners", next.listeners().size()));
+  }
+
+  /** Where a PostgreSQL listener is bound, or null when it is not running. */
+  public InetSocketAddress listenerAddress(String name) {
+    return listeners.address(name);
   }
 
   private ProxyState stateFor(SidecarConfig config) {
@@ -144,6 +176,7 @@ public final class Sidecar implements AutoCloseable {
       log.warn("closing the config watcher failed: {}", e.toString());
     }
     proxy.close();
+    listeners.close();
     admin.close();
     upstreams.close();
     workers.shutdownGracefully();

@@ -5,7 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes one JSON line per proxy decision to the {@code keyrelay.audit} logger. */
+/** Writes one JSON line per proxy decision or listener session to {@code keyrelay.audit}. */
 public final class AuditLog {
 
   private static final Logger AUDIT = LoggerFactory.getLogger("keyrelay.audit");
@@ -37,5 +37,23 @@ public final class AuditLog {
           kv("status", event.status()),
           kv("duration_ms", durationMs));
     }
+  }
+
+  public void record(SessionEvent event) {
+    if (!AUDIT.isInfoEnabled()) {
+      return;
+    }
+    AUDIT.info(
+        "{} {}",
+        kv("decision", "postgres_session"),
+        kv("listener", event.listener()),
+        kv("upstream", event.upstream()),
+        kv("database", event.database()),
+        kv("user", event.user()),
+        kv("outcome", event.outcome()),
+        kv("sqlstate", event.sqlState()),
+        kv("duration_ms", Math.round(event.durationNanos() / 10_000.0) / 100.0),
+        kv("bytes_from_client", event.bytesFromClient()),
+        kv("bytes_to_client", event.bytesToClient()));
   }
 }

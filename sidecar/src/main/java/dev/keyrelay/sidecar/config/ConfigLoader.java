@@ -26,9 +26,6 @@ public final class ConfigLoader {
     Path dir = source.getParent();
     RawConfig raw = RawConfigReader.read(source);
     Problems problems = new Problems(source);
-    if (raw.listeners() != null) {
-      problems.add("listeners", "PostgreSQL listeners are not supported by this build yet");
-    }
     ProxySettings proxy =
         proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
     RawConfig.Admin admin = Objects.requireNonNullElse(raw.admin(), RawConfig.Admin.EMPTY);
@@ -49,6 +46,11 @@ public final class ConfigLoader {
     if (raw.vault() == null) {
       requireNoVaultSecrets(raw.routes(), problems);
     }
+    List<PostgresListener> listeners =
+        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems)
+            .parse(
+                Objects.requireNonNullElse(raw.listeners(), List.of()),
+                Objects.requireNonNullElse(raw.routes(), List.of()));
     problems.throwIfAny();
     return new SidecarConfig(
         source,
@@ -58,7 +60,8 @@ public final class ConfigLoader {
         egress,
         routes,
         secrets,
-        vault);
+        vault,
+        listeners);
   }
 
   private static void requireNoVaultSecrets(List<RawConfig.Route> routes, Problems problems) {
@@ -124,7 +127,7 @@ public final class ConfigLoader {
         duration("secrets.staleGrace", raw.staleGrace(), "5m", problems));
   }
 
-  private static Duration duration(String path, String text, String fallback, Problems problems) {
+  static Duration duration(String path, String text, String fallback, Problems problems) {
     return problems.attempt(path, () -> Durations.parse(or(text, fallback)));
   }
 

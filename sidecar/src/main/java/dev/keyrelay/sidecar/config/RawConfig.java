@@ -1,13 +1,9 @@
 package dev.keyrelay.sidecar.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
  * The config file exactly as written, before defaults and validation; null means "not given".
- *
- * <p>{@code listeners} is read only so that it can be refused with a better message than "unknown
- * key".
  */
 record RawConfig(
     Proxy proxy,
@@ -16,7 +12,7 @@ record RawConfig(
     Egress egress,
     List<Route> routes,
     Secrets secrets,
-    JsonNode listeners,
+    List<Listener> listeners,
     Vault vault) {
 
   static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
@@ -56,6 +52,18 @@ record RawConfig(
   record KubernetesSecret(String name, String key) {}
 
   record VaultSecret(String path, String field) {}
+
+  record Listener(String name, Postgres postgres, Secret secret) {}
+
+  record Postgres(
+      String listen,
+      PostgresUpstream upstream,
+      String user,
+      List<String> databases,
+      String clientTls,
+      String startupTimeout) {}
+
+  record PostgresUpstream(String host, Integer port, String sslMode, String caFile) {}
 
   record Secrets(String kubernetesMountRoot, String cacheTtl, String staleGrace) {
     static final Secrets EMPTY = new Secrets(null, null, null);

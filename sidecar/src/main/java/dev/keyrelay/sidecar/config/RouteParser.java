@@ -84,7 +84,8 @@ final class RouteParser {
         : null;
   }
 
-  private static String name(String name) {
+  /** A route or listener name: the two share one name space and one syntax. */
+  static String name(String name) {
     if (name == null) {
       throw new IllegalArgumentException("is required");
     }

@@ -17,9 +17,11 @@ public record SidecarConfig(
     EgressSettings egress,
     List<Route> routes,
     SecretsSettings secrets,
-    VaultSettings vault) {
+    VaultSettings vault,
+    List<PostgresListener> listeners) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
+    listeners = List.copyOf(listeners);
   }
 }

@@ -1,6 +1,9 @@
 package dev.keyrelay.sidecar.tls;
 
 import dev.keyrelay.sidecar.config.HostNames;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -9,7 +12,10 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
+import javax.net.ssl.SSLException;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -43,14 +49,19 @@ public final class LeafCertificateMinter {
   }
 
   /**
-   * Mints a certificate for {@code host} (a DNS name or an IP literal), signed by the CA.
+   * Mints a certificate for {@code host} (a DNS name or an IP literal), and any {@code otherHosts}
+   * as further SANs, signed by the CA.
    *
-   * @throws IllegalArgumentException when the host is not a valid host name
+   * @throws IllegalArgumentException when a host is not a valid host name
    */
-  public X509Certificate mint(String host) {
+  public X509Certificate mint(String host, String... otherHosts) {
     String canonical = HostNames.canonical(host);
+    List<GeneralName> names = new ArrayList<>(List.of(altName(canonical)));
+    for (String other : otherHosts) {
+      names.add(altName(HostNames.canonical(other)));
+    }
     try {
-      X509Certificate leaf = build(canonical);
+      X509Certificate leaf = build(canonical, names.toArray(GeneralName[]::new));
       leaf.verify(ca.certificate().getPublicKey(), Certificates.BC);
       leaf.checkValidity();
       return leaf;
@@ -60,7 +71,7 @@ public final class LeafCertificateMinter {
     }
   }
 
-  private X509Certificate build(String host)
+  private X509Certificate build(String host, GeneralName[] names)
       throws GeneralSecurityException, OperatorCreationException, IOException {
     X509Certificate caCert = ca.certificate();
     Instant now = Instant.now();
@@ -80,7 +91,7 @@ public final class LeafCertificateMinter {
                 subject,
                 leafKeys.getPublic())
             // RFC 5280 4.2.1.6: the SAN must be critical when the subject is empty.
-            .addExtension(Extension.subjectAlternativeName, !hasCn, new GeneralNames(altName(host)))
+            .addExtension(Extension.subjectAlternativeName, !hasCn, new GeneralNames(names))
             .addExtension(
                 Extension.extendedKeyUsage,
                 false,
@@ -100,6 +111,23 @@ public final class LeafCertificateMinter {
   private static GeneralName altName(String host) {
     boolean ip = NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
     return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
+  }
+
+  /**
+   * A server TLS context presenting a freshly minted certificate for {@code host} and {@code
+   * otherHosts}, offering {@code alpn}; for listeners with their own ALPN, such as PostgreSQL's.
+   */
+  public SslContext serverContext(
+      ApplicationProtocolConfig alpn, String host, String... otherHosts) {
+    try {
+      return SslContextBuilder.forServer(leafKey(), mint(host, otherHosts), ca.certificate())
+          .sslProvider(SslProviders.preferred())
+          .applicationProtocolConfig(alpn)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException(
+          "cannot build the TLS context for " + host + ": " + e.getMessage(), e);
+    }
   }
 
   CertificateAuthority authority() {

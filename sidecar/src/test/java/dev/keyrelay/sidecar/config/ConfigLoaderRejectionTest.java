@@ -72,7 +72,6 @@ class ConfigLoaderRejectionTest {
         arguments("egress: { exceptions: localhost }", "egress.exceptions", "expected a list"),
         arguments("secrets: { cacheTtl: soon }", "secrets.cacheTtl", "is not a duration"),
         arguments("secrets: { staleGrace: 0ms }", "secrets.staleGrace", "greater than zero"),
-        arguments("listeners: []", "listeners", "not supported by this build yet"),
         arguments("vault: { auth: { tokenFile: t } }", "vault.address", "is required"),
         arguments(
             "vault: { address: ftp://vault.example, auth: { tokenFile: t } }",

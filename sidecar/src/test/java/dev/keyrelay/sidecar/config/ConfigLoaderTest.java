@@ -100,7 +100,8 @@ class ConfigLoaderTest {
                         true)),
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
-                null));
+                null,
+                List.of()));
   }
 
   @ParameterizedTest
@@ -127,7 +128,8 @@ class ConfigLoaderTest {
                     Path.of("/etc/keyrelay/secrets"),
                     Duration.ofSeconds(30),
                     Duration.ofMinutes(5)),
-                null));
+                null,
+                List.of()));
   }
 
   @Test

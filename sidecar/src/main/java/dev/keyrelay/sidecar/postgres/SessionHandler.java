@@ -1,0 +1,164 @@
+package dev.keyrelay.sidecar.postgres;
+
+import dev.keyrelay.sidecar.config.PostgresListener;
+import dev.keyrelay.sidecar.secrets.SecretValue;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Takes the client's startup: checks user and database, reads the secret and connects to the
+ * upstream off the event loop, or forwards a CancelRequest. Replaced by a relay once the upstream
+ * is ready.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "session";
+
+  private final PostgresListener listener;
+  private final PostgresServices services;
+  private Session session;
+
+  SessionHandler(PostgresListener listener, PostgresServices services) {
+    this.listener = listener;
+    this.services = services;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof StartupPacket.Startup startup) {
+      start(ctx, startup);
+    } else if (msg instanceof StartupPacket.Cancel cancel) {
+      CancelForwarder.forward(ctx.channel(), listener, services, cancel);
+    } else if (msg instanceof ByteBuf bytes && session != null) {
+      session.holdFromClient(bytes);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void start(ChannelHandlerContext ctx, StartupPacket.Startup startup) {
+    Map<String, String> parameters = new LinkedHashMap<>(startup.parameters());
+    String user = parameters.remove("user");
+    String database = parameters.remove("database");
+    database = database == null || database.isEmpty() ? listener.user() : database;
+    session = new Session(listener, services, ctx.channel(), database);
+    services.metrics().opened(listener.name());
+    ctx.channel().config().setAutoRead(false);
+    if (!listener.user().equals(user)) {
+      session.fail(
+          new SessionFailure(
+              "wrong_user",
+              SessionFailure.INVALID_AUTHORIZATION,
+              session.describe(
+                  "user \"" + user + "\" is not allowed; connect as \"" + listener.user() + "\"")));
+      return;
+    }
+    if (!listener.databases().isEmpty() && !listener.databases().contains(database)) {
+      session.fail(
+          new SessionFailure(
+              "database_not_allowed",
+              SessionFailure.INVALID_DATABASE,
+              session.describe(
+                  "database \""
+                      + database
+                      + "\" is not allowed; allowed: "
+                      + String.join(", ", listener.databases()))));
+      return;
+    }
+    Map<String, String> upstreamStartup = new LinkedHashMap<>();
+    upstreamStartup.put("user", listener.user());
+    upstreamStartup.put("database", database);
+    upstreamStartup.putAll(parameters);
+    CompletableFuture<SecretValue> secret =
+        services.secrets().resolve(listener.name(), listener.secret());
+    CompletableFuture<InetAddress> address = services.hosts().resolve(listener.upstream().host());
+    secret
+        .thenCombine(address, Prepared::new)
+        .whenCompleteAsync(
+            (prepared, error) -> {
+              if (error != null) {
+                session.fail(setupFailure(secret, error));
+              } else {
+                connect(ctx.channel(), prepared, upstreamStartup);
+              }
+            },
+            ctx.executor());
+  }
+
+  private record Prepared(SecretValue secret, InetAddress address) {}
+
+  private SessionFailure setupFailure(CompletableFuture<SecretValue> secret, Throwable error) {
+    if (secret.isCompletedExceptionally()) {
+      return new SessionFailure(
+          "secret_unavailable",
+          SessionFailure.CONNECTION_FAILURE,
+          session.describe(
+              "the secret is unavailable: "
+                  + (error instanceof CompletionException wrapped ? wrapped.getCause() : error)
+                      .getMessage()));
+    }
+    return new SessionFailure(
+        "upstream_unreachable",
+        SessionFailure.CONNECTION_FAILURE,
+        session.describe("cannot resolve upstream host " + listener.upstream().host()));
+  }
+
+  private void connect(Channel client, Prepared prepared, Map<String, String> startup) {
+    InetSocketAddress target =
+        new InetSocketAddress(prepared.address(), listener.upstream().port());
+    new Bootstrap()
+        .group(client.eventLoop())
+        .channel(services.transport().socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
+        .handler(new UpstreamStartHandler(session, startup, prepared.secret().reveal()))
+        .connect(target)
+        .addListener(
+            (ChannelFutureListener)
+                connected -> {
+                  if (connected.isSuccess()) {
+                    session.upstreamConnected(connected.channel(), target);
+                  } else {
+                    session.fail(
+                        new SessionFailure(
+                            "upstream_unreachable",
+                            SessionFailure.CONNECTION_FAILURE,
+                            session.describe(
+                                "cannot reach the upstream server "
+                                    + listener.upstream().host()
+                                    + ":"
+                                    + listener.upstream().port()
+                                    + ": "
+                                    + UpstreamStartHandler.rootMessage(connected.cause()))));
+                  }
+                });
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (session != null) {
+      session.fail(
+          new SessionFailure(
+              "client_closed",
+              SessionFailure.CONNECTION_FAILURE,
+              session.describe("the client left during setup")));
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}
