@@ -24,10 +24,4 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class CredentialRoute extends CustomResource<CredentialRouteSpec, CredentialRouteStatus>
-    implements Namespaced {
-
-  @Override
-  protected CredentialRouteStatus initStatus() {
-    return new CredentialRouteStatus();
-  }
-}
+    implements Namespaced {}

@@ -1,0 +1,167 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles CredentialRoutes namespace by namespace: judges all routes of the namespace, publishes
+ * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status.
+ * A Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route
+ * of its namespace, so a change made for one route refreshes its neighbours' status too.
+ */
+@ControllerConfiguration(name = CredentialRouteReconciler.NAME)
+public class CredentialRouteReconciler
+    implements Reconciler<CredentialRoute>, Cleaner<CredentialRoute> {
+
+  public static final String NAME = "credentialroute";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialRouteReconciler.class);
+  private static final String SECRET_INDEX = "keyrelay-secret-name";
+
+  private final Clock clock;
+  private final PublishMetrics metrics;
+  private InformerEventSource<Secret, CredentialRoute> secrets;
+  private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
+
+  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics) {
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, CredentialRoute>> prepareEventSources(
+      EventSourceContext<CredentialRoute> context) {
+    var routeCache = context.getPrimaryCache();
+    routeCache.addIndexer(SECRET_INDEX, route -> secretName(route)
+        .map(name -> List.of(indexKey(route.getMetadata().getNamespace(), name)))
+        .orElse(List.of()));
+
+    secrets = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Secret.class, CredentialRoute.class)
+        .withSecondaryToPrimaryMapper((Secret s) -> routeCache
+            .byIndex(SECRET_INDEX, indexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+
+    configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(ConfigMap.class, CredentialRoute.class)
+        .withLabelSelector(RoutesConfigMapPublisher.SELECTOR)
+        .withSecondaryToPrimaryMapper((ConfigMap cm) -> routeCache
+            .list(cm.getMetadata().getNamespace())
+            .map(ResourceID::fromResource).collect(Collectors.toSet()))
+        .build(), context);
+    return List.of(secrets, configMaps);
+  }
+
+  @Override
+  public UpdateControl<CredentialRoute> reconcile(
+      CredentialRoute route, Context<CredentialRoute> context) {
+    String ns = route.getMetadata().getNamespace();
+    Map<String, RouteVerdict> verdicts = publishNamespace(ns, context);
+    RouteVerdict verdict = verdicts.get(route.getMetadata().getName());
+    Condition secret = SecretResolver.resolve(route.getSpec() == null ? null : route.getSpec().getSecret(),
+        name -> secrets.get(new ResourceID(name, ns)));
+    CredentialRouteStatus status =
+        RouteStatusComposer.compose(route, verdict, secret, clock.instant());
+    if (sameStatus(route.getStatus(), status)) {
+      return UpdateControl.noUpdate();
+    }
+    warnOnNewFailure(route, status, context);
+    LOG.info("CredentialRoute {}/{}: {}", ns, route.getMetadata().getName(), summary(status));
+    return UpdateControl.patchStatus(statusPatch(route, status));
+  }
+
+  @Override
+  public DeleteControl cleanup(CredentialRoute route, Context<CredentialRoute> context) {
+    // the route being deleted carries a deletionTimestamp, so the namespace is judged without it
+    publishNamespace(route.getMetadata().getNamespace(), context);
+    LOG.info("CredentialRoute {}/{} deleted and unpublished",
+        route.getMetadata().getNamespace(), route.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  private Map<String, RouteVerdict> publishNamespace(String ns, Context<CredentialRoute> context) {
+    List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
+    Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(routes);
+    Set<String> accepted = verdicts.values().stream()
+        .filter(RouteVerdict::accepted).map(RouteVerdict::name).collect(Collectors.toSet());
+    Optional<RoutesConfig> config = accepted.isEmpty()
+        ? Optional.empty()
+        : Optional.of(RoutesConfigRenderer.render(routes.stream()
+            .filter(r -> accepted.contains(r.getMetadata().getName())).toList()));
+    metrics.record(new RoutesConfigMapPublisher(context.getClient())
+        .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns))));
+    return verdicts;
+  }
+
+  private void warnOnNewFailure(
+      CredentialRoute route, CredentialRouteStatus status, Context<CredentialRoute> context) {
+    Condition ready = Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
+    Optional<Condition> before = Conditions.find(
+        route.getStatus() == null ? null : route.getStatus().getConditions(), Conditions.READY);
+    boolean newFailure = Conditions.FALSE.equals(ready.getStatus())
+        && before.map(b -> !Objects.equals(b.getReason(), ready.getReason())
+            || !Objects.equals(b.getMessage(), ready.getMessage())).orElse(true);
+    if (newFailure) {
+      new RouteEvents(context.getClient()).warn(route, ready.getReason(), ready.getMessage());
+    }
+  }
+
+  private static boolean sameStatus(CredentialRouteStatus current, CredentialRouteStatus next) {
+    return current != null
+        && Objects.equals(current.getObservedGeneration(), next.getObservedGeneration())
+        && Objects.equals(current.getConditions(), next.getConditions());
+  }
+
+  /** A fresh object holding only identity and status, as server-side apply of status expects. */
+  private static CredentialRoute statusPatch(CredentialRoute route, CredentialRouteStatus status) {
+    CredentialRoute patch = new CredentialRoute();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(route.getMetadata().getName());
+    meta.setNamespace(route.getMetadata().getNamespace());
+    patch.setMetadata(meta);
+    patch.setStatus(status);
+    return patch;
+  }
+
+  private static String summary(CredentialRouteStatus status) {
+    return status.getConditions().stream()
+        .map(c -> c.getType() + "=" + c.getStatus() + "(" + c.getReason() + ")")
+        .collect(Collectors.joining(" "));
+  }
+
+  private static Optional<String> secretName(CredentialRoute route) {
+    return Optional.ofNullable(route.getSpec())
+        .map(s -> s.getSecret())
+        .map(s -> s.getKubernetes())
+        .map(k -> k.getName());
+  }
+
+  private static String indexKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}
