@@ -10,8 +10,13 @@ public final class TestingRoutes {
 
   /** A route named {@code name} in namespace {@code ns} whose spec is the given YAML block. */
   public static CredentialRoute route(String ns, String name, String specYaml) {
+    return Serialization.unmarshal(yaml(ns, name, specYaml), CredentialRoute.class);
+  }
+
+  /** The same route as YAML text, for checks that must not depend on the Java model. */
+  public static String yaml(String ns, String name, String specYaml) {
     String indented = specYaml.strip().replace("\n", "\n  ");
-    return Serialization.unmarshal("""
+    return """
         apiVersion: keyrelay.dev/v1alpha1
         kind: CredentialRoute
         metadata:
@@ -19,7 +24,7 @@ public final class TestingRoutes {
           namespace: %s
         spec:
           %s
-        """.formatted(name, ns, indented), CredentialRoute.class);
+        """.formatted(name, ns, indented);
   }
 
   public static CredentialRoute headerRoute(String ns, String name, String host, String secret) {
