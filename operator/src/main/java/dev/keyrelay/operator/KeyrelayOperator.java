@@ -24,31 +24,41 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
   private final Operator operator;
   private volatile boolean closing;
 
-  public KeyrelayOperator(KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
-    operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withCloseClientOnStop(false)
-          // status and finalizers go through JSON patches rather than server-side apply: the same
-          // result for a single writer, and the path the mock-API-server tests exercise
-          .withUseSSAToPatchPrimaryResource(false)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
-      if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
-            .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
-            .withLeaseNamespace(settings.leaseNamespace())
-            .withIdentity(settings.identity())
-            // java-operator-sdk would call System.exit when leadership ends, which deadlocks when
-            // that happens inside our own shutdown hook; exit only on a real loss of leadership
-            .withExitOnStopLeading(false)
-            .withLeaderCallbacks(new LeaderCallbacks(() -> { }, this::leadershipLost, leader -> { }))
-            .build());
-      }
-    });
-    operator.register(new CredentialRouteReconciler(Clock.systemUTC(), new PublishMetrics(registry)), c -> {
-      if (!settings.watchNamespaces().isEmpty()) {
-        c.settingNamespaces(settings.watchNamespaces());
-      }
-    });
+  public KeyrelayOperator(
+      KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // status and finalizers go through JSON patches rather than server-side apply:
+                  // the same
+                  // result for a single writer, and the path the mock-API-server tests exercise
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            OperatorSettings.LEASE_NAME)
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withIdentity(settings.identity())
+                        // java-operator-sdk would call System.exit when leadership ends, which
+                        // deadlocks when
+                        // that happens inside our own shutdown hook; exit only on a real loss of
+                        // leadership
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(() -> {}, this::leadershipLost, leader -> {}))
+                        .build());
+              }
+            });
+    operator.register(
+        new CredentialRouteReconciler(Clock.systemUTC(), new PublishMetrics(registry)),
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
   }
 
   public void start() {
@@ -73,7 +83,8 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
 
   private void leadershipLost() {
     if (!closing) {
-      LOG.error("Lost the {} lease; exiting so a restarted replica rejoins the election",
+      LOG.error(
+          "Lost the {} lease; exiting so a restarted replica rejoins the election",
           OperatorSettings.LEASE_NAME);
       new Thread(() -> System.exit(1), "keyrelay-exit").start();
     }

@@ -21,9 +21,10 @@ public final class OperatorMain {
 
   public static void main(String[] args) throws IOException {
     if (args.length > 0) {
-      System.err.println("usage: java -jar keyrelay-operator.jar   (configured by environment:"
-          + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
-          + " POD_NAMESPACE, POD_NAME)");
+      System.err.println(
+          "usage: java -jar keyrelay-operator.jar   (configured by environment:"
+              + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
+              + " POD_NAMESPACE, POD_NAME)");
       System.exit(2);
     }
     OperatorSettings settings;
@@ -40,13 +41,18 @@ public final class OperatorMain {
     KubernetesClient client = new KubernetesClientBuilder().build();
     KeyrelayOperator operator = new KeyrelayOperator(client, settings, registry);
     AdminServer admin = AdminServer.start(settings.adminPort(), operator, registry);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Shutting down");
-      operator.close();
-      admin.close();
-      client.close();
-    }, "keyrelay-shutdown"));
-    LOG.info("Starting keyrelay operator (namespaces: {}, leader election: {})",
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Shutting down");
+                  operator.close();
+                  admin.close();
+                  client.close();
+                },
+                "keyrelay-shutdown"));
+    LOG.info(
+        "Starting keyrelay operator (namespaces: {}, leader election: {})",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
         settings.leaderElection());
     operator.start();

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -49,29 +49,38 @@ class OperatorJarIT {
 
   @Test
   void theJarElectsALeaderReconcilesAndServesItsEndpoints() throws Exception {
-    try (InputStream crd = Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
+    try (InputStream crd =
+        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
       client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
     // java-operator-sdk checks its Lease permissions before electing; the mock answers for RBAC
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder()
-            .withNewMetadata().endMetadata()
-            .withNewStatus()
-              .addNewResourceRule()
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .addNewResourceRule()
                 .withApiGroups("coordination.k8s.io")
                 .withResources("leases")
                 .withVerbs("get", "create", "update")
-              .endResourceRule()
-            .endStatus()
-            .build())
+                .endResourceRule()
+                .endStatus()
+                .build())
         .always();
     int adminPort = freePort();
     log = Files.createTempFile("keyrelay-operator", ".log");
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", "target/keyrelay-operator.jar")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                "target/keyrelay-operator.jar")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
     env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
@@ -82,23 +91,43 @@ class OperatorJarIT {
     env.put("POD_NAME", "keyrelay-operator-0");
     process = builder.start();
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
-      Lease lease = client.leases().inNamespace("keyrelay-system").withName("keyrelay-operator").get();
-      assertThat(lease).isNotNull();
-      assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("keyrelay-operator-0");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(process.isAlive()).as(Files.readString(log)).isTrue();
+              Lease lease =
+                  client
+                      .leases()
+                      .inNamespace("keyrelay-system")
+                      .withName("keyrelay-operator")
+                      .get();
+              assertThat(lease).isNotNull();
+              assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("keyrelay-operator-0");
+            });
 
-    client.resource(TestingRoutes.headerRoute("agents", "anthropic", "api.anthropic.com", "s")).create();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      ConfigMap cm = client.configMaps().inNamespace("agents").withName(RoutesConfig.CONFIG_MAP_NAME).get();
-      assertThat(cm).as(Files.readString(log)).isNotNull();
-      assertThat(cm.getData().get(RoutesConfig.ROUTES_KEY)).contains("host: api.anthropic.com");
-    });
+    client
+        .resource(TestingRoutes.headerRoute("agents", "anthropic", "api.anthropic.com", "s"))
+        .create();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ConfigMap cm =
+                  client
+                      .configMaps()
+                      .inNamespace("agents")
+                      .withName(RoutesConfig.CONFIG_MAP_NAME)
+                      .get();
+              assertThat(cm).as(Files.readString(log)).isNotNull();
+              assertThat(cm.getData().get(RoutesConfig.ROUTES_KEY))
+                  .contains("host: api.anthropic.com");
+            });
 
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + adminPort;
-    await().untilAsserted(() -> assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200));
+    await()
+        .untilAsserted(() -> assertThat(get(http, base + "/readyz").statusCode()).isEqualTo(200));
     assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
     String metrics = get(http, base + "/metrics").body();
     assertThat(metrics)
@@ -112,8 +141,8 @@ class OperatorJarIT {
   }
 
   private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws Exception {

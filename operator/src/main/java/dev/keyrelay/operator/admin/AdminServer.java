@@ -12,7 +12,9 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves {@code /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text) for the operator. */
+/**
+ * Serves {@code /healthz}, {@code /readyz} and {@code /metrics} (Prometheus text) for the operator.
+ */
 public final class AdminServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -28,21 +30,31 @@ public final class AdminServer implements AutoCloseable {
   public static AdminServer start(int port, OperatorHealth health, PrometheusMeterRegistry registry)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", exchange -> respond(exchange,
-        health.live() ? 200 : 503, TEXT, health.live() ? "ok\n" : "stopped\n"));
-    server.createContext("/readyz", exchange -> {
-      Optional<String> reason = health.notReadyReason();
-      respond(exchange, reason.isEmpty() ? 200 : 503, TEXT, reason.orElse("ok") + "\n");
-    });
-    server.createContext("/metrics", exchange -> respond(exchange, 200,
-        "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "keyrelay-admin");
-      t.setDaemon(true);
-      return t;
-    }));
+    server.createContext(
+        "/healthz",
+        exchange ->
+            respond(
+                exchange, health.live() ? 200 : 503, TEXT, health.live() ? "ok\n" : "stopped\n"));
+    server.createContext(
+        "/readyz",
+        exchange -> {
+          Optional<String> reason = health.notReadyReason();
+          respond(exchange, reason.isEmpty() ? 200 : 503, TEXT, reason.orElse("ok") + "\n");
+        });
+    server.createContext(
+        "/metrics",
+        exchange ->
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.setExecutor(
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "keyrelay-admin");
+              t.setDaemon(true);
+              return t;
+            }));
     server.start();
-    LOG.info("Admin endpoints /healthz /readyz /metrics listening on port {}",
+    LOG.info(
+        "Admin endpoints /healthz /readyz /metrics listening on port {}",
         server.getAddress().getPort());
     return new AdminServer(server);
   }

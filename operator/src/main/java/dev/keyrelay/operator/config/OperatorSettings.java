@@ -31,15 +31,16 @@ public record OperatorSettings(
   }
 
   /**
-   * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT}
-   * (default 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code POD_NAMESPACE} and
-   * {@code POD_NAME} (from the downward API).
+   * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
+   * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code POD_NAMESPACE} and {@code
+   * POD_NAME} (from the downward API).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
-    Set<String> namespaces = Arrays.stream(env.getOrDefault("KEYRELAY_WATCH_NAMESPACES", "").split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .collect(Collectors.toSet());
+    Set<String> namespaces =
+        Arrays.stream(env.getOrDefault("KEYRELAY_WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
     String port = env.getOrDefault("KEYRELAY_ADMIN_PORT", "8081");
     int adminPort;
     try {

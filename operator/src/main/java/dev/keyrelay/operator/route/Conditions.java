@@ -46,10 +46,12 @@ public final class Conditions {
    * so an unchanged route produces an identical status and no write.
    */
   static Condition stamp(Condition next, List<Condition> previous, long generation, Instant now) {
-    String since = find(previous, next.getType())
-        .filter(p -> p.getStatus().equals(next.getStatus()) && p.getLastTransitionTime() != null)
-        .map(Condition::getLastTransitionTime)
-        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    String since =
+        find(previous, next.getType())
+            .filter(
+                p -> p.getStatus().equals(next.getStatus()) && p.getLastTransitionTime() != null)
+            .map(Condition::getLastTransitionTime)
+            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
     return new ConditionBuilder(next)
         .withObservedGeneration(generation)
         .withLastTransitionTime(since)

@@ -1,7 +1,10 @@
 package dev.keyrelay.operator.route;
 
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -29,9 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles CredentialRoutes namespace by namespace: judges all routes of the namespace, publishes
- * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status.
- * A Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route
- * of its namespace, so a change made for one route refreshes its neighbours' status too.
+ * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status. A
+ * Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route of
+ * its namespace, so a change made for one route refreshes its neighbours' status too.
  */
 @ControllerConfiguration(name = CredentialRouteReconciler.NAME)
 public class CredentialRouteReconciler
@@ -56,24 +59,40 @@ public class CredentialRouteReconciler
   public List<EventSource<?, CredentialRoute>> prepareEventSources(
       EventSourceContext<CredentialRoute> context) {
     var routeCache = context.getPrimaryCache();
-    routeCache.addIndexer(SECRET_INDEX, route -> secretName(route)
-        .map(name -> List.of(indexKey(route.getMetadata().getNamespace(), name)))
-        .orElse(List.of()));
+    routeCache.addIndexer(
+        SECRET_INDEX,
+        route ->
+            secretName(route)
+                .map(name -> List.of(indexKey(route.getMetadata().getNamespace(), name)))
+                .orElse(List.of()));
 
-    secrets = new InformerEventSource<>(InformerEventSourceConfiguration
-        .from(Secret.class, CredentialRoute.class)
-        .withSecondaryToPrimaryMapper((Secret s) -> routeCache
-            .byIndex(SECRET_INDEX, indexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+    secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, CredentialRoute.class)
+                .withSecondaryToPrimaryMapper(
+                    (Secret s) ->
+                        routeCache
+                            .byIndex(
+                                SECRET_INDEX,
+                                indexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
 
-    configMaps = new InformerEventSource<>(InformerEventSourceConfiguration
-        .from(ConfigMap.class, CredentialRoute.class)
-        .withLabelSelector(RoutesConfigMapPublisher.SELECTOR)
-        .withSecondaryToPrimaryMapper((ConfigMap cm) -> routeCache
-            .list(cm.getMetadata().getNamespace())
-            .map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .build(), context);
+    configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, CredentialRoute.class)
+                .withLabelSelector(RoutesConfigMapPublisher.SELECTOR)
+                .withSecondaryToPrimaryMapper(
+                    (ConfigMap cm) ->
+                        routeCache
+                            .list(cm.getMetadata().getNamespace())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
     return List.of(secrets, configMaps);
   }
 
@@ -83,8 +102,10 @@ public class CredentialRouteReconciler
     String ns = route.getMetadata().getNamespace();
     Map<String, RouteVerdict> verdicts = publishNamespace(ns, context);
     RouteVerdict verdict = verdicts.get(route.getMetadata().getName());
-    Condition secret = SecretResolver.resolve(route.getSpec() == null ? null : route.getSpec().getSecret(),
-        name -> secrets.get(new ResourceID(name, ns)));
+    Condition secret =
+        SecretResolver.resolve(
+            route.getSpec() == null ? null : route.getSpec().getSecret(),
+            name -> secrets.get(new ResourceID(name, ns)));
     CredentialRouteStatus status =
         RouteStatusComposer.compose(route, verdict, secret, clock.instant());
     if (sameStatus(route.getStatus(), status)) {
@@ -99,33 +120,49 @@ public class CredentialRouteReconciler
   public DeleteControl cleanup(CredentialRoute route, Context<CredentialRoute> context) {
     // the route being deleted carries a deletionTimestamp, so the namespace is judged without it
     publishNamespace(route.getMetadata().getNamespace(), context);
-    LOG.info("CredentialRoute {}/{} deleted and unpublished",
-        route.getMetadata().getNamespace(), route.getMetadata().getName());
+    LOG.info(
+        "CredentialRoute {}/{} deleted and unpublished",
+        route.getMetadata().getNamespace(),
+        route.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
   private Map<String, RouteVerdict> publishNamespace(String ns, Context<CredentialRoute> context) {
     List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
     Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(routes);
-    Set<String> accepted = verdicts.values().stream()
-        .filter(RouteVerdict::accepted).map(RouteVerdict::name).collect(Collectors.toSet());
-    Optional<RoutesConfig> config = accepted.isEmpty()
-        ? Optional.empty()
-        : Optional.of(RoutesConfigRenderer.render(routes.stream()
-            .filter(r -> accepted.contains(r.getMetadata().getName())).toList()));
-    metrics.record(new RoutesConfigMapPublisher(context.getClient())
-        .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns))));
+    Set<String> accepted =
+        verdicts.values().stream()
+            .filter(RouteVerdict::accepted)
+            .map(RouteVerdict::name)
+            .collect(Collectors.toSet());
+    Optional<RoutesConfig> config =
+        accepted.isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                RoutesConfigRenderer.render(
+                    routes.stream()
+                        .filter(r -> accepted.contains(r.getMetadata().getName()))
+                        .toList()));
+    metrics.record(
+        new RoutesConfigMapPublisher(context.getClient())
+            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns))));
     return verdicts;
   }
 
   private void warnOnNewFailure(
       CredentialRoute route, CredentialRouteStatus status, Context<CredentialRoute> context) {
     Condition ready = Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
-    Optional<Condition> before = Conditions.find(
-        route.getStatus() == null ? null : route.getStatus().getConditions(), Conditions.READY);
-    boolean newFailure = Conditions.FALSE.equals(ready.getStatus())
-        && before.map(b -> !Objects.equals(b.getReason(), ready.getReason())
-            || !Objects.equals(b.getMessage(), ready.getMessage())).orElse(true);
+    Optional<Condition> before =
+        Conditions.find(
+            route.getStatus() == null ? null : route.getStatus().getConditions(), Conditions.READY);
+    boolean newFailure =
+        Conditions.FALSE.equals(ready.getStatus())
+            && before
+                .map(
+                    b ->
+                        !Objects.equals(b.getReason(), ready.getReason())
+                            || !Objects.equals(b.getMessage(), ready.getMessage()))
+                .orElse(true);
     if (newFailure) {
       new RouteEvents(context.getClient()).warn(route, ready.getReason(), ready.getMessage());
     }
@@ -137,7 +174,10 @@ public class CredentialRouteReconciler
         && Objects.equals(current.getConditions(), next.getConditions());
   }
 
-  /** A fresh object holding only identity and status, as server-side apply of status expects. */
+  /**
+   * A fresh object holding only identity and status: java-operator-sdk patches just the status onto
+   * the route it read, and the spec cannot be touched by accident.
+   */
   private static CredentialRoute statusPatch(CredentialRoute route, CredentialRouteStatus status) {
     CredentialRoute patch = new CredentialRoute();
     ObjectMeta meta = new ObjectMeta();
@@ -156,9 +196,9 @@ public class CredentialRouteReconciler
 
   private static Optional<String> secretName(CredentialRoute route) {
     return Optional.ofNullable(route.getSpec())
-        .map(s -> s.getSecret())
-        .map(s -> s.getKubernetes())
-        .map(k -> k.getName());
+        .map(CredentialRouteSpec::getSecret)
+        .map(SecretSource::getKubernetes)
+        .map(KeyRef::getName);
   }
 
   private static String indexKey(String namespace, String name) {

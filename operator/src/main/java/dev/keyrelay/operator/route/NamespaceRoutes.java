@@ -15,22 +15,24 @@ import java.util.Objects;
 /**
  * Judges all routes of one namespace together: each is validated on its own, then the valid ones
  * claim hosts and listen ports oldest first (creation time, then name), so a newer route that
- * overlaps an older one is refused instead of silently shadowing it. Route and listener names
- * share one name space by construction: both are CredentialRoute names.
+ * overlaps an older one is refused instead of silently shadowing it. Route and listener names share
+ * one name space by construction: both are CredentialRoute names.
  */
 public final class NamespaceRoutes {
 
   private static final Comparator<CredentialRoute> OLDEST_FIRST =
-      Comparator.comparing(NamespaceRoutes::createdAt).thenComparing(r -> r.getMetadata().getName());
+      Comparator.comparing(NamespaceRoutes::createdAt)
+          .thenComparing(r -> r.getMetadata().getName());
 
   private NamespaceRoutes() {}
 
   /** Verdicts by route name, for every route not being deleted. */
   public static Map<String, RouteVerdict> evaluate(Collection<CredentialRoute> routes) {
-    List<CredentialRoute> live = routes.stream()
-        .filter(r -> r.getMetadata().getDeletionTimestamp() == null)
-        .sorted(OLDEST_FIRST)
-        .toList();
+    List<CredentialRoute> live =
+        routes.stream()
+            .filter(r -> r.getMetadata().getDeletionTimestamp() == null)
+            .sorted(OLDEST_FIRST)
+            .toList();
     Map<String, List<CredentialRoute>> hostClaims = new HashMap<>();
     Map<Integer, CredentialRoute> portClaims = new HashMap<>();
     Map<String, RouteVerdict> verdicts = new LinkedHashMap<>();
@@ -51,15 +53,25 @@ public final class NamespaceRoutes {
     if (http == null) {
       int port = route.getSpec().getPostgres().getListenPort();
       CredentialRoute holder = portClaims.putIfAbsent(port, route);
-      return holder == null ? null : new Conflict("ListenPortConflict", "spec.postgres.listenPort",
-          "port " + port + " is already used by listener '" + holder.getMetadata().getName() + "'");
+      return holder == null
+          ? null
+          : new Conflict(
+              "ListenPortConflict",
+              "spec.postgres.listenPort",
+              "port "
+                  + port
+                  + " is already used by listener '"
+                  + holder.getMetadata().getName()
+                  + "'");
     }
     List<CredentialRoute> sameHost =
         hostClaims.computeIfAbsent(RouteHosts.canonical(http.getHost()), h -> new ArrayList<>());
     for (CredentialRoute holder : sameHost) {
       if (portsOverlap(http.getPort(), holder.getSpec().getHttp().getPort())) {
-        return new Conflict("HostConflict", "spec.http.host", describe(http)
-            + " is already routed by '" + holder.getMetadata().getName() + "'");
+        return new Conflict(
+            "HostConflict",
+            "spec.http.host",
+            describe(http) + " is already routed by '" + holder.getMetadata().getName() + "'");
       }
     }
     sameHost.add(route);

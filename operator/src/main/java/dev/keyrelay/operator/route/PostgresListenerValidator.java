@@ -13,8 +13,8 @@ final class PostgresListenerValidator {
 
   static void validate(PostgresListenerSpec pg, Violations v) {
     if (v.required(pg.getListenPort(), "spec.postgres.listenPort")) {
-      v.portRange(pg.getListenPort(), PostgresListenerSpec.MIN_LISTEN_PORT,
-          "spec.postgres.listenPort");
+      v.portRange(
+          pg.getListenPort(), PostgresListenerSpec.MIN_LISTEN_PORT, "spec.postgres.listenPort");
     }
     v.matches(pg.getUser(), "^\\S+$", "spec.postgres.user", "a user name");
     databases(pg.getDatabases(), v);
@@ -23,7 +23,9 @@ final class PostgresListenerValidator {
       return;
     }
     if (v.required(upstream.getHost(), "spec.postgres.upstream.host")) {
-      v.check(RouteHosts.isValid(upstream.getHost()), "spec.postgres.upstream.host",
+      v.check(
+          RouteHosts.isValid(upstream.getHost()),
+          "spec.postgres.upstream.host",
           "'" + upstream.getHost() + "' is not a host name or IP address");
     }
     v.portRange(upstream.getPort(), 1, "spec.postgres.upstream.port");

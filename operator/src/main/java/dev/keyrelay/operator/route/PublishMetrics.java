@@ -6,7 +6,10 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Counts what publishing the routes ConfigMap did, by outcome (created, updated, deleted, unchanged). */
+/**
+ * Counts what publishing the routes ConfigMap did, by outcome (created, updated, deleted,
+ * unchanged).
+ */
 public final class PublishMetrics {
 
   private final Map<RoutesConfigMapPublisher.Outcome, Counter> counters =
@@ -14,10 +17,12 @@ public final class PublishMetrics {
 
   public PublishMetrics(MeterRegistry registry) {
     for (RoutesConfigMapPublisher.Outcome outcome : RoutesConfigMapPublisher.Outcome.values()) {
-      counters.put(outcome, Counter.builder("keyrelay.operator.configmap.publishes")
-          .description("Publications of a namespace's keyrelay-routes ConfigMap, by outcome")
-          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-          .register(registry));
+      counters.put(
+          outcome,
+          Counter.builder("keyrelay.operator.configmap.publishes")
+              .description("Publications of a namespace's keyrelay-routes ConfigMap, by outcome")
+              .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+              .register(registry));
     }
   }
 

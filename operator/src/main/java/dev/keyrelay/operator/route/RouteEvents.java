@@ -10,7 +10,10 @@ import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Records Warning events on a CredentialRoute so {@code kubectl describe} shows why it is not ready. */
+/**
+ * Records Warning events on a CredentialRoute so {@code kubectl describe} shows why it is not
+ * ready.
+ */
 public final class RouteEvents {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouteEvents.class);
@@ -27,31 +30,44 @@ public final class RouteEvents {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String ns = route.getMetadata().getNamespace();
     try {
-      client.v1().events().inNamespace(ns).resource(new EventBuilder()
-          .withNewMetadata()
-            .withGenerateName(route.getMetadata().getName() + ".")
-            .withNamespace(ns)
-          .endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder()
-              .withApiVersion(route.getApiVersion())
-              .withKind(route.getKind())
-              .withName(route.getMetadata().getName())
-              .withNamespace(ns)
-              .withUid(route.getMetadata().getUid())
-              .withResourceVersion(route.getMetadata().getResourceVersion())
-              .build())
-          .withType("Warning")
-          .withReason(reason)
-          .withMessage(message)
-          .withCount(1)
-          .withFirstTimestamp(now)
-          .withLastTimestamp(now)
-          .withNewSource().withComponent(COMPONENT).endSource()
-          .withReportingComponent(COMPONENT)
-          .build()).create();
+      client
+          .v1()
+          .events()
+          .inNamespace(ns)
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withGenerateName(route.getMetadata().getName() + ".")
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withInvolvedObject(
+                      new ObjectReferenceBuilder()
+                          .withApiVersion(route.getApiVersion())
+                          .withKind(route.getKind())
+                          .withName(route.getMetadata().getName())
+                          .withNamespace(ns)
+                          .withUid(route.getMetadata().getUid())
+                          .withResourceVersion(route.getMetadata().getResourceVersion())
+                          .build())
+                  .withType("Warning")
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withCount(1)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
     } catch (KubernetesClientException e) {
-      LOG.warn("Could not record event {} for CredentialRoute {}/{}: {}",
-          reason, ns, route.getMetadata().getName(), e.getMessage());
+      LOG.warn(
+          "Could not record event {} for CredentialRoute {}/{}: {}",
+          reason,
+          ns,
+          route.getMetadata().getName(),
+          e.getMessage());
     }
   }
 }

@@ -12,13 +12,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks one CredentialRoute spec on its own: the CRD schema's rules again (a route may come from
- * a cluster without CEL, or from a file) plus what the schema cannot express.
+ * Checks one CredentialRoute spec on its own: the CRD schema's rules again (a route may come from a
+ * cluster without CEL, or from a file) plus what the schema cannot express.
  */
 public final class RouteSpecValidator {
 
   private static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
-  private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final Set<String> SELECTOR_OPERATORS =
+      Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private RouteSpecValidator() {}
 
@@ -30,7 +31,8 @@ public final class RouteSpecValidator {
     }
     boolean http = spec.getHttp() != null;
     boolean postgres = spec.getPostgres() != null;
-    if (v.check(http != postgres, "spec", "exactly one of spec.http or spec.postgres must be set")) {
+    if (v.check(
+        http != postgres, "spec", "exactly one of spec.http or spec.postgres must be set")) {
       if (http) {
         HttpRouteValidator.validate(spec.getHttp(), v);
       } else {
@@ -48,10 +50,14 @@ public final class RouteSpecValidator {
       return;
     }
     boolean configMap = source.getConfigMapKeyRef() != null;
-    if (v.check(configMap != (source.getSecretKeyRef() != null), field,
+    if (v.check(
+        configMap != (source.getSecretKeyRef() != null),
+        field,
         "exactly one of configMapKeyRef or secretKeyRef must be set")) {
-      keyRef(configMap ? source.getConfigMapKeyRef() : source.getSecretKeyRef(),
-          field + (configMap ? ".configMapKeyRef" : ".secretKeyRef"), v);
+      keyRef(
+          configMap ? source.getConfigMapKeyRef() : source.getSecretKeyRef(),
+          field + (configMap ? ".configMapKeyRef" : ".secretKeyRef"),
+          v);
     }
   }
 
@@ -60,7 +66,9 @@ public final class RouteSpecValidator {
       return;
     }
     boolean kubernetes = secret.getKubernetes() != null;
-    if (!v.check(kubernetes != (secret.getVault() != null), "spec.secret",
+    if (!v.check(
+        kubernetes != (secret.getVault() != null),
+        "spec.secret",
         "exactly one of kubernetes or vault must be set")) {
       return;
     }
@@ -83,13 +91,16 @@ public final class RouteSpecValidator {
       return;
     }
     v.check(env.size() <= 64, "spec.agentEnv", "has more than 64 entries");
-    env.forEach((name, value) -> {
-      String field = "spec.agentEnv." + name;
-      v.matches(name, ENV_NAME, field, "an environment variable name");
-      v.check(!CredentialRouteSpec.RESERVED_AGENT_ENV.contains(name), field,
-          "is set by the injector (proxy and CA variables) and cannot be declared by a route");
-      v.required(value, field);
-    });
+    env.forEach(
+        (name, value) -> {
+          String field = "spec.agentEnv." + name;
+          v.matches(name, ENV_NAME, field, "an environment variable name");
+          v.check(
+              !CredentialRouteSpec.RESERVED_AGENT_ENV.contains(name),
+              field,
+              "is set by the injector (proxy and CA variables) and cannot be declared by a route");
+          v.required(value, field);
+        });
   }
 
   private static void podSelector(LabelSelector selector, Violations v) {
@@ -101,12 +112,17 @@ public final class RouteSpecValidator {
       LabelSelectorRequirement e = expressions.get(i);
       String field = "spec.podSelector.matchExpressions[" + i + "]";
       v.required(e.getKey(), field + ".key");
-      if (v.check(SELECTOR_OPERATORS.contains(e.getOperator()), field + ".operator",
+      if (v.check(
+          SELECTOR_OPERATORS.contains(e.getOperator()),
+          field + ".operator",
           "'" + e.getOperator() + "' is not one of In, NotIn, Exists, DoesNotExist")) {
         boolean needsValues = Set.of("In", "NotIn").contains(e.getOperator());
         boolean hasValues = e.getValues() != null && !e.getValues().isEmpty();
-        v.check(needsValues == hasValues, field + ".values",
-            needsValues ? "must not be empty for " + e.getOperator()
+        v.check(
+            needsValues == hasValues,
+            field + ".values",
+            needsValues
+                ? "must not be empty for " + e.getOperator()
                 : "must be empty for " + e.getOperator());
       }
     }

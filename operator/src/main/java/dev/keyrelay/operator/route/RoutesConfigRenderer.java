@@ -18,24 +18,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Renders accepted routes into the sidecar's YAML config and the webhook's injection hints.
- * Output is deterministic: entries sorted by name, keys in a fixed order, so the same routes give
+ * Renders accepted routes into the sidecar's YAML config and the webhook's injection hints. Output
+ * is deterministic: entries sorted by name, keys in a fixed order, so the same routes give
  * byte-identical text and the ConfigMap never churns.
  */
 public final class RoutesConfigRenderer {
 
-  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .build());
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build());
 
   private RoutesConfigRenderer() {}
 
   public static RoutesConfig render(Collection<CredentialRoute> accepted) {
-    List<CredentialRoute> sorted = accepted.stream()
-        .sorted(Comparator.comparing(r -> r.getMetadata().getName()))
-        .toList();
+    List<CredentialRoute> sorted =
+        accepted.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList();
     List<Object> routes = new ArrayList<>();
     List<Object> listeners = new ArrayList<>();
     List<Object> injection = new ArrayList<>();
@@ -59,7 +60,8 @@ public final class RoutesConfigRenderer {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("name", name);
     entry.put("podSelector", selector(spec.getPodSelector()));
-    entry.put("agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
+    entry.put(
+        "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
     return entry;
   }
 

@@ -17,9 +17,10 @@ public final class SidecarMounts {
   private SidecarMounts() {}
 
   public static String trustFile(String routeName, KeySource source) {
-    String key = source.getConfigMapKeyRef() != null
-        ? source.getConfigMapKeyRef().getKey()
-        : source.getSecretKeyRef().getKey();
+    String key =
+        source.getConfigMapKeyRef() != null
+            ? source.getConfigMapKeyRef().getKey()
+            : source.getSecretKeyRef().getKey();
     return TRUST_ROOT + "/" + routeName + "/" + key;
   }
 }

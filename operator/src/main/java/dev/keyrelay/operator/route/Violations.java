@@ -9,7 +9,9 @@ final class Violations {
 
   private final List<Violation> found = new ArrayList<>();
 
-  /** Records {@code problem} unless {@code ok}; returns {@code ok} so callers can skip dependents. */
+  /**
+   * Records {@code problem} unless {@code ok}; returns {@code ok} so callers can skip dependents.
+   */
   boolean check(boolean ok, String field, String problem) {
     if (!ok) {
       found.add(new Violation(field, problem));

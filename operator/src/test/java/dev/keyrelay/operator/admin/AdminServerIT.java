@@ -16,24 +16,30 @@ import org.junit.jupiter.api.Test;
 
 class AdminServerIT {
 
-  private final AtomicReference<Optional<String>> notReady = new AtomicReference<>(Optional.empty());
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<Optional<String>> notReady =
+      new AtomicReference<>(Optional.empty());
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final HttpClient http = HttpClient.newHttpClient();
   private AdminServer server;
 
   @BeforeEach
   void start() throws Exception {
-    server = AdminServer.start(0, new OperatorHealth() {
-      @Override
-      public boolean live() {
-        return true;
-      }
+    server =
+        AdminServer.start(
+            0,
+            new OperatorHealth() {
+              @Override
+              public boolean live() {
+                return true;
+              }
 
-      @Override
-      public Optional<String> notReadyReason() {
-        return notReady.get();
-      }
-    }, registry);
+              @Override
+              public Optional<String> notReadyReason() {
+                return notReady.get();
+              }
+            },
+            registry);
   }
 
   @AfterEach
@@ -42,8 +48,9 @@ class AdminServerIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -65,8 +72,8 @@ class AdminServerIT {
     HttpResponse<String> metrics = get("/metrics");
 
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
-        t -> assertThat(t).startsWith("text/plain"));
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
     assertThat(metrics.body())
         .contains("keyrelay_operator_configmap_publishes_total{outcome=\"created\"} 1.0");
   }
@@ -74,9 +81,12 @@ class AdminServerIT {
   @Test
   void unknownPathsAndMethodsAreRefused() throws Exception {
     assertThat(get("/healthzx").statusCode()).isEqualTo(404);
-    HttpResponse<String> post = http.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/healthz"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(post.statusCode()).isEqualTo(405);
   }
 }

@@ -20,12 +20,14 @@ class OperatorSettingsTest {
 
   @Test
   void readsTheEnvironment() {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
-        "KEYRELAY_WATCH_NAMESPACES", " agents, , ci ",
-        "KEYRELAY_ADMIN_PORT", "9091",
-        "KEYRELAY_LEADER_ELECTION", "FALSE",
-        "POD_NAMESPACE", "keyrelay-system",
-        "POD_NAME", "keyrelay-operator-7c9"));
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "KEYRELAY_WATCH_NAMESPACES", " agents, , ci ",
+                "KEYRELAY_ADMIN_PORT", "9091",
+                "KEYRELAY_LEADER_ELECTION", "FALSE",
+                "POD_NAMESPACE", "keyrelay-system",
+                "POD_NAME", "keyrelay-operator-7c9"));
 
     assertThat(settings.watchNamespaces()).containsExactlyInAnyOrder("agents", "ci");
     assertThat(settings.adminPort()).isEqualTo(9091);
@@ -36,9 +38,11 @@ class OperatorSettingsTest {
 
   @Test
   void namesTheVariableThatIsWrong() {
-    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "http")))
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "http")))
         .hasMessage("KEYRELAY_ADMIN_PORT: 'http' is not a number");
-    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "70000")))
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "70000")))
         .hasMessage("KEYRELAY_ADMIN_PORT: 70000 is not a port");
   }
 }

@@ -41,12 +41,13 @@ class CredentialRouteReconcilerTest {
   static void startOperator() throws Exception {
     Awaitility.setDefaultTimeout(Duration.ofSeconds(15));
     Awaitility.setDefaultPollInterval(Duration.ofMillis(100));
-    try (InputStream crd = Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
-      client.apiextensions().v1().customResourceDefinitions()
-          .load(crd).create();
+    try (InputStream crd =
+        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
     }
-    operator = new KeyrelayOperator(client,
-        new OperatorSettings(Set.of(), 0, false, null, null), registry);
+    operator =
+        new KeyrelayOperator(
+            client, new OperatorSettings(Set.of(), 0, false, null, null), registry);
     operator.start();
   }
 
@@ -62,7 +63,12 @@ class CredentialRouteReconcilerTest {
     create(headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic"));
     create(listener(ns, "orders-db", 15432));
 
-    await().untilAsserted(() -> assertThat(routesYaml(ns)).isEqualTo("""
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(routesYaml(ns))
+                    .isEqualTo(
+                        """
         routes:
           - name: anthropic
             match:
@@ -99,7 +105,8 @@ class CredentialRouteReconcilerTest {
             tuple("SecretResolved", "True", "Found"),
             tuple("Published", "True", "Published"),
             tuple("Ready", "True", "Ready"));
-    Condition vault = awaitCondition(ns, "orders-db", Conditions.SECRET_RESOLVED, "Unknown", "NotChecked");
+    Condition vault =
+        awaitCondition(ns, "orders-db", Conditions.SECRET_RESOLVED, "Unknown", "NotChecked");
     assertThat(vault.getMessage()).contains("the operator does not check Vault");
     awaitCondition(ns, "orders-db", Conditions.READY, "True", "Ready");
   }
@@ -107,7 +114,11 @@ class CredentialRouteReconcilerTest {
   @Test
   void anInvalidRouteIsReportedAndLeftOut() {
     String ns = "invalid";
-    create(route(ns, "bad", """
+    create(
+        route(
+            ns,
+            "bad",
+            """
         http: { host: api.test, auth: { type: header, headerName: Host } }
         secret: { vault: { path: p, field: f } }
         """));
@@ -117,24 +128,32 @@ class CredentialRouteReconcilerTest {
     awaitCondition(ns, "bad", Conditions.PUBLISHED, "False", "NotPublished");
     awaitCondition(ns, "bad", Conditions.READY, "False", "Invalid");
     assertThat(configMap(ns)).isNull();
-    await().untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
-        .extracting(Event::getType, Event::getReason)
-        .contains(tuple("Warning", "Invalid")));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .extracting(Event::getType, Event::getReason)
+                    .contains(tuple("Warning", "Invalid")));
   }
 
   @Test
   void aSecretCreatedLaterResolvesTheRoute() {
     String ns = "late";
     create(headerRoute(ns, "api", "api.test", "api-token"));
-    Condition missing = awaitCondition(ns, "api", Conditions.SECRET_RESOLVED, "False", "SecretNotFound");
-    assertThat(missing.getMessage()).isEqualTo("Secret 'api-token' does not exist in this namespace");
+    Condition missing =
+        awaitCondition(ns, "api", Conditions.SECRET_RESOLVED, "False", "SecretNotFound");
+    assertThat(missing.getMessage())
+        .isEqualTo("Secret 'api-token' does not exist in this namespace");
     awaitCondition(ns, "api", Conditions.PUBLISHED, "True", "Published");
     awaitCondition(ns, "api", Conditions.READY, "False", "SecretNotFound");
 
     createSecret(ns, "api-token", "other");
     awaitCondition(ns, "api", Conditions.SECRET_RESOLVED, "False", "KeyNotFound");
 
-    client.secrets().inNamespace(ns).withName("api-token")
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("api-token")
         .edit(s -> new SecretBuilder(s).addToData("token", "c2VjcmV0").build());
     awaitCondition(ns, "api", Conditions.READY, "True", "Ready");
     assertThat(get(ns, "api").getMetadata().getGeneration()).isEqualTo(1L);
@@ -150,11 +169,17 @@ class CredentialRouteReconcilerTest {
     CredentialRoute one = get(ns, "one");
     one.getSpec().getHttp().setHost("uno.test");
     client.resource(one).update();
-    await().untilAsserted(() -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("one.test"));
-    await().untilAsserted(() -> assertThat(get(ns, "one").getStatus().getObservedGeneration()).isEqualTo(2L));
+    await()
+        .untilAsserted(
+            () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("one.test"));
+    await()
+        .untilAsserted(
+            () -> assertThat(get(ns, "one").getStatus().getObservedGeneration()).isEqualTo(2L));
 
     client.resource(get(ns, "two")).delete();
-    await().untilAsserted(() -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("two.test"));
+    await()
+        .untilAsserted(
+            () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("two.test"));
     await().until(() -> get(ns, "two") == null);
 
     client.resource(get(ns, "one")).delete();
@@ -172,7 +197,8 @@ class CredentialRouteReconcilerTest {
     create(headerRoute(ns, "a-second", "API.test", "s"));
 
     Condition valid = awaitCondition(ns, "a-second", Conditions.VALID, "False", "HostConflict");
-    assertThat(valid.getMessage()).isEqualTo("spec.http.host: api.test is already routed by 'first'");
+    assertThat(valid.getMessage())
+        .isEqualTo("spec.http.host: api.test is already routed by 'first'");
     awaitCondition(ns, "a-second", Conditions.READY, "False", "HostConflict");
     assertThat(routesYaml(ns)).contains("name: first").doesNotContain("a-second");
 
@@ -192,10 +218,16 @@ class CredentialRouteReconcilerTest {
     double unchanged = publishes("unchanged");
 
     // each Secret change re-reconciles the route and changes its status, not its config
-    client.secrets().inNamespace(ns).withName("s")
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("s")
         .edit(s -> new SecretBuilder(s).withData(Map.of("other", "eA==")).build());
     awaitCondition(ns, "steady", Conditions.READY, "False", "KeyNotFound");
-    client.secrets().inNamespace(ns).withName("s")
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("s")
         .edit(s -> new SecretBuilder(s).withData(Map.of("token", "eA==")).build());
     awaitCondition(ns, "steady", Conditions.READY, "True", "Ready");
 
@@ -205,8 +237,11 @@ class CredentialRouteReconcilerTest {
   }
 
   private static double publishes(String outcome) {
-    return registry.get("keyrelay.operator.configmap.publishes").tag("outcome", outcome)
-        .counter().count();
+    return registry
+        .get("keyrelay.operator.configmap.publishes")
+        .tag("outcome", outcome)
+        .counter()
+        .count();
   }
 
   private static double configMapWrites() {
@@ -218,10 +253,16 @@ class CredentialRouteReconcilerTest {
   }
 
   private static void createSecret(String ns, String name, String key) {
-    client.resource(new SecretBuilder()
-        .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .addToData(key, "c2VjcmV0")
-        .build()).create();
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData(key, "c2VjcmV0")
+                .build())
+        .create();
   }
 
   private static CredentialRoute get(String ns, String name) {
@@ -240,16 +281,19 @@ class CredentialRouteReconcilerTest {
   private static Condition awaitCondition(
       String ns, String name, String type, String status, String reason) {
     Condition[] found = new Condition[1];
-    await().untilAsserted(() -> {
-      CredentialRoute route = get(ns, name);
-      assertThat(route).isNotNull();
-      assertThat(route.getStatus()).isNotNull();
-      Condition c = Conditions.find(route.getStatus().getConditions(), type).orElse(null);
-      assertThat(c).as(type).isNotNull();
-      assertThat(c.getStatus() + "/" + c.getReason()).as(type + ": " + c.getMessage())
-          .isEqualTo(status + "/" + reason);
-      found[0] = c;
-    });
+    await()
+        .untilAsserted(
+            () -> {
+              CredentialRoute route = get(ns, name);
+              assertThat(route).isNotNull();
+              assertThat(route.getStatus()).isNotNull();
+              Condition c = Conditions.find(route.getStatus().getConditions(), type).orElse(null);
+              assertThat(c).as(type).isNotNull();
+              assertThat(c.getStatus() + "/" + c.getReason())
+                  .as(type + ": " + c.getMessage())
+                  .isEqualTo(status + "/" + reason);
+              found[0] = c;
+            });
     return found[0];
   }
 
@@ -259,5 +303,4 @@ class CredentialRouteReconcilerTest {
       Thread.sleep(50);
     }
   }
-
 }

@@ -42,8 +42,10 @@ class OperatorDocsExamplesTest {
     routes.stream()
         .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()))
         .values()
-        .forEach(inNamespace -> assertThat(NamespaceRoutes.evaluate(inNamespace).values())
-            .allSatisfy(v -> assertThat(v.accepted()).as(v.toString()).isTrue()));
+        .forEach(
+            inNamespace ->
+                assertThat(NamespaceRoutes.evaluate(inNamespace).values())
+                    .allSatisfy(v -> assertThat(v.accepted()).as(v.toString()).isTrue()));
   }
 
   private static List<String> fromMarkdown(Path file) throws IOException {

@@ -15,8 +15,9 @@ class RouteSpecValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      """
+  @ValueSource(
+      strings = {
+        """
       http:
         host: api.anthropic.com
         auth: { type: header, headerName: x-api-key }
@@ -24,7 +25,7 @@ class RouteSpecValidatorTest {
       agentEnv: { ANTHROPIC_API_KEY: placeholder }
       podSelector: { matchLabels: { app: agent } }
       """,
-      """
+        """
       http:
         host: API.GitHub.com.
         port: 443
@@ -32,7 +33,7 @@ class RouteSpecValidatorTest {
         upstreamCa: { configMapKeyRef: { name: corp-ca, key: ca.crt } }
       secret: { vault: { path: secret/data/github, field: token } }
       """,
-      """
+        """
       http:
         host: github.com
         auth: { type: basic, username: x-access-token }
@@ -40,7 +41,7 @@ class RouteSpecValidatorTest {
       podSelector:
         matchExpressions: [ { key: team, operator: In, values: [ a ] }, { key: x, operator: Exists } ]
       """,
-      """
+        """
       postgres:
         listenPort: 15432
         upstream: { host: orders.db.internal, port: 5432, sslMode: verify-full,
@@ -51,13 +52,16 @@ class RouteSpecValidatorTest {
       secret: { kubernetes: { name: orders-db, key: password } }
       agentEnv: { DATABASE_URL: "postgresql://agent_ro@127.0.0.1:15432/orders" }
       """
-  })
+      })
   void acceptsValidRoutes(String spec) {
     assertThat(violations(spec)).isEmpty();
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       spec.secret|exactly one of kubernetes or vault|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
       spec|exactly one of spec.http or spec.postgres|secret: { vault: { path: p, field: f } }
       spec.secret|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }
@@ -89,9 +93,10 @@ class RouteSpecValidatorTest {
   void refusesInvalidRoutesNamingTheField(String field, String problem, String spec) {
     String yaml = "{ " + spec + " }";
     assertThat(violations(yaml))
-        .anySatisfy(v -> {
-          assertThat(v.field()).isEqualTo(field);
-          assertThat(v.problem()).contains(problem);
-        });
+        .anySatisfy(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.problem()).contains(problem);
+            });
   }
 }

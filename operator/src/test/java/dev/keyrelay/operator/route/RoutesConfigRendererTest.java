@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class RoutesConfigRendererTest {
 
-  private static final CredentialRoute GITHUB = route("ns", "github", """
+  private static final CredentialRoute GITHUB =
+      route(
+          "ns",
+          "github",
+          """
       http:
         host: API.GitHub.com.
         port: 443
@@ -19,14 +23,22 @@ class RoutesConfigRendererTest {
       podSelector: { matchLabels: { team: b, app: agent } }
       agentEnv: { GH_TOKEN: placeholder, GITHUB_TOKEN: placeholder }
       """);
-  private static final CredentialRoute GIT = route("ns", "git", """
+  private static final CredentialRoute GIT =
+      route(
+          "ns",
+          "git",
+          """
       http:
         host: github.com
         auth: { type: basic, username: x-access-token }
         allowInsecureHttp: true
       secret: { kubernetes: { name: github-token, key: token } }
       """);
-  private static final CredentialRoute ORDERS = route("ns", "orders-db", """
+  private static final CredentialRoute ORDERS =
+      route(
+          "ns",
+          "orders-db",
+          """
       postgres:
         listenPort: 15432
         upstream: { host: orders.db.internal, ca: { secretKeyRef: { name: db-ca, key: ca.pem } } }
@@ -39,7 +51,9 @@ class RoutesConfigRendererTest {
   void rendersTheSidecarConfigShape() {
     RoutesConfig config = RoutesConfigRenderer.render(List.of(ORDERS, GITHUB, GIT));
 
-    assertThat(config.routesYaml()).isEqualTo("""
+    assertThat(config.routesYaml())
+        .isEqualTo(
+            """
         routes:
           - name: git
             match:
@@ -91,7 +105,9 @@ class RoutesConfigRendererTest {
   void rendersSelectorsAndAgentEnvForTheWebhook() {
     RoutesConfig config = RoutesConfigRenderer.render(List.of(GITHUB, GIT));
 
-    assertThat(config.injectionYaml()).isEqualTo("""
+    assertThat(config.injectionYaml())
+        .isEqualTo(
+            """
         routes:
           - name: git
             podSelector: {}

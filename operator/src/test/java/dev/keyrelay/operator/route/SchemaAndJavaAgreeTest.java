@@ -26,7 +26,10 @@ class SchemaAndJavaAgreeTest {
   }
 
   @ParameterizedTest(name = "{0}: {1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       admitted|header route|http: { host: api.test, auth: { type: header, headerName: x-api-key } }, secret: { kubernetes: { name: s, key: k } }
       admitted|bearer route|http: { host: API.test., port: 443, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { vault: { path: secret/data/x, field: f } }
       admitted|basic route|http: { host: github.com, auth: { type: basic, username: x-access-token } }, secret: { kubernetes: { name: s, key: k } }
@@ -64,7 +67,8 @@ class SchemaAndJavaAgreeTest {
     List<String> schemaErrors = schema.validate(Serialization.unmarshal(yaml, Map.class));
 
     assertThat(javaRejects(yaml)).as("Java rejects").isEqualTo(!rejectedBy.equals("admitted"));
-    assertThat(!schemaErrors.isEmpty()).as("schema rejects: " + schemaErrors)
+    assertThat(!schemaErrors.isEmpty())
+        .as("schema rejects: " + schemaErrors)
         .isEqualTo(rejectedBy.equals("both"));
   }
 

@@ -24,27 +24,36 @@ public final class TestingRoutes {
           namespace: %s
         spec:
           %s
-        """.formatted(name, ns, indented);
+        """
+        .formatted(name, ns, indented);
   }
 
   public static CredentialRoute headerRoute(String ns, String name, String host, String secret) {
-    return route(ns, name, """
+    return route(
+        ns,
+        name,
+        """
         http:
           host: %s
           auth: { type: header, headerName: x-api-key }
         secret:
           kubernetes: { name: %s, key: token }
-        """.formatted(host, secret));
+        """
+            .formatted(host, secret));
   }
 
   public static CredentialRoute listener(String ns, String name, int port) {
-    return route(ns, name, """
+    return route(
+        ns,
+        name,
+        """
         postgres:
           listenPort: %d
           upstream: { host: orders.db.internal }
           user: agent_ro
         secret:
           vault: { path: secret/data/orders, field: password }
-        """.formatted(port));
+        """
+            .formatted(port));
   }
 }

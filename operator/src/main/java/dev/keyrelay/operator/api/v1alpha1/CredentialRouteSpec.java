@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
 import java.util.Map;
 
-/** What a CredentialRoute asks for: an HTTP route or a PostgreSQL listener, its secret and its pods. */
+/**
+ * What a CredentialRoute asks for: an HTTP route or a PostgreSQL listener, its secret and its pods.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "has(self.http) != has(self.postgres)",
@@ -17,9 +19,18 @@ import java.util.Map;
 public class CredentialRouteSpec {
 
   /** Variables the injector sets in agent containers itself, so a route may not declare them. */
-  public static final List<String> RESERVED_AGENT_ENV = List.of(
-      "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "NO_PROXY", "no_proxy",
-      "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS");
+  public static final List<String> RESERVED_AGENT_ENV =
+      List.of(
+          "HTTPS_PROXY",
+          "HTTP_PROXY",
+          "https_proxy",
+          "http_proxy",
+          "NO_PROXY",
+          "no_proxy",
+          "SSL_CERT_FILE",
+          "REQUESTS_CA_BUNDLE",
+          "CURL_CA_BUNDLE",
+          "NODE_EXTRA_CA_CERTS");
 
   @JsonPropertyDescription(
       "An HTTP route: requests to this host get the credential injected. Exactly one of http or postgres.")

@@ -18,29 +18,44 @@ import java.util.List;
     message = "username is required when type is basic")
 @ValidationRule(
     value = "self.type != 'basic' || (!has(self.headerName) && !has(self.scheme))",
-    message = "headerName and scheme are not allowed when type is basic (Basic always uses Authorization)")
+    message =
+        "headerName and scheme are not allowed when type is basic (Basic always uses Authorization)")
 @ValidationRule(
     value = "self.type != 'header' || !has(self.username)",
     message = "username is only allowed when type is basic")
 @ValidationRule(
-    value = "!has(self.headerName) || !(self.headerName.lowerAscii() in "
-        + HttpAuthSpec.RESERVED_HEADERS_CEL + ")",
-    message = "headerName must not be one of Host, Content-Length, Transfer-Encoding, Connection,"
-        + " Keep-Alive, TE, Trailer, Upgrade, Proxy-Authorization, Proxy-Authenticate")
+    value =
+        "!has(self.headerName) || !(self.headerName.lowerAscii() in "
+            + HttpAuthSpec.RESERVED_HEADERS_CEL
+            + ")",
+    message =
+        "headerName must not be one of Host, Content-Length, Transfer-Encoding, Connection,"
+            + " Keep-Alive, TE, Trailer, Upgrade, Proxy-Authorization, Proxy-Authenticate")
 @ValidationRule(
-    value = "!has(self.headerName) || self.headerName.lowerAscii() != 'authorization'"
-        + " || has(self.scheme)",
+    value =
+        "!has(self.headerName) || self.headerName.lowerAscii() != 'authorization'"
+            + " || has(self.scheme)",
     message = "the Authorization header needs a scheme, e.g. Bearer")
 public class HttpAuthSpec {
 
   /** Header names a route may never set (hop-by-hop, framing or proxy headers), lower-case. */
-  public static final List<String> RESERVED_HEADERS = List.of(
-      "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer",
-      "upgrade", "proxy-authorization", "proxy-authenticate");
+  public static final List<String> RESERVED_HEADERS =
+      List.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "te",
+          "trailer",
+          "upgrade",
+          "proxy-authorization",
+          "proxy-authenticate");
 
-  static final String RESERVED_HEADERS_CEL = "['host', 'content-length', 'transfer-encoding',"
-      + " 'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization',"
-      + " 'proxy-authenticate']";
+  static final String RESERVED_HEADERS_CEL =
+      "['host', 'content-length', 'transfer-encoding',"
+          + " 'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization',"
+          + " 'proxy-authenticate']";
 
   /** An HTTP token (RFC 9110), the grammar of header names and auth schemes. */
   public static final String TOKEN_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";

@@ -12,8 +12,9 @@ import io.fabric8.generator.annotation.Required;
 public class HttpRouteSpec {
 
   /** A DNS name (letters, digits, hyphens, dots, optional trailing dot) or an IP literal. */
-  public static final String HOST_PATTERN = "^([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
-      + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?$|^\\[?[0-9A-Fa-f:.]+\\]?$";
+  public static final String HOST_PATTERN =
+      "^([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
+          + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?$|^\\[?[0-9A-Fa-f:.]+\\]?$";
 
   @Required
   @Pattern(HOST_PATTERN)

@@ -8,7 +8,8 @@ import io.fabric8.generator.annotation.Required;
 public class KeyRef {
 
   /** A DNS-1123 subdomain, the rule for ConfigMap and Secret names. */
-  public static final String NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  public static final String NAME_PATTERN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
   /** The rule for ConfigMap and Secret data keys. */
   public static final String KEY_PATTERN = "^[-._a-zA-Z0-9]+$";

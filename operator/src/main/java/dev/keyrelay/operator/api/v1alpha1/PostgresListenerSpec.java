@@ -8,7 +8,10 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import java.util.List;
 
-/** A PostgreSQL listener: a loopback port in the pod relayed to a real server with the real password. */
+/**
+ * A PostgreSQL listener: a loopback port in the pod relayed to a real server with the real
+ * password.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class PostgresListenerSpec {
 

@@ -15,8 +15,7 @@ public class SecretSource {
       "A key of a Secret in the route's namespace; mounted into the sidecar container only.")
   private KeyRef kubernetes;
 
-  @JsonPropertyDescription(
-      "A Vault KV v2 field; read by the sidecar, not checked by the operator.")
+  @JsonPropertyDescription("A Vault KV v2 field; read by the sidecar, not checked by the operator.")
   private VaultRef vault;
 
   public KeyRef getKubernetes() {

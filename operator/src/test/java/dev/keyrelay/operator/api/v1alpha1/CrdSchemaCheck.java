@@ -26,20 +26,22 @@ import java.util.Map;
 public final class CrdSchemaCheck {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Cel CEL = CelFactory.standardCelBuilder()
-      .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-      .addCompilerLibraries(CelExtensions.strings())
-      .addRuntimeLibraries(CelExtensions.strings())
-      .addVar("self", SimpleType.DYN)
-      .build();
+  private static final Cel CEL =
+      CelFactory.standardCelBuilder()
+          .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+          .addCompilerLibraries(CelExtensions.strings())
+          .addRuntimeLibraries(CelExtensions.strings())
+          .addVar("self", SimpleType.DYN)
+          .build();
 
   private final JSONSchemaProps root;
   private final JsonSchema openApi;
 
   private CrdSchemaCheck(JSONSchemaProps root) throws Exception {
     this.root = root;
-    this.openApi = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-        .getSchema(JSON.readTree(Serialization.asJson(root)));
+    this.openApi =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+            .getSchema(JSON.readTree(Serialization.asJson(root)));
   }
 
   public static CrdSchemaCheck committed() throws Exception {
@@ -61,15 +63,15 @@ public final class CrdSchemaCheck {
     return errors;
   }
 
-  private static void celRules(String path, JSONSchemaProps schema, Object value, List<String> errors)
-      throws Exception {
+  private static void celRules(
+      String path, JSONSchemaProps schema, Object value, List<String> errors) throws Exception {
     if (value == null) {
       return;
     }
     if (schema.getXKubernetesValidations() != null) {
       for (ValidationRule rule : schema.getXKubernetesValidations()) {
-        Object ok = CEL.createProgram(CEL.compile(rule.getRule()).getAst())
-            .eval(Map.of("self", value));
+        Object ok =
+            CEL.createProgram(CEL.compile(rule.getRule()).getAst()).eval(Map.of("self", value));
         if (!Boolean.TRUE.equals(ok)) {
           errors.add(path + ": " + rule.getMessage());
         }

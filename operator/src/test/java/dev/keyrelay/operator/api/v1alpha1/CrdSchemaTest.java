@@ -14,7 +14,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The committed CRD is a valid apiextensions.k8s.io/v1 definition that kubectl can display well. */
+/**
+ * The committed CRD is a valid apiextensions.k8s.io/v1 definition that kubectl can display well.
+ */
 class CrdSchemaTest {
 
   private static CustomResourceDefinition crd;
@@ -101,14 +103,16 @@ class CrdSchemaTest {
     if (node.getProperties() == null) {
       return;
     }
-    node.getProperties().forEach((name, child) -> {
-      if (child.getDescription() == null || child.getDescription().isBlank()) {
-        out.add(path + "." + name);
-      }
-      if (!name.equals("podSelector")) {
-        collectUndescribed(path + "." + name, child, out);
-      }
-    });
+    node.getProperties()
+        .forEach(
+            (name, child) -> {
+              if (child.getDescription() == null || child.getDescription().isBlank()) {
+                out.add(path + "." + name);
+              }
+              if (!name.equals("podSelector")) {
+                collectUndescribed(path + "." + name, child, out);
+              }
+            });
   }
 
   private static Map<String, JSONSchemaProps> children(JSONSchemaProps node) {
