@@ -69,6 +69,7 @@ public class CredentialRouteReconciler
     secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, CredentialRoute.class)
+                .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(
                     (Secret s) ->
                         routeCache
@@ -84,6 +85,7 @@ public class CredentialRouteReconciler
     configMaps =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, CredentialRoute.class)
+                .withNamespacesInheritedFromController()
                 .withLabelSelector(RoutesConfigMapPublisher.SELECTOR)
                 .withSecondaryToPrimaryMapper(
                     (ConfigMap cm) ->
