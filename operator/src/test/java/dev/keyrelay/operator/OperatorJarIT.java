@@ -128,7 +128,7 @@ class OperatorJarIT {
 
     createRoute("team-a", "api", "a.example");
     awaitPublished(first, "team-a", "a.example");
-    assertThat(first.output()).contains("CredentialRoute team-a/api");
+    await().untilAsserted(() -> assertThat(first.output()).contains("CredentialRoute team-a/api"));
     assertThat(get("http://127.0.0.1:" + first.adminPort() + "/metrics").body())
         .contains("operator_sdk_reconciliations_started_total");
     assertThat(get("http://127.0.0.1:" + second.adminPort() + "/metrics").body())
@@ -139,7 +139,7 @@ class OperatorJarIT {
     awaitLeader(second);
     createRoute("team-b", "api", "b.example");
     awaitPublished(second, "team-b", "b.example");
-    assertThat(second.output()).contains("CredentialRoute team-b/api");
+    await().untilAsserted(() -> assertThat(second.output()).contains("CredentialRoute team-b/api"));
   }
 
   private Replica start(String name) throws IOException {
