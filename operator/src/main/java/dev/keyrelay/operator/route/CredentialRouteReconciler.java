@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +45,7 @@ public class CredentialRouteReconciler
 
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRouteReconciler.class);
   private static final String SECRET_INDEX = "keyrelay-secret-name";
+  private static final Duration NOT_MANAGED_RECHECK = Duration.ofSeconds(30);
 
   private final Clock clock;
   private final PublishMetrics metrics;
@@ -102,20 +104,26 @@ public class CredentialRouteReconciler
   public UpdateControl<CredentialRoute> reconcile(
       CredentialRoute route, Context<CredentialRoute> context) {
     String ns = route.getMetadata().getNamespace();
-    Map<String, RouteVerdict> verdicts = publishNamespace(ns, context);
-    RouteVerdict verdict = verdicts.get(route.getMetadata().getName());
+    Publication publication = publishNamespace(ns, context);
+    RouteVerdict verdict = publication.verdicts().get(route.getMetadata().getName());
     Condition secret =
         SecretResolver.resolve(
             route.getSpec() == null ? null : route.getSpec().getSecret(),
             name -> secrets.get(new ResourceID(name, ns)));
     CredentialRouteStatus status =
-        RouteStatusComposer.compose(route, verdict, secret, clock.instant());
+        RouteStatusComposer.compose(route, verdict, secret, publication.outcome(), clock.instant());
+    UpdateControl<CredentialRoute> control;
     if (sameStatus(route.getStatus(), status)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      warnOnNewFailure(route, status, context);
+      LOG.info("CredentialRoute {}/{}: {}", ns, route.getMetadata().getName(), summary(status));
+      control = UpdateControl.patchStatus(statusPatch(route, status));
     }
-    warnOnNewFailure(route, status, context);
-    LOG.info("CredentialRoute {}/{}: {}", ns, route.getMetadata().getName(), summary(status));
-    return UpdateControl.patchStatus(statusPatch(route, status));
+    // a foreign ConfigMap is invisible to the labelled informer, so look again later
+    return publication.outcome() == RoutesConfigMapPublisher.Outcome.NOT_MANAGED
+        ? control.rescheduleAfter(NOT_MANAGED_RECHECK)
+        : control;
   }
 
   @Override
@@ -129,7 +137,11 @@ public class CredentialRouteReconciler
     return DeleteControl.defaultDelete();
   }
 
-  private Map<String, RouteVerdict> publishNamespace(String ns, Context<CredentialRoute> context) {
+  /** The verdicts on a namespace's routes and what publishing its ConfigMap did. */
+  private record Publication(
+      Map<String, RouteVerdict> verdicts, RoutesConfigMapPublisher.Outcome outcome) {}
+
+  private Publication publishNamespace(String ns, Context<CredentialRoute> context) {
     List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
     Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(routes);
     Set<String> accepted =
@@ -145,10 +157,11 @@ public class CredentialRouteReconciler
                     routes.stream()
                         .filter(r -> accepted.contains(r.getMetadata().getName()))
                         .toList()));
-    metrics.record(
+    RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
-            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns))));
-    return verdicts;
+            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns)));
+    metrics.record(outcome);
+    return new Publication(verdicts, outcome);
   }
 
   private void warnOnNewFailure(

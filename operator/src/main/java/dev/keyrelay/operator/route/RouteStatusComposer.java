@@ -13,23 +13,17 @@ final class RouteStatusComposer {
 
   private RouteStatusComposer() {}
 
+  /**
+   * @param publication what publishing the namespace's ConfigMap did in this reconcile
+   */
   static CredentialRouteStatus compose(
-      CredentialRoute route, RouteVerdict verdict, Condition secretResolved, Instant now) {
+      CredentialRoute route,
+      RouteVerdict verdict,
+      Condition secretResolved,
+      RoutesConfigMapPublisher.Outcome publication,
+      Instant now) {
     Condition valid = valid(verdict);
-    Condition published =
-        verdict.accepted()
-            ? Conditions.of(
-                Conditions.PUBLISHED,
-                true,
-                "Published",
-                "In ConfigMap " + RoutesConfig.CONFIG_MAP_NAME)
-            : Conditions.of(
-                Conditions.PUBLISHED,
-                false,
-                "NotPublished",
-                "Left out of ConfigMap "
-                    + RoutesConfig.CONFIG_MAP_NAME
-                    + " until the route is valid");
+    Condition published = published(verdict, publication);
     Condition ready = ready(valid, secretResolved, published);
 
     long generation =
@@ -42,6 +36,29 @@ final class RouteStatusComposer {
             .map(c -> Conditions.stamp(c, previous, generation, now))
             .toList());
     return status;
+  }
+
+  private static Condition published(
+      RouteVerdict verdict, RoutesConfigMapPublisher.Outcome publication) {
+    String cm = "ConfigMap " + RoutesConfig.CONFIG_MAP_NAME;
+    if (!verdict.accepted()) {
+      return Conditions.of(
+          Conditions.PUBLISHED,
+          false,
+          "NotPublished",
+          "Left out of " + cm + " until the route is valid");
+    }
+    if (publication == RoutesConfigMapPublisher.Outcome.NOT_MANAGED) {
+      return Conditions.of(
+          Conditions.PUBLISHED,
+          false,
+          "ConfigMapNotManaged",
+          cm
+              + " exists but is not managed by keyrelay (label "
+              + RoutesConfigMapPublisher.SELECTOR
+              + "); rename or delete it");
+    }
+    return Conditions.of(Conditions.PUBLISHED, true, "Published", "In " + cm);
   }
 
   private static Condition valid(RouteVerdict verdict) {

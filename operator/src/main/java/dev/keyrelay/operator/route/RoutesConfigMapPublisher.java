@@ -3,6 +3,8 @@ package dev.keyrelay.operator.route;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,12 +22,16 @@ public final class RoutesConfigMapPublisher {
   public static final String MANAGED_BY = "keyrelay-operator";
   public static final String SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
 
-  /** What a publish did; {@code UNCHANGED} means the cached ConfigMap already matched. */
+  /**
+   * What a publish did. {@code UNCHANGED}: the cached ConfigMap already matched. {@code
+   * NOT_MANAGED}: a ConfigMap of that name exists without our label, so it was left alone.
+   */
   public enum Outcome {
     CREATED,
     UPDATED,
     DELETED,
-    UNCHANGED
+    UNCHANGED,
+    NOT_MANAGED
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(RoutesConfigMapPublisher.class);
@@ -85,12 +91,42 @@ public final class RoutesConfigMapPublisher {
             .withData(data)
             .build();
     if (current.isEmpty()) {
-      client.configMaps().inNamespace(namespace).resource(desired).create();
-      LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
-      return Outcome.CREATED;
+      return create(namespace, desired);
     }
     client.configMaps().inNamespace(namespace).resource(desired).update();
     LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
     return Outcome.UPDATED;
+  }
+
+  /**
+   * The informer sees only labelled ConfigMaps, so "absent" may mean someone else's object of the
+   * same name: that one is never overwritten. Any other conflict is cache lag and is rethrown.
+   */
+  private Outcome create(String namespace, ConfigMap desired) {
+    try {
+      client.configMaps().inNamespace(namespace).resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      ConfigMap existing =
+          client.configMaps().inNamespace(namespace).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+      if (existing == null || isManaged(existing)) {
+        throw e;
+      }
+      LOG.warn(
+          "ConfigMap {}/{} exists but is not labelled {}; leaving it alone",
+          namespace,
+          RoutesConfig.CONFIG_MAP_NAME,
+          SELECTOR);
+      return Outcome.NOT_MANAGED;
+    }
+    LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
+    return Outcome.CREATED;
+  }
+
+  private static boolean isManaged(ConfigMap cm) {
+    Map<String, String> labels = cm.getMetadata().getLabels();
+    return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
   }
 }

@@ -12,6 +12,7 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -234,6 +235,29 @@ class CredentialRouteReconcilerTest {
     assertThat(configMap(ns).getMetadata().getResourceVersion()).isEqualTo(configVersion);
     assertThat(publishes("unchanged")).isGreaterThanOrEqualTo(unchanged + 2);
     assertThat(configMapWrites()).as("no write from this or any concurrent test").isEqualTo(writes);
+  }
+
+  @Test
+  void aConfigMapOfTheSameNameThatIsNotOursIsLeftAlone() {
+    String ns = "foreign";
+    createSecret(ns, "s", "token");
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(RoutesConfig.CONFIG_MAP_NAME)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("mine", "keep me")
+                .build())
+        .create();
+    create(headerRoute(ns, "api", "api.test", "s"));
+
+    Condition published =
+        awaitCondition(ns, "api", Conditions.PUBLISHED, "False", "ConfigMapNotManaged");
+    assertThat(published.getMessage()).contains("app.kubernetes.io/managed-by=keyrelay-operator");
+    awaitCondition(ns, "api", Conditions.READY, "False", "ConfigMapNotManaged");
+    assertThat(configMap(ns).getData()).containsExactly(Map.entry("mine", "keep me"));
   }
 
   private static double publishes(String outcome) {
