@@ -36,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status. A
  * Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route of
  * its namespace, so a change made for one route refreshes its neighbours' status too.
+ *
+ * <p>The ConfigMap is written by a publishing step rather than a java-operator-sdk dependent
+ * resource: a dependent belongs to one primary and is deleted with it, while this ConfigMap is
+ * shared by every route of the namespace and must outlive any one of them.
  */
 @ControllerConfiguration(name = CredentialRouteReconciler.NAME)
 public class CredentialRouteReconciler
