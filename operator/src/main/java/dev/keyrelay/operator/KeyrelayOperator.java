@@ -1,0 +1,98 @@
+package dev.keyrelay.operator;
+
+import dev.keyrelay.operator.admin.OperatorHealth;
+import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.route.CredentialRouteReconciler;
+import dev.keyrelay.operator.route.PublishMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires java-operator-sdk with the keyrelay reconcilers, metrics and leader election. */
+public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyrelayOperator.class);
+
+  private final Operator operator;
+  private volatile boolean closing;
+
+  public KeyrelayOperator(
+      KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+    operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  // status and finalizers go through JSON patches rather than server-side apply:
+                  // the same
+                  // result for a single writer, and the path the mock-API-server tests exercise
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+              if (settings.leaderElection()) {
+                o.withLeaderElectionConfiguration(
+                    LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
+                            OperatorSettings.LEASE_NAME)
+                        .withLeaseNamespace(settings.leaseNamespace())
+                        .withIdentity(settings.identity())
+                        // java-operator-sdk would call System.exit when leadership ends, which
+                        // deadlocks when
+                        // that happens inside our own shutdown hook; exit only on a real loss of
+                        // leadership
+                        .withExitOnStopLeading(false)
+                        .withLeaderCallbacks(
+                            new LeaderCallbacks(() -> {}, this::leadershipLost, leader -> {}))
+                        .build());
+              }
+            });
+    operator.register(
+        new CredentialRouteReconciler(Clock.systemUTC(), new PublishMetrics(registry)),
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+  }
+
+  public void start() {
+    operator.start();
+  }
+
+  @Override
+  public boolean live() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  @Override
+  public Optional<String> notReadyReason() {
+    RuntimeInfo info = operator.getRuntimeInfo();
+    if (!info.isStarted()) {
+      return Optional.of("operator not started");
+    }
+    return info.allEventSourcesAreHealthy()
+        ? Optional.empty()
+        : Optional.of("unhealthy event sources: " + info.unhealthyEventSources().keySet());
+  }
+
+  private void leadershipLost() {
+    if (!closing) {
+      LOG.error(
+          "Lost the {} lease; exiting so a restarted replica rejoins the election",
+          OperatorSettings.LEASE_NAME);
+      new Thread(() -> System.exit(1), "keyrelay-exit").start();
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    operator.stop();
+  }
+}

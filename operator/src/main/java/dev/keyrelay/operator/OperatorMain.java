@@ -1,0 +1,60 @@
+package dev.keyrelay.operator;
+
+import dev.keyrelay.operator.admin.AdminServer;
+import dev.keyrelay.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the keyrelay operator against the current kubeconfig or in-cluster service account. */
+public final class OperatorMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
+
+  private OperatorMain() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length > 0) {
+      System.err.println(
+          "usage: java -jar keyrelay-operator.jar   (configured by environment:"
+              + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
+              + " POD_NAMESPACE, POD_NAME)");
+      System.exit(2);
+    }
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("keyrelay-operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    KeyrelayOperator operator = new KeyrelayOperator(client, settings, registry);
+    AdminServer admin = AdminServer.start(settings.adminPort(), operator, registry);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  LOG.info("Shutting down");
+                  operator.close();
+                  admin.close();
+                  client.close();
+                },
+                "keyrelay-shutdown"));
+    LOG.info(
+        "Starting keyrelay operator (namespaces: {}, leader election: {})",
+        settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),
+        settings.leaderElection());
+    operator.start();
+  }
+}

@@ -1,0 +1,35 @@
+package dev.keyrelay.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** A field of a HashiCorp Vault KV v2 secret, read by the sidecar with its own Vault identity. */
+public class VaultRef {
+
+  @Required
+  @Pattern("^[^\\s#?]+$")
+  @JsonPropertyDescription("The KV v2 API path, e.g. secret/data/agents/internal.")
+  private String path;
+
+  @Required
+  @Pattern("^\\S+$")
+  @JsonPropertyDescription("The field of the secret's data that holds the credential.")
+  private String field;
+
+  public String getPath() {
+    return path;
+  }
+
+  public void setPath(String path) {
+    this.path = path;
+  }
+
+  public String getField() {
+    return field;
+  }
+
+  public void setField(String field) {
+    this.field = field;
+  }
+}

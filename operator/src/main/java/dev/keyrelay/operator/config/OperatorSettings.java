@@ -1,0 +1,58 @@
+package dev.keyrelay.operator.config;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How the operator runs, read once from its environment.
+ *
+ * @param watchNamespaces namespaces to reconcile; empty means all
+ * @param adminPort the port of /healthz, /readyz and /metrics
+ * @param leaderElection whether replicas elect one reconciling leader through a Lease
+ * @param leaseNamespace where the Lease lives; null means the client's namespace
+ * @param identity this replica's name in the Lease, normally the pod name
+ */
+public record OperatorSettings(
+    Set<String> watchNamespaces,
+    int adminPort,
+    boolean leaderElection,
+    String leaseNamespace,
+    String identity) {
+
+  public static final String LEASE_NAME = "keyrelay-operator";
+
+  public OperatorSettings {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+    if (adminPort < 0 || adminPort > 65535) {
+      throw new IllegalArgumentException("KEYRELAY_ADMIN_PORT: " + adminPort + " is not a port");
+    }
+  }
+
+  /**
+   * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
+   * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code POD_NAMESPACE} and {@code
+   * POD_NAME} (from the downward API).
+   */
+  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+    Set<String> namespaces =
+        Arrays.stream(env.getOrDefault("KEYRELAY_WATCH_NAMESPACES", "").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
+    String port = env.getOrDefault("KEYRELAY_ADMIN_PORT", "8081");
+    int adminPort;
+    try {
+      adminPort = Integer.parseInt(port.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("KEYRELAY_ADMIN_PORT: '" + port + "' is not a number", e);
+    }
+    return new OperatorSettings(
+        namespaces,
+        adminPort,
+        !"false".equalsIgnoreCase(env.getOrDefault("KEYRELAY_LEADER_ELECTION", "true").trim()),
+        env.get("POD_NAMESPACE"),
+        env.get("POD_NAME"));
+  }
+}

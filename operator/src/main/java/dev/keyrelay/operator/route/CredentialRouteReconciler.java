@@ -1,0 +1,226 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles CredentialRoutes namespace by namespace: judges all routes of the namespace, publishes
+ * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status. A
+ * Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route of
+ * its namespace, so a change made for one route refreshes its neighbours' status too.
+ *
+ * <p>The ConfigMap is written by a publishing step rather than a java-operator-sdk dependent
+ * resource: a dependent belongs to one primary and is deleted with it, while this ConfigMap is
+ * shared by every route of the namespace and must outlive any one of them.
+ */
+@ControllerConfiguration(name = CredentialRouteReconciler.NAME)
+public class CredentialRouteReconciler
+    implements Reconciler<CredentialRoute>, Cleaner<CredentialRoute> {
+
+  public static final String NAME = "credentialroute";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialRouteReconciler.class);
+  private static final String SECRET_INDEX = "keyrelay-secret-name";
+  private static final Duration NOT_MANAGED_RECHECK = Duration.ofSeconds(30);
+
+  private final Clock clock;
+  private final PublishMetrics metrics;
+  private InformerEventSource<Secret, CredentialRoute> secrets;
+  private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
+
+  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics) {
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, CredentialRoute>> prepareEventSources(
+      EventSourceContext<CredentialRoute> context) {
+    var routeCache = context.getPrimaryCache();
+    routeCache.addIndexer(
+        SECRET_INDEX,
+        route ->
+            secretName(route)
+                .map(name -> List.of(indexKey(route.getMetadata().getNamespace(), name)))
+                .orElse(List.of()));
+
+    secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, CredentialRoute.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    (Secret s) ->
+                        routeCache
+                            .byIndex(
+                                SECRET_INDEX,
+                                indexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))
+                            .stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+
+    configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, CredentialRoute.class)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(RoutesConfigMapPublisher.SELECTOR)
+                .withSecondaryToPrimaryMapper(
+                    (ConfigMap cm) ->
+                        routeCache
+                            .list(cm.getMetadata().getNamespace())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(secrets, configMaps);
+  }
+
+  @Override
+  public UpdateControl<CredentialRoute> reconcile(
+      CredentialRoute route, Context<CredentialRoute> context) {
+    String ns = route.getMetadata().getNamespace();
+    Publication publication = publishNamespace(ns, context);
+    RouteVerdict verdict = publication.verdicts().get(route.getMetadata().getName());
+    Condition secret =
+        SecretResolver.resolve(
+            route.getSpec() == null ? null : route.getSpec().getSecret(),
+            name -> secrets.get(new ResourceID(name, ns)));
+    CredentialRouteStatus status =
+        RouteStatusComposer.compose(route, verdict, secret, publication.outcome(), clock.instant());
+    UpdateControl<CredentialRoute> control;
+    if (sameStatus(route.getStatus(), status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      warnOnNewFailure(route, status, context);
+      LOG.info("CredentialRoute {}/{}: {}", ns, route.getMetadata().getName(), summary(status));
+      control = UpdateControl.patchStatus(statusPatch(route, status));
+    }
+    // a foreign ConfigMap is invisible to the labelled informer, so look again later
+    return publication.outcome() == RoutesConfigMapPublisher.Outcome.NOT_MANAGED
+        ? control.rescheduleAfter(NOT_MANAGED_RECHECK)
+        : control;
+  }
+
+  @Override
+  public DeleteControl cleanup(CredentialRoute route, Context<CredentialRoute> context) {
+    // the route being deleted carries a deletionTimestamp, so the namespace is judged without it
+    publishNamespace(route.getMetadata().getNamespace(), context);
+    LOG.info(
+        "CredentialRoute {}/{} deleted and unpublished",
+        route.getMetadata().getNamespace(),
+        route.getMetadata().getName());
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The verdicts on a namespace's routes and what publishing its ConfigMap did. */
+  private record Publication(
+      Map<String, RouteVerdict> verdicts, RoutesConfigMapPublisher.Outcome outcome) {}
+
+  private Publication publishNamespace(String ns, Context<CredentialRoute> context) {
+    List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
+    Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(routes);
+    Set<String> accepted =
+        verdicts.values().stream()
+            .filter(RouteVerdict::accepted)
+            .map(RouteVerdict::name)
+            .collect(Collectors.toSet());
+    Optional<RoutesConfig> config =
+        accepted.isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                RoutesConfigRenderer.render(
+                    routes.stream()
+                        .filter(r -> accepted.contains(r.getMetadata().getName()))
+                        .toList()));
+    RoutesConfigMapPublisher.Outcome outcome =
+        new RoutesConfigMapPublisher(context.getClient())
+            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns)));
+    metrics.record(outcome);
+    return new Publication(verdicts, outcome);
+  }
+
+  private void warnOnNewFailure(
+      CredentialRoute route, CredentialRouteStatus status, Context<CredentialRoute> context) {
+    Condition ready = Conditions.find(status.getConditions(), Conditions.READY).orElseThrow();
+    Optional<Condition> before =
+        Conditions.find(
+            route.getStatus() == null ? null : route.getStatus().getConditions(), Conditions.READY);
+    boolean newFailure =
+        Conditions.FALSE.equals(ready.getStatus())
+            && before
+                .map(
+                    b ->
+                        !Objects.equals(b.getReason(), ready.getReason())
+                            || !Objects.equals(b.getMessage(), ready.getMessage()))
+                .orElse(true);
+    if (newFailure) {
+      new RouteEvents(context.getClient()).warn(route, ready.getReason(), ready.getMessage());
+    }
+  }
+
+  private static boolean sameStatus(CredentialRouteStatus current, CredentialRouteStatus next) {
+    return current != null
+        && Objects.equals(current.getObservedGeneration(), next.getObservedGeneration())
+        && Objects.equals(current.getConditions(), next.getConditions());
+  }
+
+  /**
+   * A fresh object holding only identity and status: java-operator-sdk patches just the status onto
+   * the route it read, and the spec cannot be touched by accident.
+   */
+  private static CredentialRoute statusPatch(CredentialRoute route, CredentialRouteStatus status) {
+    CredentialRoute patch = new CredentialRoute();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(route.getMetadata().getName());
+    meta.setNamespace(route.getMetadata().getNamespace());
+    patch.setMetadata(meta);
+    patch.setStatus(status);
+    return patch;
+  }
+
+  private static String summary(CredentialRouteStatus status) {
+    return status.getConditions().stream()
+        .map(c -> c.getType() + "=" + c.getStatus() + "(" + c.getReason() + ")")
+        .collect(Collectors.joining(" "));
+  }
+
+  private static Optional<String> secretName(CredentialRoute route) {
+    return Optional.ofNullable(route.getSpec())
+        .map(CredentialRouteSpec::getSecret)
+        .map(SecretSource::getKubernetes)
+        .map(KeyRef::getName);
+  }
+
+  private static String indexKey(String namespace, String name) {
+    return namespace + "/" + name;
+  }
+}

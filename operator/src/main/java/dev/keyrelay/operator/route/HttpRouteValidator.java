@@ -1,0 +1,69 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.AuthType;
+import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
+import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
+import java.util.Locale;
+
+/** The rules for {@code spec.http}: host, port, auth and upstream trust. */
+final class HttpRouteValidator {
+
+  private HttpRouteValidator() {}
+
+  static void validate(HttpRouteSpec http, Violations v) {
+    if (v.required(http.getHost(), "spec.http.host")) {
+      v.check(
+          RouteHosts.isValid(http.getHost()),
+          "spec.http.host",
+          "'" + http.getHost() + "' is not a host name or IP address");
+    }
+    v.portRange(http.getPort(), 1, "spec.http.port");
+    if (v.required(http.getAuth(), "spec.http.auth")) {
+      auth(http.getAuth(), v);
+    }
+    RouteSpecValidator.keySource(http.getUpstreamCa(), "spec.http.upstreamCa", v);
+  }
+
+  private static void auth(HttpAuthSpec auth, Violations v) {
+    if (!v.required(auth.getType(), "spec.http.auth.type")) {
+      return;
+    }
+    if (auth.getType() == AuthType.BASIC) {
+      v.check(
+          auth.getHeaderName() == null,
+          "spec.http.auth.headerName",
+          "is not allowed when type is basic (Basic always uses Authorization)");
+      v.check(
+          auth.getScheme() == null, "spec.http.auth.scheme", "is not allowed when type is basic");
+      if (v.required(auth.getUsername(), "spec.http.auth.username")) {
+        v.check(
+            !auth.getUsername().isEmpty() && auth.getUsername().indexOf(':') < 0,
+            "spec.http.auth.username",
+            "must be non-empty and must not contain ':'");
+      }
+      return;
+    }
+    v.check(
+        auth.getUsername() == null,
+        "spec.http.auth.username",
+        "is only allowed when type is basic");
+    String header = auth.getHeaderName();
+    v.matches(header, HttpAuthSpec.TOKEN_PATTERN, "spec.http.auth.headerName", "a header name");
+    if (auth.getScheme() != null) {
+      v.matches(
+          auth.getScheme(), HttpAuthSpec.TOKEN_PATTERN, "spec.http.auth.scheme", "an auth scheme");
+    }
+    if (header == null) {
+      return;
+    }
+    String lower = header.toLowerCase(Locale.ROOT);
+    v.check(
+        !HttpAuthSpec.RESERVED_HEADERS.contains(lower),
+        "spec.http.auth.headerName",
+        "'" + header + "' is reserved and cannot carry a credential");
+    v.check(
+        !lower.equals("authorization") || auth.getScheme() != null,
+        "spec.http.auth.scheme",
+        "is required when headerName is Authorization (e.g. Bearer)");
+  }
+}

@@ -1,0 +1,130 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.KeySource;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.VaultRef;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks one CredentialRoute spec on its own: the CRD schema's rules again (a route may come from a
+ * cluster without CEL, or from a file) plus what the schema cannot express.
+ */
+public final class RouteSpecValidator {
+
+  private static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
+  private static final Set<String> SELECTOR_OPERATORS =
+      Set.of("In", "NotIn", "Exists", "DoesNotExist");
+
+  private RouteSpecValidator() {}
+
+  /** Every problem found, each naming its field; empty when the spec is valid. */
+  public static List<Violation> validate(CredentialRouteSpec spec) {
+    Violations v = new Violations();
+    if (!v.required(spec, "spec")) {
+      return v.list();
+    }
+    boolean http = spec.getHttp() != null;
+    boolean postgres = spec.getPostgres() != null;
+    if (v.check(
+        http != postgres, "spec", "exactly one of spec.http or spec.postgres must be set")) {
+      if (http) {
+        HttpRouteValidator.validate(spec.getHttp(), v);
+      } else {
+        PostgresListenerValidator.validate(spec.getPostgres(), v);
+      }
+    }
+    secret(spec.getSecret(), v);
+    agentEnv(spec.getAgentEnv(), v);
+    podSelector(spec.getPodSelector(), v);
+    return v.list();
+  }
+
+  static void keySource(KeySource source, String field, Violations v) {
+    if (source == null) {
+      return;
+    }
+    boolean configMap = source.getConfigMapKeyRef() != null;
+    if (v.check(
+        configMap != (source.getSecretKeyRef() != null),
+        field,
+        "exactly one of configMapKeyRef or secretKeyRef must be set")) {
+      keyRef(
+          configMap ? source.getConfigMapKeyRef() : source.getSecretKeyRef(),
+          field + (configMap ? ".configMapKeyRef" : ".secretKeyRef"),
+          v);
+    }
+  }
+
+  private static void secret(SecretSource secret, Violations v) {
+    if (!v.required(secret, "spec.secret")) {
+      return;
+    }
+    boolean kubernetes = secret.getKubernetes() != null;
+    if (!v.check(
+        kubernetes != (secret.getVault() != null),
+        "spec.secret",
+        "exactly one of kubernetes or vault must be set")) {
+      return;
+    }
+    if (kubernetes) {
+      keyRef(secret.getKubernetes(), "spec.secret.kubernetes", v);
+    } else {
+      VaultRef vault = secret.getVault();
+      v.matches(vault.getPath(), "^[^\\s#?]+$", "spec.secret.vault.path", "a Vault path");
+      v.matches(vault.getField(), "^\\S+$", "spec.secret.vault.field", "a field name");
+    }
+  }
+
+  private static void keyRef(KeyRef ref, String field, Violations v) {
+    v.matches(ref.getName(), KeyRef.NAME_PATTERN, field + ".name", "a valid object name");
+    v.matches(ref.getKey(), KeyRef.KEY_PATTERN, field + ".key", "a valid data key");
+  }
+
+  private static void agentEnv(Map<String, String> env, Violations v) {
+    if (env == null) {
+      return;
+    }
+    v.check(env.size() <= 64, "spec.agentEnv", "has more than 64 entries");
+    env.forEach(
+        (name, value) -> {
+          String field = "spec.agentEnv." + name;
+          v.matches(name, ENV_NAME, field, "an environment variable name");
+          v.check(
+              !CredentialRouteSpec.RESERVED_AGENT_ENV.contains(name),
+              field,
+              "is set by the injector (proxy and CA variables) and cannot be declared by a route");
+          v.required(value, field);
+        });
+  }
+
+  private static void podSelector(LabelSelector selector, Violations v) {
+    if (selector == null || selector.getMatchExpressions() == null) {
+      return;
+    }
+    List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
+    for (int i = 0; i < expressions.size(); i++) {
+      LabelSelectorRequirement e = expressions.get(i);
+      String field = "spec.podSelector.matchExpressions[" + i + "]";
+      v.required(e.getKey(), field + ".key");
+      if (v.check(
+          SELECTOR_OPERATORS.contains(e.getOperator()),
+          field + ".operator",
+          "'" + e.getOperator() + "' is not one of In, NotIn, Exists, DoesNotExist")) {
+        boolean needsValues = Set.of("In", "NotIn").contains(e.getOperator());
+        boolean hasValues = e.getValues() != null && !e.getValues().isEmpty();
+        v.check(
+            needsValues == hasValues,
+            field + ".values",
+            needsValues
+                ? "must not be empty for " + e.getOperator()
+                : "must be empty for " + e.getOperator());
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.keyrelay.operator.route;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a namespace's {@code keyrelay-routes} ConfigMap equal to the rendered config: creates,
+ * updates or (when no route is left) deletes it. The ConfigMap is shared by every route of the
+ * namespace, so it carries no owner reference; writes are guarded by the cached resourceVersion,
+ * and a conflicting concurrent write fails the reconcile, which is then retried.
+ */
+public final class RoutesConfigMapPublisher {
+
+  public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY = "keyrelay-operator";
+  public static final String SELECTOR = MANAGED_BY_LABEL + "=" + MANAGED_BY;
+
+  /**
+   * What a publish did. {@code UNCHANGED}: the cached ConfigMap already matched. {@code
+   * NOT_MANAGED}: a ConfigMap of that name exists without our label, so it was left alone.
+   */
+  public enum Outcome {
+    CREATED,
+    UPDATED,
+    DELETED,
+    UNCHANGED,
+    NOT_MANAGED
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoutesConfigMapPublisher.class);
+  private static final Map<String, String> LABELS =
+      Map.of(
+          MANAGED_BY_LABEL,
+          MANAGED_BY,
+          "app.kubernetes.io/name",
+          "keyrelay",
+          "app.kubernetes.io/component",
+          "routes");
+
+  private final KubernetesClient client;
+
+  public RoutesConfigMapPublisher(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * @param config the rendered config, or empty when the namespace has no accepted route
+   * @param current the ConfigMap as the informer cache last saw it
+   */
+  public Outcome publish(
+      String namespace, Optional<RoutesConfig> config, Optional<ConfigMap> current) {
+    if (config.isEmpty()) {
+      if (current.isEmpty()) {
+        return Outcome.UNCHANGED;
+      }
+      client
+          .configMaps()
+          .inNamespace(namespace)
+          .resource(current.get())
+          .lockResourceVersion(current.get().getMetadata().getResourceVersion())
+          .delete();
+      LOG.info(
+          "Deleted ConfigMap {}/{}: no accepted route left",
+          namespace,
+          RoutesConfig.CONFIG_MAP_NAME);
+      return Outcome.DELETED;
+    }
+    Map<String, String> data = config.get().data();
+    if (current.isPresent()
+        && data.equals(current.get().getData())
+        && current.get().getMetadata().getLabels() != null
+        && current.get().getMetadata().getLabels().entrySet().containsAll(LABELS.entrySet())) {
+      return Outcome.UNCHANGED;
+    }
+    ConfigMap desired =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName(RoutesConfig.CONFIG_MAP_NAME)
+            .withNamespace(namespace)
+            .withLabels(LABELS)
+            .withResourceVersion(
+                current.map(c -> c.getMetadata().getResourceVersion()).orElse(null))
+            .endMetadata()
+            .withData(data)
+            .build();
+    if (current.isEmpty()) {
+      return create(namespace, desired);
+    }
+    client.configMaps().inNamespace(namespace).resource(desired).update();
+    LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
+    return Outcome.UPDATED;
+  }
+
+  /**
+   * The informer sees only labelled ConfigMaps, so "absent" may mean someone else's object of the
+   * same name: that one is never overwritten. Any other conflict is cache lag and is rethrown.
+   */
+  private Outcome create(String namespace, ConfigMap desired) {
+    try {
+      client.configMaps().inNamespace(namespace).resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      ConfigMap existing =
+          client.configMaps().inNamespace(namespace).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+      if (existing == null || isManaged(existing)) {
+        throw e;
+      }
+      LOG.warn(
+          "ConfigMap {}/{} exists but is not labelled {}; leaving it alone",
+          namespace,
+          RoutesConfig.CONFIG_MAP_NAME,
+          SELECTOR);
+      return Outcome.NOT_MANAGED;
+    }
+    LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
+    return Outcome.CREATED;
+  }
+
+  private static boolean isManaged(ConfigMap cm) {
+    Map<String, String> labels = cm.getMetadata().getLabels();
+    return labels != null && MANAGED_BY.equals(labels.get(MANAGED_BY_LABEL));
+  }
+}

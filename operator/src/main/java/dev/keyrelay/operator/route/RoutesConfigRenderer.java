@@ -1,0 +1,100 @@
+package dev.keyrelay.operator.route;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Renders accepted routes into the sidecar's YAML config and the webhook's injection hints. Output
+ * is deterministic: entries sorted by name, keys in a fixed order, so the same routes give
+ * byte-identical text and the ConfigMap never churns.
+ */
+public final class RoutesConfigRenderer {
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build());
+
+  private RoutesConfigRenderer() {}
+
+  public static RoutesConfig render(Collection<CredentialRoute> accepted) {
+    List<CredentialRoute> sorted =
+        accepted.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList();
+    List<Object> routes = new ArrayList<>();
+    List<Object> listeners = new ArrayList<>();
+    List<Object> injection = new ArrayList<>();
+    for (CredentialRoute route : sorted) {
+      String name = route.getMetadata().getName();
+      CredentialRouteSpec spec = route.getSpec();
+      if (spec.getHttp() != null) {
+        routes.add(SidecarEntries.route(name, spec));
+      } else {
+        listeners.add(SidecarEntries.listener(name, spec));
+      }
+      injection.add(injectionEntry(name, spec));
+    }
+    Map<String, Object> sidecar = new LinkedHashMap<>();
+    sidecar.put("routes", routes);
+    sidecar.put("listeners", listeners);
+    return new RoutesConfig(write(sidecar), write(Map.of("routes", injection)));
+  }
+
+  private static Map<String, Object> injectionEntry(String name, CredentialRouteSpec spec) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", name);
+    entry.put("podSelector", selector(spec.getPodSelector()));
+    entry.put(
+        "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
+    return entry;
+  }
+
+  /** An absent selector and an empty one both select every opted-in pod; render both as {}. */
+  private static Map<String, Object> selector(LabelSelector selector) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (selector == null) {
+      return out;
+    }
+    if (selector.getMatchLabels() != null && !selector.getMatchLabels().isEmpty()) {
+      out.put("matchLabels", new TreeMap<>(selector.getMatchLabels()));
+    }
+    if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) {
+      List<Object> expressions = new ArrayList<>();
+      for (LabelSelectorRequirement e : selector.getMatchExpressions()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", e.getKey());
+        m.put("operator", e.getOperator());
+        if (e.getValues() != null && !e.getValues().isEmpty()) {
+          m.put("values", e.getValues().stream().sorted().toList());
+        }
+        expressions.add(m);
+      }
+      out.put("matchExpressions", expressions);
+    }
+    return out;
+  }
+
+  private static String write(Object tree) {
+    try {
+      return YAML.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.AuthType;
+import dev.keyrelay.operator.api.v1alpha1.ClientTls;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
+import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.PostgresListenerSpec;
+import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SslMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One route or listener of the sidecar config, as ordered maps in the sidecar's field names (API
+ * enums are left as values: Jackson writes their {@code @JsonProperty} spelling).
+ */
+final class SidecarEntries {
+
+  private static final int DEFAULT_POSTGRES_PORT = 5432;
+
+  private SidecarEntries() {}
+
+  static Map<String, Object> route(String name, CredentialRouteSpec spec) {
+    HttpRouteSpec http = spec.getHttp();
+    Map<String, Object> route = new LinkedHashMap<>();
+    route.put("name", name);
+    Map<String, Object> match = new LinkedHashMap<>();
+    match.put("host", RouteHosts.canonical(http.getHost()));
+    putIfSet(match, "port", http.getPort());
+    route.put("match", match);
+    route.put("auth", auth(http.getAuth()));
+    route.put("secret", secret(spec.getSecret()));
+    if (http.getUpstreamCa() != null) {
+      route.put("upstream", Map.of("caFile", SidecarMounts.trustFile(name, http.getUpstreamCa())));
+    }
+    if (Boolean.TRUE.equals(http.getAllowInsecureHttp())) {
+      route.put("allowInsecureHttp", true);
+    }
+    return route;
+  }
+
+  static Map<String, Object> listener(String name, CredentialRouteSpec spec) {
+    PostgresListenerSpec pg = spec.getPostgres();
+    PostgresUpstreamSpec up = pg.getUpstream();
+    Map<String, Object> upstream = new LinkedHashMap<>();
+    upstream.put("host", RouteHosts.canonical(up.getHost()));
+    upstream.put("port", up.getPort() == null ? DEFAULT_POSTGRES_PORT : up.getPort());
+    upstream.put("sslMode", up.getSslMode() == null ? SslMode.VERIFY_FULL : up.getSslMode());
+    if (up.getCa() != null) {
+      upstream.put("caFile", SidecarMounts.trustFile(name, up.getCa()));
+    }
+    Map<String, Object> postgres = new LinkedHashMap<>();
+    postgres.put("listen", SidecarMounts.LISTEN_HOST + ":" + pg.getListenPort());
+    postgres.put("upstream", upstream);
+    postgres.put("user", pg.getUser());
+    if (pg.getDatabases() != null && !pg.getDatabases().isEmpty()) {
+      postgres.put("databases", pg.getDatabases().stream().sorted().toList());
+    }
+    postgres.put("clientTls", pg.getClientTls() == null ? ClientTls.ACCEPT : pg.getClientTls());
+    Map<String, Object> listener = new LinkedHashMap<>();
+    listener.put("name", name);
+    listener.put("postgres", postgres);
+    listener.put("secret", secret(spec.getSecret()));
+    return listener;
+  }
+
+  private static Map<String, Object> auth(HttpAuthSpec auth) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", auth.getType());
+    if (auth.getType() == AuthType.BASIC) {
+      out.put("username", auth.getUsername());
+    } else {
+      out.put("headerName", auth.getHeaderName());
+      putIfSet(out, "scheme", auth.getScheme());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> secret(SecretSource secret) {
+    Map<String, Object> ref = new LinkedHashMap<>();
+    if (secret.getKubernetes() != null) {
+      ref.put("name", secret.getKubernetes().getName());
+      ref.put("key", secret.getKubernetes().getKey());
+      return Map.of("kubernetes", ref);
+    }
+    ref.put("path", secret.getVault().getPath());
+    ref.put("field", secret.getVault().getField());
+    return Map.of("vault", ref);
+  }
+
+  private static void putIfSet(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package dev.keyrelay.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keyrelay.operator.route.RoutesConfig;
+import dev.keyrelay.operator.route.TestingRoutes;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs the shaded jar as processes against the mock API server, as a cluster would run it. */
+@EnableKubernetesMockClient(crud = true, https = false)
+class OperatorJarIT {
+
+  private static final String SYSTEM_NS = "keyrelay-system";
+
+  KubernetesClient client;
+  KubernetesMockServer server;
+  private final List<Replica> replicas = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  /** One operator process, its log file and its admin port. */
+  private record Replica(String name, Process process, Path logFile, int adminPort) {
+
+    String output() throws IOException {
+      return Files.readString(logFile);
+    }
+
+    boolean stop() throws Exception {
+      process.destroy();
+      return process.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @BeforeEach
+  void installCrdAndRbacAnswer() throws Exception {
+    try (InputStream crd =
+        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    // java-operator-sdk checks its Lease permissions before electing; the mock answers for RBAC
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
+  }
+
+  @AfterEach
+  void stopReplicas() throws Exception {
+    for (Replica r : replicas) {
+      if (r.process().isAlive() && !r.stop()) {
+        r.process().destroyForcibly();
+      }
+      Files.deleteIfExists(r.logFile());
+    }
+  }
+
+  @Test
+  void theJarElectsALeaderReconcilesAndServesItsEndpoints() throws Exception {
+    Replica replica = start("keyrelay-operator-0");
+    awaitLeader(replica);
+
+    createRoute("agents", "anthropic", "api.anthropic.com");
+    awaitPublished(replica, "agents", "api.anthropic.com");
+
+    String base = "http://127.0.0.1:" + replica.adminPort();
+    await()
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(get(base + "/readyz").statusCode()).isEqualTo(200));
+    assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
+    assertThat(get(base + "/metrics").body())
+        .contains("keyrelay_operator_configmap_publishes_total{outcome=\"created\"} 1.0")
+        .contains("operator_sdk_reconciliations_started_total")
+        .contains("jvm_memory_used_bytes");
+
+    assertThat(replica.stop()).as("exits on SIGTERM").isTrue();
+    assertThat(replica.output()).contains("Shutting down").doesNotContain("Exception");
+  }
+
+  @Test
+  void onlyTheLeaderReconcilesAndAStandbyTakesOver() throws Exception {
+    Replica first = start("keyrelay-operator-0");
+    awaitLeader(first);
+    Replica second = start("keyrelay-operator-1");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(get("http://127.0.0.1:" + second.adminPort() + "/readyz").statusCode())
+                    .as("a standby is ready, so every replica can serve the webhook")
+                    .isEqualTo(200));
+
+    createRoute("team-a", "api", "a.example");
+    awaitPublished(first, "team-a", "a.example");
+    await().untilAsserted(() -> assertThat(first.output()).contains("CredentialRoute team-a/api"));
+    assertThat(get("http://127.0.0.1:" + first.adminPort() + "/metrics").body())
+        .contains("operator_sdk_reconciliations_started_total");
+    assertThat(get("http://127.0.0.1:" + second.adminPort() + "/metrics").body())
+        .as("the standby reconciles nothing")
+        .doesNotContain("operator_sdk_reconciliations_started_total");
+
+    assertThat(first.stop()).isTrue();
+    awaitLeader(second);
+    createRoute("team-b", "api", "b.example");
+    awaitPublished(second, "team-b", "b.example");
+    await().untilAsserted(() -> assertThat(second.output()).contains("CredentialRoute team-b/api"));
+  }
+
+  private Replica start(String name) throws IOException {
+    int adminPort = freePort();
+    Path log = Files.createTempFile(name, ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                "target/keyrelay-operator.jar")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
+    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    env.put("KUBERNETES_NAMESPACE", SYSTEM_NS);
+    env.put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
+    env.put("POD_NAMESPACE", SYSTEM_NS);
+    env.put("POD_NAME", name);
+    Replica replica = new Replica(name, builder.start(), log, adminPort);
+    replicas.add(replica);
+    return replica;
+  }
+
+  private void awaitLeader(Replica replica) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              assertThat(replica.process().isAlive()).as(replica.output()).isTrue();
+              Lease lease =
+                  client.leases().inNamespace(SYSTEM_NS).withName("keyrelay-operator").get();
+              assertThat(lease).isNotNull();
+              assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(replica.name());
+            });
+  }
+
+  private void createRoute(String ns, String name, String host) {
+    client.resource(TestingRoutes.headerRoute(ns, name, host, "s")).create();
+  }
+
+  private void awaitPublished(Replica replica, String ns, String host) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              ConfigMap cm =
+                  client.configMaps().inNamespace(ns).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+              assertThat(cm).as(replica.output()).isNotNull();
+              assertThat(cm.getData().get(RoutesConfig.ROUTES_KEY)).contains("host: " + host);
+            });
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package dev.keyrelay.operator.route;
+
+import static dev.keyrelay.operator.route.TestingRoutes.headerRoute;
+import static dev.keyrelay.operator.route.TestingRoutes.listener;
+import static dev.keyrelay.operator.route.TestingRoutes.route;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import dev.keyrelay.operator.KeyrelayOperator;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.config.OperatorSettings;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real operator against fabric8's mock API server in CRUD mode. */
+@EnableKubernetesMockClient(crud = true)
+class CredentialRouteReconcilerTest {
+
+  static KubernetesClient client;
+  private static KeyrelayOperator operator;
+  private static final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void startOperator() throws Exception {
+    Awaitility.setDefaultTimeout(Duration.ofSeconds(15));
+    Awaitility.setDefaultPollInterval(Duration.ofMillis(100));
+    try (InputStream crd =
+        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+    }
+    operator =
+        new KeyrelayOperator(
+            client, new OperatorSettings(Set.of(), 0, false, null, null), registry);
+    operator.start();
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.close();
+  }
+
+  @Test
+  void publishesRoutesAndReportsThemReady() {
+    String ns = "publish";
+    createSecret(ns, "anthropic", "token");
+    create(headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic"));
+    create(listener(ns, "orders-db", 15432));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(routesYaml(ns))
+                    .isEqualTo(
+                        """
+        routes:
+          - name: anthropic
+            match:
+              host: api.anthropic.com
+            auth:
+              type: header
+              headerName: x-api-key
+            secret:
+              kubernetes:
+                name: anthropic
+                key: token
+        listeners:
+          - name: orders-db
+            postgres:
+              listen: 127.0.0.1:15432
+              upstream:
+                host: orders.db.internal
+                port: 5432
+                sslMode: verify-full
+              user: agent_ro
+              clientTls: accept
+            secret:
+              vault:
+                path: secret/data/orders
+                field: password
+        """));
+    awaitCondition(ns, "anthropic", Conditions.READY, "True", "Ready");
+    CredentialRoute anthropic = get(ns, "anthropic");
+    assertThat(anthropic.getStatus().getObservedGeneration()).isEqualTo(1L);
+    assertThat(anthropic.getStatus().getConditions())
+        .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+        .containsExactly(
+            tuple("Valid", "True", "Valid"),
+            tuple("SecretResolved", "True", "Found"),
+            tuple("Published", "True", "Published"),
+            tuple("Ready", "True", "Ready"));
+    Condition vault =
+        awaitCondition(ns, "orders-db", Conditions.SECRET_RESOLVED, "Unknown", "NotChecked");
+    assertThat(vault.getMessage()).contains("the operator does not check Vault");
+    awaitCondition(ns, "orders-db", Conditions.READY, "True", "Ready");
+  }
+
+  @Test
+  void anInvalidRouteIsReportedAndLeftOut() {
+    String ns = "invalid";
+    create(
+        route(
+            ns,
+            "bad",
+            """
+        http: { host: api.test, auth: { type: header, headerName: Host } }
+        secret: { vault: { path: p, field: f } }
+        """));
+
+    Condition valid = awaitCondition(ns, "bad", Conditions.VALID, "False", "Invalid");
+    assertThat(valid.getMessage()).startsWith("spec.http.auth.headerName: 'Host' is reserved");
+    awaitCondition(ns, "bad", Conditions.PUBLISHED, "False", "NotPublished");
+    awaitCondition(ns, "bad", Conditions.READY, "False", "Invalid");
+    assertThat(configMap(ns)).isNull();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .extracting(Event::getType, Event::getReason)
+                    .contains(tuple("Warning", "Invalid")));
+  }
+
+  @Test
+  void aSecretCreatedLaterResolvesTheRoute() {
+    String ns = "late";
+    create(headerRoute(ns, "api", "api.test", "api-token"));
+    Condition missing =
+        awaitCondition(ns, "api", Conditions.SECRET_RESOLVED, "False", "SecretNotFound");
+    assertThat(missing.getMessage())
+        .isEqualTo("Secret 'api-token' does not exist in this namespace");
+    awaitCondition(ns, "api", Conditions.PUBLISHED, "True", "Published");
+    awaitCondition(ns, "api", Conditions.READY, "False", "SecretNotFound");
+
+    createSecret(ns, "api-token", "other");
+    awaitCondition(ns, "api", Conditions.SECRET_RESOLVED, "False", "KeyNotFound");
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("api-token")
+        .edit(s -> new SecretBuilder(s).addToData("token", "c2VjcmV0").build());
+    awaitCondition(ns, "api", Conditions.READY, "True", "Ready");
+    assertThat(get(ns, "api").getMetadata().getGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void updatesAndDeletesRepublishTheNamespace() {
+    String ns = "lifecycle";
+    create(headerRoute(ns, "one", "one.test", "s"));
+    create(headerRoute(ns, "two", "two.test", "s"));
+    await().untilAsserted(() -> assertThat(routesYaml(ns)).contains("one.test", "two.test"));
+
+    CredentialRoute one = get(ns, "one");
+    one.getSpec().getHttp().setHost("uno.test");
+    client.resource(one).update();
+    await()
+        .untilAsserted(
+            () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("one.test"));
+    await()
+        .untilAsserted(
+            () -> assertThat(get(ns, "one").getStatus().getObservedGeneration()).isEqualTo(2L));
+
+    client.resource(get(ns, "two")).delete();
+    await()
+        .untilAsserted(
+            () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("two.test"));
+    await().until(() -> get(ns, "two") == null);
+
+    client.resource(get(ns, "one")).delete();
+    await().until(() -> configMap(ns) == null);
+    await().until(() -> get(ns, "one") == null);
+  }
+
+  @Test
+  void theLaterOfTwoRoutesForOneHostIsRefusedUntilTheFirstIsGone() throws Exception {
+    String ns = "conflict";
+    create(headerRoute(ns, "first", "api.test", "s"));
+    awaitCondition(ns, "first", Conditions.PUBLISHED, "True", "Published");
+    waitForNextSecond(get(ns, "first").getMetadata().getCreationTimestamp());
+    // named to sort first, so only creation time can make it the later one
+    create(headerRoute(ns, "a-second", "API.test", "s"));
+
+    Condition valid = awaitCondition(ns, "a-second", Conditions.VALID, "False", "HostConflict");
+    assertThat(valid.getMessage())
+        .isEqualTo("spec.http.host: api.test is already routed by 'first'");
+    awaitCondition(ns, "a-second", Conditions.READY, "False", "HostConflict");
+    assertThat(routesYaml(ns)).contains("name: first").doesNotContain("a-second");
+
+    client.resource(get(ns, "first")).delete();
+    awaitCondition(ns, "a-second", Conditions.PUBLISHED, "True", "Published");
+    assertThat(routesYaml(ns)).contains("name: a-second").doesNotContain("name: first");
+  }
+
+  @Test
+  void reconcilesThatRenderTheSameConfigDoNotRewriteTheConfigMap() {
+    String ns = "steady";
+    createSecret(ns, "s", "token");
+    create(headerRoute(ns, "steady", "steady.test", "s"));
+    awaitCondition(ns, "steady", Conditions.READY, "True", "Ready");
+    String configVersion = configMap(ns).getMetadata().getResourceVersion();
+    double writes = configMapWrites();
+    double unchanged = publishes("unchanged");
+
+    // each Secret change re-reconciles the route and changes its status, not its config
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("s")
+        .edit(s -> new SecretBuilder(s).withData(Map.of("other", "eA==")).build());
+    awaitCondition(ns, "steady", Conditions.READY, "False", "KeyNotFound");
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("s")
+        .edit(s -> new SecretBuilder(s).withData(Map.of("token", "eA==")).build());
+    awaitCondition(ns, "steady", Conditions.READY, "True", "Ready");
+
+    assertThat(configMap(ns).getMetadata().getResourceVersion()).isEqualTo(configVersion);
+    assertThat(publishes("unchanged")).isGreaterThanOrEqualTo(unchanged + 2);
+    assertThat(configMapWrites()).as("no write from this or any concurrent test").isEqualTo(writes);
+  }
+
+  @Test
+  void aConfigMapOfTheSameNameThatIsNotOursIsLeftAlone() {
+    String ns = "foreign";
+    createSecret(ns, "s", "token");
+    client
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(RoutesConfig.CONFIG_MAP_NAME)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("mine", "keep me")
+                .build())
+        .create();
+    create(headerRoute(ns, "api", "api.test", "s"));
+
+    Condition published =
+        awaitCondition(ns, "api", Conditions.PUBLISHED, "False", "ConfigMapNotManaged");
+    assertThat(published.getMessage()).contains("app.kubernetes.io/managed-by=keyrelay-operator");
+    awaitCondition(ns, "api", Conditions.READY, "False", "ConfigMapNotManaged");
+    assertThat(configMap(ns).getData()).containsExactly(Map.entry("mine", "keep me"));
+  }
+
+  private static double publishes(String outcome) {
+    return registry
+        .get("keyrelay.operator.configmap.publishes")
+        .tag("outcome", outcome)
+        .counter()
+        .count();
+  }
+
+  private static double configMapWrites() {
+    return publishes("created") + publishes("updated") + publishes("deleted");
+  }
+
+  private static void create(CredentialRoute route) {
+    client.resource(route).create();
+  }
+
+  private static void createSecret(String ns, String name, String key) {
+    client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData(key, "c2VjcmV0")
+                .build())
+        .create();
+  }
+
+  private static CredentialRoute get(String ns, String name) {
+    return client.resources(CredentialRoute.class).inNamespace(ns).withName(name).get();
+  }
+
+  private static ConfigMap configMap(String ns) {
+    return client.configMaps().inNamespace(ns).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+  }
+
+  private static String routesYaml(String ns) {
+    ConfigMap cm = configMap(ns);
+    return cm == null ? null : cm.getData().get(RoutesConfig.ROUTES_KEY);
+  }
+
+  private static Condition awaitCondition(
+      String ns, String name, String type, String status, String reason) {
+    Condition[] found = new Condition[1];
+    await()
+        .untilAsserted(
+            () -> {
+              CredentialRoute route = get(ns, name);
+              assertThat(route).isNotNull();
+              assertThat(route.getStatus()).isNotNull();
+              Condition c = Conditions.find(route.getStatus().getConditions(), type).orElse(null);
+              assertThat(c).as(type).isNotNull();
+              assertThat(c.getStatus() + "/" + c.getReason())
+                  .as(type + ": " + c.getMessage())
+                  .isEqualTo(status + "/" + reason);
+              found[0] = c;
+            });
+    return found[0];
+  }
+
+  private static void waitForNextSecond(String creationTimestamp) throws InterruptedException {
+    Instant created = Instant.parse(creationTimestamp);
+    while (!Instant.now().isAfter(created.plusSeconds(1))) {
+      Thread.sleep(50);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.keyrelay.operator.route;
+
+import static dev.keyrelay.operator.route.TestingRoutes.route;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RouteSpecValidatorTest {
+
+  private static List<Violation> violations(String specYaml) {
+    return RouteSpecValidator.validate(route("ns", "r", specYaml).getSpec());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        """
+      http:
+        host: api.anthropic.com
+        auth: { type: header, headerName: x-api-key }
+      secret: { kubernetes: { name: anthropic, key: api-key } }
+      agentEnv: { ANTHROPIC_API_KEY: placeholder }
+      podSelector: { matchLabels: { app: agent } }
+      """,
+        """
+      http:
+        host: API.GitHub.com.
+        port: 443
+        auth: { type: header, headerName: Authorization, scheme: Bearer }
+        upstreamCa: { configMapKeyRef: { name: corp-ca, key: ca.crt } }
+      secret: { vault: { path: secret/data/github, field: token } }
+      """,
+        """
+      http:
+        host: github.com
+        auth: { type: basic, username: x-access-token }
+      secret: { kubernetes: { name: github-token, key: token } }
+      podSelector:
+        matchExpressions: [ { key: team, operator: In, values: [ a ] }, { key: x, operator: Exists } ]
+      """,
+        """
+      postgres:
+        listenPort: 15432
+        upstream: { host: orders.db.internal, port: 5432, sslMode: verify-full,
+                    ca: { secretKeyRef: { name: db-ca, key: ca.pem } } }
+        user: agent_ro
+        databases: [ orders ]
+        clientTls: require
+      secret: { kubernetes: { name: orders-db, key: password } }
+      agentEnv: { DATABASE_URL: "postgresql://agent_ro@127.0.0.1:15432/orders" }
+      """
+      })
+  void acceptsValidRoutes(String spec) {
+    assertThat(violations(spec)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+      spec.secret|exactly one of kubernetes or vault|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
+      spec|exactly one of spec.http or spec.postgres|secret: { vault: { path: p, field: f } }
+      spec.secret|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }
+      spec.http.host|is not a host name|http: { host: 'a b.test', auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }
+      spec.http.port|outside 1-65535|http: { host: a.test, port: 70000, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|'Host' is reserved|http: { host: a.test, auth: { type: header, headerName: Host } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|'proxy-authorization' is reserved|http: { host: a.test, auth: { type: header, headerName: proxy-authorization, scheme: Basic } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|'TE' is reserved|http: { host: a.test, auth: { type: header, headerName: TE } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.scheme|is required when headerName is Authorization|http: { host: a.test, auth: { type: header, headerName: authorization } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|is required|http: { host: a.test, auth: { type: header } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|is not a header name|http: { host: a.test, auth: { type: header, headerName: 'x key' } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.username|is required|http: { host: a.test, auth: { type: basic } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.username|must not contain ':'|http: { host: a.test, auth: { type: basic, username: 'a:b' } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.headerName|not allowed when type is basic|http: { host: a.test, auth: { type: basic, username: u, headerName: x-k } }, secret: { vault: { path: p, field: f } }
+      spec.http.auth.username|only allowed when type is basic|http: { host: a.test, auth: { type: header, headerName: x-k, username: u } }, secret: { vault: { path: p, field: f } }
+      spec.http.upstreamCa|exactly one of configMapKeyRef or secretKeyRef|http: { host: a.test, auth: { type: header, headerName: x-k }, upstreamCa: {} }, secret: { vault: { path: p, field: f } }
+      spec.secret.kubernetes.name|not a valid object name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: Bad_Name, key: k } }
+      spec.secret.kubernetes.key|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s } }
+      spec.postgres.listenPort|outside 1024-65535|postgres: { listenPort: 80, upstream: { host: db.test }, user: u }, secret: { vault: { path: p, field: f } }
+      spec.postgres.user|is required|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vault: { path: p, field: f } }
+      spec.postgres.upstream|is required|postgres: { listenPort: 15432, user: u }, secret: { vault: { path: p, field: f } }
+      spec.postgres.upstream.port|outside 1-65535|postgres: { listenPort: 15432, user: u, upstream: { host: db.test, port: 0 } }, secret: { vault: { path: p, field: f } }
+      spec.postgres.databases[1]|'orders' is listed twice|postgres: { listenPort: 15432, user: u, upstream: { host: db.test }, databases: [ orders, orders ] }, secret: { vault: { path: p, field: f } }
+      spec.agentEnv.HTTPS_PROXY|set by the injector|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { HTTPS_PROXY: x }
+      spec.agentEnv.1BAD|not an environment variable name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { 1BAD: x }
+      spec.podSelector.matchExpressions[0].operator|is not one of In|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, podSelector: { matchExpressions: [ { key: a, operator: Is, values: [ b ] } ] }
+      spec.podSelector.matchExpressions[0].values|must not be empty for In|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, podSelector: { matchExpressions: [ { key: a, operator: In } ] }
+      """)
+  void refusesInvalidRoutesNamingTheField(String field, String problem, String spec) {
+    String yaml = "{ " + spec + " }";
+    assertThat(violations(yaml))
+        .anySatisfy(
+            v -> {
+              assertThat(v.field()).isEqualTo(field);
+              assertThat(v.problem()).contains(problem);
+            });
+  }
+}

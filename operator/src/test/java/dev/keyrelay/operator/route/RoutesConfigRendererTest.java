@@ -1,0 +1,137 @@
+package dev.keyrelay.operator.route;
+
+import static dev.keyrelay.operator.route.TestingRoutes.route;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoutesConfigRendererTest {
+
+  private static final CredentialRoute GITHUB =
+      route(
+          "ns",
+          "github",
+          """
+      http:
+        host: API.GitHub.com.
+        port: 443
+        auth: { type: header, headerName: Authorization, scheme: Bearer }
+        upstreamCa: { configMapKeyRef: { name: corp-ca, key: ca.crt } }
+      secret: { vault: { path: secret/data/github, field: token } }
+      podSelector: { matchLabels: { team: b, app: agent } }
+      agentEnv: { GH_TOKEN: placeholder, GITHUB_TOKEN: placeholder }
+      """);
+  private static final CredentialRoute GIT =
+      route(
+          "ns",
+          "git",
+          """
+      http:
+        host: github.com
+        auth: { type: basic, username: x-access-token }
+        allowInsecureHttp: true
+      secret: { kubernetes: { name: github-token, key: token } }
+      """);
+  private static final CredentialRoute ORDERS =
+      route(
+          "ns",
+          "orders-db",
+          """
+      postgres:
+        listenPort: 15432
+        upstream: { host: orders.db.internal, ca: { secretKeyRef: { name: db-ca, key: ca.pem } } }
+        user: agent_ro
+        databases: [ orders, archive ]
+      secret: { kubernetes: { name: orders-db, key: password } }
+      """);
+
+  @Test
+  void rendersTheSidecarConfigShape() {
+    RoutesConfig config = RoutesConfigRenderer.render(List.of(ORDERS, GITHUB, GIT));
+
+    assertThat(config.routesYaml())
+        .isEqualTo(
+            """
+        routes:
+          - name: git
+            match:
+              host: github.com
+            auth:
+              type: basic
+              username: x-access-token
+            secret:
+              kubernetes:
+                name: github-token
+                key: token
+            allowInsecureHttp: true
+          - name: github
+            match:
+              host: api.github.com
+              port: 443
+            auth:
+              type: header
+              headerName: Authorization
+              scheme: Bearer
+            secret:
+              vault:
+                path: secret/data/github
+                field: token
+            upstream:
+              caFile: /etc/keyrelay/trust/github/ca.crt
+        listeners:
+          - name: orders-db
+            postgres:
+              listen: 127.0.0.1:15432
+              upstream:
+                host: orders.db.internal
+                port: 5432
+                sslMode: verify-full
+                caFile: /etc/keyrelay/trust/orders-db/ca.pem
+              user: agent_ro
+              databases:
+                - archive
+                - orders
+              clientTls: accept
+            secret:
+              kubernetes:
+                name: orders-db
+                key: password
+        """);
+  }
+
+  @Test
+  void rendersSelectorsAndAgentEnvForTheWebhook() {
+    RoutesConfig config = RoutesConfigRenderer.render(List.of(GITHUB, GIT));
+
+    assertThat(config.injectionYaml())
+        .isEqualTo(
+            """
+        routes:
+          - name: git
+            podSelector: {}
+            agentEnv: {}
+          - name: github
+            podSelector:
+              matchLabels:
+                app: agent
+                team: b
+            agentEnv:
+              GH_TOKEN: placeholder
+              GITHUB_TOKEN: placeholder
+        """);
+  }
+
+  @Test
+  void isDeterministicWhateverTheInputOrder() {
+    assertThat(RoutesConfigRenderer.render(List.of(GIT, ORDERS, GITHUB)))
+        .isEqualTo(RoutesConfigRenderer.render(List.of(GITHUB, GIT, ORDERS)));
+  }
+
+  @Test
+  void noRoutesRenderEmptyLists() {
+    assertThat(RoutesConfigRenderer.render(List.of()).routesYaml())
+        .isEqualTo("routes: []\nlisteners: []\n");
+  }
+}
