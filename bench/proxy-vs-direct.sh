@@ -40,6 +40,21 @@ http {
     ssl_certificate_key $work/server.key;
     location / { return 200 '{"ok":true}'; }
   }
+  # The yardstick: nginx as a TLS reverse proxy in front of the same upstream, adding a header.
+  upstream origin { server 127.0.0.1:18443; keepalive 32; }
+  server {
+    listen 127.0.0.1:18444 ssl;
+    ssl_certificate $work/server.pem;
+    ssl_certificate_key $work/server.key;
+    location / {
+      proxy_pass https://origin;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header x-api-key bench-secret;
+      proxy_ssl_server_name on;
+      proxy_ssl_name localhost;
+    }
+  }
 }
 NGINX
 nginx -p "$work" -c nginx.conf
@@ -78,9 +93,11 @@ ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 sleep 3
 rss_kb=$(ps -o rss= -p $sidecar | tr -d ' ')
 
-run() { # label, extra hey args...
+run() { # label, extra hey args... (label nginx_rp_url: through the nginx reverse proxy)
   local label=$1; shift
-  hey -n "$N" -c "$C" "$@" https://localhost:18443/ > "$work/$label.txt"
+  local url=https://localhost:18443/
+  if [ "$label" = nginx_rp_url ]; then label=nginx_rp; url=https://localhost:18444/; fi
+  hey -n "$N" -c "$C" "$@" "$url" > "$work/$label.txt"
   awk -v l="$label" '/Requests\/sec/ {printf "%s_rps=%s\n", l, $2}
     / 50% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
 }
@@ -89,14 +106,17 @@ lat() { # label, extra hey args... : single connection, for added latency
   hey -n 5000 -c 1 "$@" https://localhost:18443/ > "$work/$label.txt"
   awk -v l="$label" '/ 50% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
 }
-# Warm both paths (JIT, TLS sessions, pool) before measuring.
-hey -n 5000 -c "$C" https://localhost:18443/ >/dev/null
-hey -n 5000 -c "$C" -x http://127.0.0.1:16790 https://localhost:18443/ >/dev/null
-results=$( { run direct; run proxy -x http://127.0.0.1:16790;
+# Warm both paths before measuring: the JIT needs some 100k requests to finish compiling the
+# proxy's hot path, and a sidecar spends its life warm.
+hey -n 20000 -c "$C" https://localhost:18443/ >/dev/null
+hey -n 120000 -c "$C" -x http://127.0.0.1:16790 https://localhost:18443/ >/dev/null
+hey -n 20000 -c "$C" https://localhost:18444/ >/dev/null
+results=$( { run direct; run proxy -x http://127.0.0.1:16790; run nginx_rp_url;
   lat direct_c1; lat proxy_c1 -x http://127.0.0.1:16790; } )
 eval "$results"
 echo "$results"
 awk -v p="$proxy_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_proxy_vs_direct=%.2f\n", p/d}'
+awk -v p="$nginx_rp_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_nginx_reverse_proxy_vs_direct=%.2f\n", p/d}'
 awk -v p="$proxy_c1_p50_ms" -v d="$direct_c1_p50_ms" \
   'BEGIN {printf "added_latency_p50_us=%.0f\n", (p-d)*1000}'
 echo "ready_after_start_ms=$ready_ms"

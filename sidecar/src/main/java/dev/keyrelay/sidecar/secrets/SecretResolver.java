@@ -14,9 +14,10 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Resolves a route's secret for each request, off the event loop: local sources (env, file,
- * Kubernetes volume) are read every time so a rotated value is used by the very next request;
- * remote ones (Vault) go through a cache. Readers are kept per {@link SecretRef}, so equal
+ * Resolves a route's secret for each request without blocking the caller: files (and Kubernetes
+ * Secret volumes) are checked on the blocking executor every time, so a rotated value is used by
+ * the very next request; environment variables are read in place; remote stores (Vault) go through
+ * a TTL cache. Readers are kept per {@link SecretRef}, so equal
  * references share one reader (and its cache) across config reloads that leave the secret settings
  * unchanged.
  */
@@ -141,10 +142,13 @@ public final class SecretResolver {
 
     private SecretReader create(SecretRef ref) {
       SecretSource source = factory.apply(ref);
-      return source.remote()
-          ? new CachedSecretReader(
-              source, blockingExecutor, ticker, settings.cacheTtl(), settings.staleGrace())
-          : new DirectSecretReader(source, blockingExecutor, ticker);
+      if (source.remote()) {
+        return new CachedSecretReader(
+            source, blockingExecutor, ticker, settings.cacheTtl(), settings.staleGrace());
+      }
+      // An environment variable is a memory read: no reason to leave the calling thread.
+      return new DirectSecretReader(
+          source, source instanceof EnvSecretSource ? Runnable::run : blockingExecutor, ticker);
     }
   }
 }
