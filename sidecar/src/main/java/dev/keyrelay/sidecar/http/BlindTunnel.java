@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.egress.EgressDecision;
 import dev.keyrelay.sidecar.egress.EgressGuard;
+import dev.keyrelay.sidecar.relay.ByteRelay;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -70,7 +71,7 @@ final class BlindTunnel {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
-            .handler(new RelayHandler(client, stats, false))
+            .handler(new ByteRelay(client, bytes -> stats.transferred(false, bytes)))
             .connect(decision.address());
     connected.addListener(
         done -> {
@@ -88,10 +89,15 @@ final class BlindTunnel {
                       return;
                     }
                     ctx.pipeline().remove(HttpServerCodec.class);
-                    ctx.pipeline().replace(entry, "relay", new RelayHandler(upstream, stats, true));
+                    ctx.pipeline()
+                        .replace(
+                            entry,
+                            "relay",
+                            new ByteRelay(upstream, bytes -> stats.transferred(true, bytes)));
+                    client.closeFuture().addListener(closed -> stats.closed());
                     services.metrics().tunnel("blind");
-                    client.read();
-                    upstream.read();
+                    client.config().setAutoRead(true);
+                    upstream.config().setAutoRead(true);
                   });
         });
   }

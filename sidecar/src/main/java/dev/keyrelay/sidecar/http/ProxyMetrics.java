@@ -88,7 +88,7 @@ public final class ProxyMetrics {
     (direction.equals("sent") ? bodySent : bodyReceived).increment(bytes);
   }
 
-  void tunnelBytes(String direction, int bytes) {
+  void tunnelBytes(String direction, long bytes) {
     (direction.equals("sent") ? tunnelSent : tunnelReceived).increment(bytes);
   }
 

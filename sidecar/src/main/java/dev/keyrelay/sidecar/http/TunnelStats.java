@@ -18,7 +18,7 @@ final class TunnelStats {
     this.startNanos = startNanos;
   }
 
-  void transferred(boolean fromClient, int bytes) {
+  void transferred(boolean fromClient, long bytes) {
     if (fromClient) {
       bytesSent += bytes;
     } else {

@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.audit.SessionEvent;
 import dev.keyrelay.sidecar.config.PostgresListener;
+import dev.keyrelay.sidecar.relay.ByteRelay;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.postgres;
+package dev.keyrelay.sidecar.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -9,17 +9,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.function.LongConsumer;
 
 /**
- * Copies a session's bytes from its channel to the peer, unchanged. Backpressure by writability:
- * when the peer's outbound buffer passes its high-water mark this side stops reading, and it
- * resumes when the peer has drained. Unlike reading once per completed write, a busy session keeps
- * its read interest registered, which saves two epoll_ctl calls per message each way.
+ * Copies the bytes of a blind tunnel or a database session from its channel to the peer,
+ * unchanged. Backpressure by writability: when the peer's outbound buffer passes its high-water
+ * mark this side stops reading, and it resumes when the peer has drained. Unlike reading once per
+ * completed write, a busy connection keeps its read interest registered, which saves two epoll_ctl
+ * calls per message each way.
  */
-final class ByteRelay extends ChannelInboundHandlerAdapter {
+public final class ByteRelay extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
   private final LongConsumer counter;
 
-  ByteRelay(Channel peer, LongConsumer counter) {
+  public ByteRelay(Channel peer, LongConsumer counter) {
     this.peer = peer;
     this.counter = counter;
   }

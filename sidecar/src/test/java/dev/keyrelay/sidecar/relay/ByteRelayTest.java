@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.postgres;
+package dev.keyrelay.sidecar.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
