@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every CredentialRoute shown in OPERATOR.md or kept under examples/ is admitted by the CRD schema
+ * Every CredentialRoute shown in README.md or kept under examples/ is admitted by the CRD schema
  * and accepted by the operator, all together.
  */
 class OperatorDocsExamplesTest {
@@ -27,8 +27,8 @@ class OperatorDocsExamplesTest {
 
   @Test
   void documentedAndExampleRoutesAreAccepted() throws Exception {
-    List<String> documents = new ArrayList<>(fromMarkdown(Path.of("OPERATOR.md")));
-    assertThat(documents).as("examples in OPERATOR.md").hasSizeGreaterThanOrEqualTo(5);
+    List<String> documents = new ArrayList<>(fromMarkdown(Path.of("..", "README.md")));
+    assertThat(documents).as("CredentialRoute examples in README.md").hasSizeGreaterThanOrEqualTo(5);
     documents.addAll(fromExamplesDirectory(Path.of("../examples")));
 
     CrdSchemaCheck schema = CrdSchemaCheck.committed();
