@@ -2,6 +2,9 @@ package dev.keyrelay.sidecar.audit;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import java.util.ArrayList;
+import java.util.List;
+import net.logstash.logback.argument.StructuredArgument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,46 +17,46 @@ public final class AuditLog {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
-    double durationMs = Math.round(event.durationNanos() / 10_000.0) / 100.0;
+    List<StructuredArgument> fields = new ArrayList<>(8);
+    fields.add(kv("decision", event.decision()));
+    fields.add(kv("host", event.host()));
+    fields.add(kv("route", event.route()));
+    fields.add(kv("method", event.method()));
     if (event.bytesSent() >= 0) {
-      AUDIT.info(
-          "{} {}",
-          kv("decision", event.decision()),
-          kv("host", event.host()),
-          kv("route", event.route()),
-          kv("method", event.method()),
-          kv("status", event.status()),
-          kv("duration_ms", durationMs),
-          kv("bytes_sent", event.bytesSent()),
-          kv("bytes_received", event.bytesReceived()));
+      fields.add(kv("bytes_sent", event.bytesSent()));
+      fields.add(kv("bytes_received", event.bytesReceived()));
     } else {
-      AUDIT.info(
-          "{} {}",
-          kv("decision", event.decision()),
-          kv("host", event.host()),
-          kv("route", event.route()),
-          kv("method", event.method()),
-          kv("path", event.path()),
-          kv("status", event.status()),
-          kv("duration_ms", durationMs));
+      fields.add(kv("path", event.path()));
     }
+    fields.add(kv("status", event.status()));
+    fields.add(kv("duration_ms", millis(event.durationNanos())));
+    write(fields);
   }
 
   public void record(SessionEvent event) {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
-    AUDIT.info(
-        "{} {}",
-        kv("decision", "postgres_session"),
-        kv("listener", event.listener()),
-        kv("upstream", event.upstream()),
-        kv("database", event.database()),
-        kv("user", event.user()),
-        kv("outcome", event.outcome()),
-        kv("sqlstate", event.sqlState()),
-        kv("duration_ms", Math.round(event.durationNanos() / 10_000.0) / 100.0),
-        kv("bytes_from_client", event.bytesFromClient()),
-        kv("bytes_to_client", event.bytesToClient()));
+    write(
+        List.of(
+            kv("decision", "postgres_session"),
+            kv("listener", event.listener()),
+            kv("upstream", event.upstream()),
+            kv("database", event.database()),
+            kv("user", event.user()),
+            kv("outcome", event.outcome()),
+            kv("sqlstate", event.sqlState()),
+            kv("duration_ms", millis(event.durationNanos())),
+            kv("bytes_from_client", event.bytesFromClient()),
+            kv("bytes_to_client", event.bytesToClient())));
+  }
+
+  /** The fields become top-level JSON keys; the message names the decision for plain readers. */
+  private static void write(List<StructuredArgument> fields) {
+    AUDIT.info("{}", fields.toArray());
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
   }
 }
