@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.keyrelay.sidecar.admin.AdminServer;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.ConfigWatcher;
+import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import dev.keyrelay.sidecar.egress.EgressGuard;
 import dev.keyrelay.sidecar.http.ProxyMetrics;
@@ -122,12 +123,16 @@ public final class Sidecar implements AutoCloseable {
     Sidecar sidecar = new Sidecar(config);
     log.info(
         "keyrelay sidecar listening {} {} {} {} {}",
-        kv("proxy", sidecar.proxyAddress().toString()),
-        kv("admin", sidecar.adminAddress().toString()),
+        kv("proxy", hostPort(sidecar.proxyAddress())),
+        kv("admin", hostPort(sidecar.adminAddress())),
         kv("ca_dir", config.ca().dir().toString()),
         kv("routes", config.routes().size()),
         kv("listeners", config.listeners().size()));
     return sidecar;
+  }
+
+  private static String hostPort(InetSocketAddress address) {
+    return new HostPort(address.getAddress().getHostAddress(), address.getPort()).toString();
   }
 
   public InetSocketAddress proxyAddress() {
