@@ -1,5 +1,11 @@
 package dev.keyrelay.sidecar;
 
+import dev.keyrelay.sidecar.config.HostPort;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,6 +18,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.function.Consumer;
 
 /** The Netty transport in use: native epoll on Linux, NIO elsewhere. */
 public record Transport(
@@ -30,5 +37,31 @@ public record Transport(
 
   public EventLoopGroup newGroup(int threads) {
     return new MultiThreadIoEventLoopGroup(threads, ioHandlers);
+  }
+
+  /**
+   * Binds a TCP listener whose accepted connections {@code pipeline} sets up; blocks until bound,
+   * so never call it on an event loop.
+   */
+  public Channel bind(
+      HostPort listen,
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Consumer<ChannelPipeline> pipeline)
+      throws InterruptedException {
+    return new ServerBootstrap()
+        .group(boss, workers)
+        .channel(serverChannel)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                pipeline.accept(ch.pipeline());
+              }
+            })
+        .bind(listen.host(), listen.port())
+        .sync()
+        .channel();
   }
 }

@@ -3,9 +3,7 @@ package dev.keyrelay.sidecar.admin;
 import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.HostPort;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -30,22 +28,15 @@ public final class AdminServer implements AutoCloseable {
       throws InterruptedException {
     AdminHandler handler = new AdminHandler(registry, ready);
     Channel bound =
-        new ServerBootstrap()
-            .group(group)
-            .channel(transport.serverChannel())
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpObjectAggregator(8 * 1024))
-                        .addLast(handler);
-                  }
-                })
-            .bind(listen.host(), listen.port())
-            .sync()
-            .channel();
+        transport.bind(
+            listen,
+            group,
+            group,
+            pipeline ->
+                pipeline
+                    .addLast(new HttpServerCodec())
+                    .addLast(new HttpObjectAggregator(8 * 1024))
+                    .addLast(handler));
     return new AdminServer(bound);
   }
 

@@ -1,10 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.config.HostPort;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 
@@ -21,21 +18,17 @@ public final class ProxyServer implements AutoCloseable {
   public static ProxyServer bind(
       HostPort listen, EventLoopGroup boss, EventLoopGroup workers, ProxyServices services)
       throws InterruptedException {
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(services.transport().serverChannel())
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
+    Channel bound =
+        services
+            .transport()
+            .bind(
+                listen,
+                boss,
+                workers,
+                pipeline ->
+                    pipeline
                         .addLast("http", ProxyCodecs.serverCodec())
-                        .addLast("entry", new ProxyEntryHandler(services));
-                  }
-                });
-    Channel bound = bootstrap.bind(listen.host(), listen.port()).sync().channel();
+                        .addLast("entry", new ProxyEntryHandler(services)));
     return new ProxyServer(bound);
   }
 

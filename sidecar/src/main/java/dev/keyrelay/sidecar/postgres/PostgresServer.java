@@ -1,10 +1,7 @@
 package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.config.PostgresListener;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 
@@ -26,22 +23,17 @@ final class PostgresServer implements AutoCloseable {
       EventLoopGroup workers,
       PostgresServices services)
       throws InterruptedException {
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(boss, workers)
-            .channel(services.transport().serverChannel())
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast("startup", new StartupDecoder(listener, services))
-                        .addLast(SessionHandler.NAME, new SessionHandler(listener, services));
-                  }
-                });
     Channel bound =
-        bootstrap.bind(listener.listen().host(), listener.listen().port()).sync().channel();
+        services
+            .transport()
+            .bind(
+                listener.listen(),
+                boss,
+                workers,
+                pipeline ->
+                    pipeline
+                        .addLast("startup", new StartupDecoder(listener, services))
+                        .addLast(SessionHandler.NAME, new SessionHandler(listener, services)));
     return new PostgresServer(listener, bound);
   }
 
