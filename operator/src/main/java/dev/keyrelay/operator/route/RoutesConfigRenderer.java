@@ -6,6 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.KeySource;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.io.UncheckedIOException;
@@ -51,6 +53,10 @@ public final class RoutesConfigRenderer {
       injection.add(injectionEntry(name, spec));
     }
     Map<String, Object> sidecar = new LinkedHashMap<>();
+    // Probes reach the admin port from the node; the proxy stays on its loopback default.
+    sidecar.put("admin", Map.of("listen", SidecarMounts.ADMIN_LISTEN));
+    sidecar.put("ca", Map.of("dir", SidecarMounts.CA_DIR));
+    sidecar.put("secrets", Map.of("kubernetesMountRoot", SidecarMounts.SECRETS_ROOT));
     sidecar.put("routes", routes);
     sidecar.put("listeners", listeners);
     return new RoutesConfig(write(sidecar), write(Map.of("routes", injection)));
@@ -62,6 +68,21 @@ public final class RoutesConfigRenderer {
     entry.put("podSelector", selector(spec.getPodSelector()));
     entry.put(
         "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
+    SecretSource secret = spec.getSecret();
+    if (secret.getKubernetes() != null) {
+      entry.put("secretName", secret.getKubernetes().getName());
+    } else {
+      entry.put("vault", true);
+    }
+    KeySource trust =
+        spec.getHttp() != null ? spec.getHttp().getUpstreamCa() : spec.getPostgres().getUpstream().getCa();
+    if (trust != null) {
+      entry.put(
+          "trust",
+          trust.getConfigMapKeyRef() != null
+              ? Map.of("configMap", trust.getConfigMapKeyRef().getName())
+              : Map.of("secret", trust.getSecretKeyRef().getName()));
+    }
     return entry;
   }
 

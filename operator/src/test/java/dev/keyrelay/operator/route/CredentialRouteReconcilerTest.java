@@ -70,6 +70,12 @@ class CredentialRouteReconcilerTest {
                 assertThat(routesYaml(ns))
                     .isEqualTo(
                         """
+        admin:
+          listen: 0.0.0.0:9090
+        ca:
+          dir: /var/run/keyrelay
+        secrets:
+          kubernetesMountRoot: /etc/keyrelay/secrets
         routes:
           - name: anthropic
             match:
