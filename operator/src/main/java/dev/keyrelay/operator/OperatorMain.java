@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +21,16 @@ public final class OperatorMain {
   private OperatorMain() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("inject")) {
+      InjectCommand command = new InjectCommand(System.in, System.out, System.err);
+      System.exit(command.run(List.of(args).subList(1, args.length), System.getenv()));
+    }
     if (args.length > 0) {
       System.err.println(
           "usage: java -jar keyrelay-operator.jar   (configured by environment:"
               + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
-              + " POD_NAMESPACE, POD_NAME)");
+              + " POD_NAMESPACE, POD_NAME)\n       "
+              + InjectCommand.USAGE);
       System.exit(2);
     }
     OperatorSettings settings;
