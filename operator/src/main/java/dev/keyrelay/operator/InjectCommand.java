@@ -1,7 +1,6 @@
 package dev.keyrelay.operator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.keyrelay.operator.inject.InjectionRefusedException;
 import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionSettings;
@@ -93,7 +92,7 @@ public final class InjectCommand {
           result.injection().warnings().forEach(w -> err.println("Warning: " + w));
           printed.add(YamlDocuments.write(result.document()));
         }
-      } catch (InjectionRefusedException | JsonProcessingException e) {
+      } catch (IllegalArgumentException | JsonProcessingException e) {
         err.printf(
             "keyrelay-operator inject: %s, document %d (%s %s): %s%n",
             file,

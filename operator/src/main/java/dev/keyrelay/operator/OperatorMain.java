@@ -2,6 +2,9 @@ package dev.keyrelay.operator;
 
 import dev.keyrelay.operator.admin.AdminServer;
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.inject.InjectionSettings;
+import dev.keyrelay.operator.webhook.Webhook;
+import dev.keyrelay.operator.webhook.WebhookSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -20,7 +23,7 @@ public final class OperatorMain {
 
   private OperatorMain() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
     if (args.length > 0 && args[0].equals("inject")) {
       InjectCommand command = new InjectCommand(System.in, System.out, System.err);
       System.exit(command.run(List.of(args).subList(1, args.length), System.getenv()));
@@ -29,13 +32,16 @@ public final class OperatorMain {
       System.err.println(
           "usage: java -jar keyrelay-operator.jar   (configured by environment:"
               + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
-              + " POD_NAMESPACE, POD_NAME)\n       "
+              + " POD_NAMESPACE, POD_NAME, KEYRELAY_WEBHOOK_*, KEYRELAY_SIDECAR_*; see INJECTION.md)\n"
+              + "       "
               + InjectCommand.USAGE);
       System.exit(2);
     }
     OperatorSettings settings;
+    InjectionSettings injection;
     try {
       settings = OperatorSettings.fromEnvironment(System.getenv());
+      injection = InjectionSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("keyrelay-operator: " + e.getMessage());
       System.exit(2);
@@ -45,6 +51,14 @@ public final class OperatorMain {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
+    String namespace =
+        settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace();
+    WebhookSettings webhookSettings = WebhookSettings.fromEnvironment(System.getenv(), namespace);
+    // Every replica serves the webhook, leader or not.
+    Webhook webhook =
+        webhookSettings.enabled()
+            ? Webhook.start(client, webhookSettings, injection, registry)
+            : null;
     KeyrelayOperator operator = new KeyrelayOperator(client, settings, registry);
     AdminServer admin = AdminServer.start(settings.adminPort(), operator, registry);
     Runtime.getRuntime()
@@ -53,6 +67,9 @@ public final class OperatorMain {
                 () -> {
                   LOG.info("Shutting down");
                   operator.close();
+                  if (webhook != null) {
+                    webhook.close();
+                  }
                   admin.close();
                   client.close();
                 },

@@ -1,0 +1,120 @@
+package dev.keyrelay.operator.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrelay.operator.inject.InjectionRefusedException;
+import dev.keyrelay.operator.inject.InjectionResult;
+import dev.keyrelay.operator.inject.InjectionSettings;
+import dev.keyrelay.operator.inject.PodInjector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one AdmissionReview v1 for a pod: a JSONPatch when the pod is injected, a refusal with
+ * the injector's message when its annotations cannot be honoured, and "allowed, unchanged" for
+ * everything else (other kinds, other operations than CREATE, excluded namespaces).
+ */
+public final class AdmissionReviewHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionReviewHandler.class);
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private final RoutesSource routes;
+  private final InjectionSettings settings;
+  private final Set<String> excludedNamespaces;
+  private final WebhookMetrics metrics;
+
+  /**
+   * @param excludedNamespaces never injected: kube-system and the operator's own namespace
+   */
+  public AdmissionReviewHandler(
+      RoutesSource routes,
+      InjectionSettings settings,
+      Set<String> excludedNamespaces,
+      MeterRegistry registry) {
+    this.routes = routes;
+    this.settings = settings;
+    this.excludedNamespaces = Set.copyOf(excludedNamespaces);
+    this.metrics = new WebhookMetrics(registry);
+  }
+
+  /**
+   * @throws IllegalArgumentException when the body is not an AdmissionReview with a request
+   */
+  public String handle(String body) {
+    long start = System.nanoTime();
+    AdmissionReview review;
+    try {
+      review = SERIALIZATION.unmarshal(body, AdmissionReview.class);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("body is not an AdmissionReview: " + e.getMessage(), e);
+    }
+    AdmissionRequest request = review == null ? null : review.getRequest();
+    if (request == null || request.getUid() == null) {
+      throw new IllegalArgumentException("body is not an AdmissionReview with a request and uid");
+    }
+    AdmissionResponseBuilder response = new AdmissionResponseBuilder().withUid(request.getUid());
+    AdmissionOutcome outcome = decide(request, response);
+    metrics.record(outcome, Duration.ofNanos(System.nanoTime() - start));
+    LOG.debug(
+        "Admission {} of pod {}/{}: {}",
+        request.getUid(),
+        request.getNamespace(),
+        request.getName(),
+        outcome.tag());
+    AdmissionReview answer =
+        new AdmissionReviewBuilder()
+            .withApiVersion("admission.k8s.io/v1")
+            .withKind("AdmissionReview")
+            .withResponse(response.build())
+            .build();
+    return SERIALIZATION.asJson(answer);
+  }
+
+  private AdmissionOutcome decide(AdmissionRequest request, AdmissionResponseBuilder response) {
+    response.withAllowed(true);
+    boolean isPod = request.getKind() != null && "Pod".equals(request.getKind().getKind());
+    if (!isPod
+        || !"CREATE".equals(request.getOperation())
+        || request.getObject() == null
+        || excludedNamespaces.contains(request.getNamespace())) {
+      return AdmissionOutcome.IGNORED;
+    }
+    Pod pod = SERIALIZATION.convertValue(request.getObject(), Pod.class);
+    InjectionResult result;
+    try {
+      result = PodInjector.inject(pod, routes.routes(request.getNamespace()), settings);
+    } catch (InjectionRefusedException e) {
+      response
+          .withAllowed(false)
+          .withStatus(
+              new StatusBuilder().withCode(403).withMessage("keyrelay: " + e.getMessage()).build());
+      return AdmissionOutcome.REFUSED;
+    }
+    if (result.outcome() != InjectionResult.Outcome.INJECTED) {
+      return result.outcome() == InjectionResult.Outcome.NOT_OPTED_IN
+          ? AdmissionOutcome.NOT_OPTED_IN
+          : AdmissionOutcome.ALREADY_INJECTED;
+    }
+    JsonNode patch = PodPatch.between(pod, result.pod());
+    response
+        .withPatchType("JSONPatch")
+        .withPatch(
+            Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)))
+        .withWarnings(result.warnings().isEmpty() ? null : List.copyOf(result.warnings()));
+    return AdmissionOutcome.INJECTED;
+  }
+}
