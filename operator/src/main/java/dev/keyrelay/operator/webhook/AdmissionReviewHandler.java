@@ -3,6 +3,7 @@ package dev.keyrelay.operator.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyrelay.operator.inject.InjectionRefusedException;
 import dev.keyrelay.operator.inject.InjectionResult;
+import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.PodInjector;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,8 +18,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +40,20 @@ public final class AdmissionReviewHandler {
   private final InjectionSettings settings;
   private final Set<String> excludedNamespaces;
   private final WebhookMetrics metrics;
+  private final SecretAccessCheck secretAccess;
 
   /**
    * @param excludedNamespaces never injected: kube-system and the operator's own namespace
+   * @param secretAccess warns when the pod's service account can read a route's Secret; null to
+   *     skip the check
    */
   public AdmissionReviewHandler(
       RoutesSource routes,
       InjectionSettings settings,
       Set<String> excludedNamespaces,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      SecretAccessCheck secretAccess) {
+    this.secretAccess = secretAccess;
     this.routes = routes;
     this.settings = settings;
     this.excludedNamespaces = Set.copyOf(excludedNamespaces);
@@ -94,9 +103,10 @@ public final class AdmissionReviewHandler {
       return AdmissionOutcome.IGNORED;
     }
     Pod pod = SERIALIZATION.convertValue(request.getObject(), Pod.class);
+    List<InjectionRoute> published = routes.routes(request.getNamespace());
     InjectionResult result;
     try {
-      result = PodInjector.inject(pod, routes.routes(request.getNamespace()), settings);
+      result = PodInjector.inject(pod, published, settings);
     } catch (InjectionRefusedException e) {
       response
           .withAllowed(false)
@@ -110,11 +120,38 @@ public final class AdmissionReviewHandler {
           : AdmissionOutcome.ALREADY_INJECTED;
     }
     JsonNode patch = PodPatch.between(pod, result.pod());
+    List<String> warnings = new ArrayList<>(result.warnings());
+    warnings.addAll(secretWarnings(request.getNamespace(), pod, published, result.routes()));
     response
         .withPatchType("JSONPatch")
         .withPatch(
             Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)))
-        .withWarnings(result.warnings().isEmpty() ? null : List.copyOf(result.warnings()));
+        .withWarnings(warnings.isEmpty() ? null : warnings);
     return AdmissionOutcome.INJECTED;
+  }
+
+  private List<String> secretWarnings(
+      String namespace, Pod pod, List<InjectionRoute> published, List<String> applied) {
+    if (secretAccess == null) {
+      return List.of();
+    }
+    Set<String> secrets = new TreeSet<>();
+    published.stream()
+        .filter(r -> applied.contains(r.name()) && r.secretName() != null)
+        .forEach(r -> secrets.add(r.secretName()));
+    if (secrets.isEmpty()) {
+      return List.of();
+    }
+    String account =
+        Objects.requireNonNullElse(pod.getSpec().getServiceAccountName(), "default");
+    return secretAccess.readable(namespace, account, secrets).stream()
+        .map(
+            s ->
+                "service account "
+                    + account
+                    + " can get Secret "
+                    + s
+                    + " itself: the agent could read the real credential and bypass keyrelay")
+        .toList();
   }
 }

@@ -24,6 +24,7 @@ public final class Webhook implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Webhook.class);
   private static final Duration CERT_CHECK = Duration.ofHours(1);
+  private static final Duration SAR_TIMEOUT = Duration.ofMillis(500);
 
   private final ConfigMapRoutesSource routes;
   private final WebhookServer server;
@@ -71,7 +72,11 @@ public final class Webhook implements AutoCloseable {
     ConfigMapRoutesSource routes = new ConfigMapRoutesSource(client);
     AdmissionReviewHandler handler =
         new AdmissionReviewHandler(
-            routes, injection, Set.of("kube-system", settings.namespace()), registry);
+            routes,
+            injection,
+            Set.of("kube-system", settings.namespace()),
+            registry,
+            new SecretAccessCheck(client, SAR_TIMEOUT));
     return new Webhook(routes, WebhookServer.start(settings.port(), tls, handler), scheduler);
   }
 

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,10 +32,12 @@ public final class WebhookServer implements AutoCloseable {
   private static final int READ_TIMEOUT_SECONDS = 30;
 
   private final EventLoopGroup group;
+  private final EventExecutorGroup work;
   private final Channel channel;
 
-  private WebhookServer(EventLoopGroup group, Channel channel) {
+  private WebhookServer(EventLoopGroup group, EventExecutorGroup work, Channel channel) {
     this.group = group;
+    this.work = work;
     this.channel = channel;
   }
 
@@ -42,6 +46,8 @@ public final class WebhookServer implements AutoCloseable {
       int port, Supplier<SslContext> tls, AdmissionReviewHandler handler)
       throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    // Admission may wait briefly on a SubjectAccessReview: keep that off the I/O threads.
+    EventExecutorGroup work = new DefaultEventExecutorGroup(4);
     AdmissionHttpHandler http = new AdmissionHttpHandler(handler);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -56,15 +62,16 @@ public final class WebhookServer implements AutoCloseable {
                         .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_BODY))
-                        .addLast(http);
+                        .addLast(work, http);
                   }
                 });
     try {
       Channel channel = bootstrap.bind(port).sync().channel();
       LOG.info("Webhook listening on {}", channel.localAddress());
-      return new WebhookServer(group, channel);
+      return new WebhookServer(group, work, channel);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully();
+      work.shutdownGracefully();
       throw e;
     }
   }
@@ -77,5 +84,6 @@ public final class WebhookServer implements AutoCloseable {
   public void close() {
     channel.close().syncUninterruptibly();
     group.shutdownGracefully().syncUninterruptibly();
+    work.shutdownGracefully().syncUninterruptibly();
   }
 }

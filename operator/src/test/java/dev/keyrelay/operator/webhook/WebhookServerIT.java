@@ -49,7 +49,8 @@ class WebhookServerIT {
             ns -> ns.equals("agents") ? InjectFixtures.routes() : List.of(),
             InjectFixtures.SETTINGS,
             Set.of("kube-system", "keyrelay-system"),
-            REGISTRY);
+            REGISTRY,
+            null);
     server = WebhookServer.start(0, cert::toSslContext, handler);
     client = HttpClient.newBuilder().sslContext(trusting(cert.caPem())).build();
   }
@@ -71,33 +72,6 @@ class WebhookServerIT {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
     return context;
-  }
-
-  /** An AdmissionReview as kube-apiserver sends it for a pod. */
-  static ObjectNode review(String operation, String namespace, JsonNode pod, JsonNode oldPod) {
-    ObjectNode request = JSON.createObjectNode();
-    request.put("uid", "705ab4f5-6393-11e8-b7cc-42010a800002");
-    request.set("kind", JSON.createObjectNode().put("group", "").put("version", "v1").put("kind", "Pod"));
-    request.set(
-        "resource",
-        JSON.createObjectNode().put("group", "").put("version", "v1").put("resource", "pods"));
-    request.put("namespace", namespace);
-    request.put("operation", operation);
-    request.set(
-        "userInfo",
-        JSON.createObjectNode()
-            .put("username", "system:serviceaccount:kube-system:replicaset-controller"));
-    request.set("object", pod);
-    request.set("oldObject", oldPod == null ? JSON.nullNode() : oldPod);
-    request.put("dryRun", true);
-    request.set(
-        "options",
-        JSON.createObjectNode().put("apiVersion", "meta.k8s.io/v1").put("kind", "CreateOptions"));
-    ObjectNode review = JSON.createObjectNode();
-    review.put("apiVersion", "admission.k8s.io/v1");
-    review.put("kind", "AdmissionReview");
-    review.set("request", request);
-    return review;
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
@@ -122,7 +96,7 @@ class WebhookServerIT {
   @Test
   void createOfAnOptedInPodGetsAJsonPatchThatYieldsTheGoldenPod() throws Exception {
     JsonNode pod = InjectFixtures.tree("agent-pod.yaml");
-    JsonNode response = admit(review("CREATE", "agents", pod, null));
+    JsonNode response = admit(AdmissionReviews.review("CREATE", "agents", pod, null));
 
     assertThat(response.path("allowed").asBoolean()).isTrue();
     assertThat(response.path("patchType").asText()).isEqualTo("JSONPatch");
@@ -138,10 +112,10 @@ class WebhookServerIT {
     JsonNode optedIn = InjectFixtures.tree("agent-pod.yaml");
     List<ObjectNode> reviews =
         List.of(
-            review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null),
-            review("UPDATE", "agents", optedIn, optedIn),
-            review("CREATE", "kube-system", optedIn, null),
-            review("CREATE", "keyrelay-system", optedIn, null));
+            AdmissionReviews.review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null),
+            AdmissionReviews.review("UPDATE", "agents", optedIn, optedIn),
+            AdmissionReviews.review("CREATE", "kube-system", optedIn, null),
+            AdmissionReviews.review("CREATE", "keyrelay-system", optedIn, null));
     for (ObjectNode review : reviews) {
       JsonNode response = admit(review);
       assertThat(response.path("allowed").asBoolean()).isTrue();
@@ -154,7 +128,7 @@ class WebhookServerIT {
   void anInvalidAnnotationIsRefusedWithItsReason() throws Exception {
     ObjectNode pod = (ObjectNode) InjectFixtures.tree("agent-pod.yaml");
     ((ObjectNode) pod.at("/metadata/annotations")).put("keyrelay.dev/log-level", "chatty");
-    JsonNode response = admit(review("CREATE", "agents", pod, null));
+    JsonNode response = admit(AdmissionReviews.review("CREATE", "agents", pod, null));
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.at("/status/code").asInt()).isEqualTo(403);
     assertThat(response.at("/status/message").asText())
@@ -179,12 +153,12 @@ class WebhookServerIT {
                     HttpResponse.BodyHandlers.ofString())
                 .statusCode())
         .isEqualTo(405);
-    admit(review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null));
+    admit(AdmissionReviews.review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null));
   }
 
   @Test
   void admissionsAreCountedByOutcome() throws Exception {
-    admit(review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null));
+    admit(AdmissionReviews.review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null));
     assertThat(REGISTRY.scrape())
         .containsPattern("keyrelay_webhook_admissions_total\\{outcome=\"not_opted_in\"} [1-9]")
         .contains("keyrelay_webhook_admission_duration_seconds_count");
