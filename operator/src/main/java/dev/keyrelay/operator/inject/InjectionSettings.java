@@ -34,7 +34,7 @@ public record InjectionSettings(
   }
 
   /**
-   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (true or false), {@code
+   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false), {@code
    * KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
    * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}; the API server's address comes from
    * {@code KUBERNETES_SERVICE_HOST}.
@@ -48,9 +48,7 @@ public record InjectionSettings(
     SidecarResources r = d.resources();
     return new InjectionSettings(
         env.getOrDefault("KEYRELAY_SIDECAR_IMAGE", d.sidecarImage()),
-        PodOptions.bool(
-            "KEYRELAY_NATIVE_SIDECAR",
-            env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", String.valueOf(d.nativeSidecar()))),
+        nativeSidecar(env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto")),
         new SidecarResources(
             quantity(env, "KEYRELAY_SIDECAR_CPU_REQUEST", r.cpuRequest()),
             quantity(env, "KEYRELAY_SIDECAR_MEMORY_REQUEST", r.memoryRequest()),
@@ -59,6 +57,16 @@ public record InjectionSettings(
         PodOptions.logLevel(
             "KEYRELAY_SIDECAR_LOG_LEVEL", env.getOrDefault("KEYRELAY_SIDECAR_LOG_LEVEL", "INFO")),
         noProxy);
+  }
+
+  /** The same settings with native sidecars on or off, as the nodes allow. */
+  public InjectionSettings withNativeSidecar(boolean on) {
+    return new InjectionSettings(sidecarImage, on, resources, logLevel, noProxyExtra);
+  }
+
+  /** {@code auto} (decided per admission from the nodes; true offline), {@code true}, {@code false}. */
+  private static boolean nativeSidecar(String value) {
+    return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
   }
 
   private static Quantity quantity(Map<String, String> env, String name, Quantity fallback) {

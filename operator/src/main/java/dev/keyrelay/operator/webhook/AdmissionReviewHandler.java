@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,23 +38,28 @@ public final class AdmissionReviewHandler {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private final RoutesSource routes;
-  private final InjectionSettings settings;
+  private final Supplier<InjectionSettings> settings;
   private final Set<String> excludedNamespaces;
   private final WebhookMetrics metrics;
   private final SecretAccessCheck secretAccess;
+  private final InjectionEvents events;
 
   /**
+   * @param settings the injection settings, read per admission (native mode follows the nodes)
    * @param excludedNamespaces never injected: kube-system and the operator's own namespace
    * @param secretAccess warns when the pod's service account can read a route's Secret; null to
    *     skip the check
+   * @param events records Injected and InjectionSkipped on the pod's owner; null to skip
    */
   public AdmissionReviewHandler(
       RoutesSource routes,
-      InjectionSettings settings,
+      Supplier<InjectionSettings> settings,
       Set<String> excludedNamespaces,
       MeterRegistry registry,
-      SecretAccessCheck secretAccess) {
+      SecretAccessCheck secretAccess,
+      InjectionEvents events) {
     this.secretAccess = secretAccess;
+    this.events = events;
     this.routes = routes;
     this.settings = settings;
     this.excludedNamespaces = Set.copyOf(excludedNamespaces);
@@ -106,8 +112,11 @@ public final class AdmissionReviewHandler {
     List<InjectionRoute> published = routes.routes(request.getNamespace());
     InjectionResult result;
     try {
-      result = PodInjector.inject(pod, published, settings);
+      result = PodInjector.inject(pod, published, settings.get());
     } catch (InjectionRefusedException e) {
+      if (events != null && !Boolean.TRUE.equals(request.getDryRun())) {
+        events.skipped(request.getNamespace(), pod, e.getMessage());
+      }
       response
           .withAllowed(false)
           .withStatus(
@@ -127,6 +136,9 @@ public final class AdmissionReviewHandler {
         .withPatch(
             Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8)))
         .withWarnings(warnings.isEmpty() ? null : warnings);
+    if (events != null && !Boolean.TRUE.equals(request.getDryRun())) {
+      events.injected(request.getNamespace(), pod, result.routes());
+    }
     return AdmissionOutcome.INJECTED;
   }
 

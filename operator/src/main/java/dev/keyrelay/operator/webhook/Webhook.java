@@ -27,11 +27,20 @@ public final class Webhook implements AutoCloseable {
   private static final Duration SAR_TIMEOUT = Duration.ofMillis(500);
 
   private final ConfigMapRoutesSource routes;
+  private final NodeKubeletVersions nodes;
+  private final InjectionEvents events;
   private final WebhookServer server;
   private final ScheduledExecutorService scheduler;
 
-  private Webhook(ConfigMapRoutesSource routes, WebhookServer server, ScheduledExecutorService s) {
+  private Webhook(
+      ConfigMapRoutesSource routes,
+      NodeKubeletVersions nodes,
+      InjectionEvents events,
+      WebhookServer server,
+      ScheduledExecutorService s) {
     this.routes = routes;
+    this.nodes = nodes;
+    this.events = events;
     this.server = server;
     this.scheduler = s;
   }
@@ -70,14 +79,23 @@ public final class Webhook implements AutoCloseable {
       tls = certs;
     }
     ConfigMapRoutesSource routes = new ConfigMapRoutesSource(client);
+    InjectionEvents events = new InjectionEvents(client);
+    NodeKubeletVersions nodes =
+        settings.nativeSidecarAuto() ? new NodeKubeletVersions(client) : null;
+    Supplier<InjectionSettings> perAdmission =
+        nodes == null
+            ? () -> injection
+            : () -> injection.withNativeSidecar(nodes.allSupportNativeSidecars());
     AdmissionReviewHandler handler =
         new AdmissionReviewHandler(
             routes,
-            injection,
+            perAdmission,
             Set.of("kube-system", settings.namespace()),
             registry,
-            new SecretAccessCheck(client, SAR_TIMEOUT));
-    return new Webhook(routes, WebhookServer.start(settings.port(), tls, handler), scheduler);
+            new SecretAccessCheck(client, SAR_TIMEOUT),
+            events);
+    return new Webhook(
+        routes, nodes, events, WebhookServer.start(settings.port(), tls, handler), scheduler);
   }
 
   private static void ensureQuietly(WebhookCertificateManager certs) {
@@ -96,6 +114,10 @@ public final class Webhook implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     server.close();
+    events.close();
     routes.close();
+    if (nodes != null) {
+      nodes.close();
+    }
   }
 }

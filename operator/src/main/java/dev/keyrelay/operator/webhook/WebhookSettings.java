@@ -13,6 +13,8 @@ import java.util.Map;
  * @param configuration the MutatingWebhookConfiguration whose caBundle is kept current
  * @param secret the Secret holding the self-managed certificate
  * @param certDir when set, tls.crt and tls.key are read from here (cert-manager) instead
+ * @param nativeSidecarAuto whether native sidecars follow the nodes' kubelet versions ({@code
+ *     KEYRELAY_NATIVE_SIDECAR=auto}, the default)
  */
 public record WebhookSettings(
     boolean enabled,
@@ -21,7 +23,8 @@ public record WebhookSettings(
     String service,
     String configuration,
     String secret,
-    Path certDir) {
+    Path certDir,
+    boolean nativeSidecarAuto) {
 
   public static WebhookSettings fromEnvironment(Map<String, String> env, String namespace) {
     String certDir = env.get("KEYRELAY_WEBHOOK_CERT_DIR");
@@ -39,6 +42,7 @@ public record WebhookSettings(
         env.getOrDefault("KEYRELAY_WEBHOOK_SERVICE", "keyrelay-webhook"),
         env.getOrDefault("KEYRELAY_WEBHOOK_CONFIGURATION", "keyrelay-injector"),
         env.getOrDefault("KEYRELAY_WEBHOOK_SECRET", "keyrelay-webhook-tls"),
-        certDir == null || certDir.isBlank() ? null : Path.of(certDir));
+        certDir == null || certDir.isBlank() ? null : Path.of(certDir),
+        env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto").trim().equals("auto"));
   }
 }

@@ -14,6 +14,11 @@ final class AdmissionReviews {
 
   /** An AdmissionReview as kube-apiserver sends it for a pod. */
   static ObjectNode review(String operation, String namespace, JsonNode pod, JsonNode oldPod) {
+    return review(operation, namespace, pod, oldPod, true);
+  }
+
+  static ObjectNode review(
+      String operation, String namespace, JsonNode pod, JsonNode oldPod, boolean dryRun) {
     ObjectNode request = JSON.createObjectNode();
     request.put("uid", UID);
     request.set("kind", JSON.createObjectNode().put("group", "").put("version", "v1").put("kind", "Pod"));
@@ -28,7 +33,7 @@ final class AdmissionReviews {
             .put("username", "system:serviceaccount:kube-system:replicaset-controller"));
     request.set("object", pod);
     request.set("oldObject", oldPod == null ? JSON.nullNode() : oldPod);
-    request.put("dryRun", true);
+    request.put("dryRun", dryRun);
     request.set(
         "options",
         JSON.createObjectNode().put("apiVersion", "meta.k8s.io/v1").put("kind", "CreateOptions"));

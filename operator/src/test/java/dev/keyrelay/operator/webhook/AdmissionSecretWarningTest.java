@@ -29,10 +29,11 @@ class AdmissionSecretWarningTest {
     AdmissionReviewHandler handler =
         new AdmissionReviewHandler(
             ns -> InjectFixtures.routes(),
-            InjectFixtures.SETTINGS,
+            () -> InjectFixtures.SETTINGS,
             Set.of(),
             new SimpleMeterRegistry(),
-            new SecretAccessCheck(client, timeout));
+            new SecretAccessCheck(client, timeout),
+            null);
     String answer =
         handler.handle(
             AdmissionReviews.review("CREATE", "agents", InjectFixtures.tree("agent-pod.yaml"), null)

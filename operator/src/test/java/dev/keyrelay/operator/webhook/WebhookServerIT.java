@@ -47,9 +47,10 @@ class WebhookServerIT {
     AdmissionReviewHandler handler =
         new AdmissionReviewHandler(
             ns -> ns.equals("agents") ? InjectFixtures.routes() : List.of(),
-            InjectFixtures.SETTINGS,
+            () -> InjectFixtures.SETTINGS,
             Set.of("kube-system", "keyrelay-system"),
             REGISTRY,
+            null,
             null);
     server = WebhookServer.start(0, cert::toSslContext, handler);
     client = HttpClient.newBuilder().sslContext(trusting(cert.caPem())).build();
