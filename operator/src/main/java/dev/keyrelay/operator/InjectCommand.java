@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code inject -f FILE|- [--routes ROUTES.yaml]}: prints the injected YAML of Pods and workload pod
- * templates without a cluster, through the same injector as the webhook.
+ * {@code inject -f FILE|- [--routes ROUTES.yaml]}: prints the injected YAML of Pods and workload
+ * pod templates without a cluster, through the same injector as the webhook.
  */
 public final class InjectCommand {
 

@@ -32,7 +32,8 @@ public final class OperatorMain {
       System.err.println(
           "usage: java -jar keyrelay-operator.jar   (configured by environment:"
               + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
-              + " POD_NAMESPACE, POD_NAME, KEYRELAY_WEBHOOK_*, KEYRELAY_SIDECAR_*; see INJECTION.md)\n"
+              + " POD_NAMESPACE, POD_NAME, KEYRELAY_WEBHOOK_*, KEYRELAY_SIDECAR_*; see"
+              + " INJECTION.md)\n"
               + "       "
               + InjectCommand.USAGE);
       System.exit(2);

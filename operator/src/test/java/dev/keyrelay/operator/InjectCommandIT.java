@@ -40,7 +40,8 @@ class InjectCommandIT {
     copy(p.getInputStream(), out);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     t.join();
-    return new Run(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        p.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {
@@ -69,7 +70,8 @@ class InjectCommandIT {
 
     assertThat(run.exit()).as(run.stderr()).isZero();
     List<YamlDocuments.Document> docs = YamlDocuments.split(run.stdout());
-    assertThat(docs).extracting(d -> d.tree().path("kind").asText())
+    assertThat(docs)
+        .extracting(d -> d.tree().path("kind").asText())
         .containsExactly("Service", "Deployment", "CronJob", "StatefulSet");
     String[] inputs = InjectFixtures.text("workloads.yaml").split("(?m)^---\\n");
     assertThat(docs.get(0).text()).isEqualTo(inputs[0]);
@@ -124,7 +126,8 @@ class InjectCommandIT {
     Path routes = dir.resolve("bad.yaml");
     Files.writeString(
         routes,
-        InjectFixtures.text("credential-routes.yaml").replace("headerName: x-api-key", "headerName: Host"));
+        InjectFixtures.text("credential-routes.yaml")
+            .replace("headerName: x-api-key", "headerName: Host"));
     Run run = run("", "-f", "-", "--routes", routes.toString());
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.stderr()).contains("CredentialRoute anthropic is refused", "Host");

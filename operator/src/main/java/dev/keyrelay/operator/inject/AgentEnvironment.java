@@ -15,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The variables that point an app container at the sidecar (proxy, CA files, route placeholders)
- * and how they merge with the container's own: a variable the user set is kept unless overriding
- * is asked for, and NO_PROXY is always merged so the user's exclusions survive.
+ * and how they merge with the container's own: a variable the user set is kept unless overriding is
+ * asked for, and NO_PROXY is always merged so the user's exclusions survive.
  */
 final class AgentEnvironment {
 
@@ -25,7 +25,11 @@ final class AgentEnvironment {
   private static final List<String> NO_PROXY_VARS = List.of("NO_PROXY", "no_proxy");
   private static final List<String> BUNDLE_VARS =
       List.of(
-          "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "AWS_CA_BUNDLE");
+          "SSL_CERT_FILE",
+          "REQUESTS_CA_BUNDLE",
+          "CURL_CA_BUNDLE",
+          "GIT_SSL_CAINFO",
+          "AWS_CA_BUNDLE");
   private static final List<String> NO_PROXY_BASE =
       List.of("localhost", "127.0.0.1", "::1", ".svc", ".cluster.local");
 
@@ -82,7 +86,9 @@ final class AgentEnvironment {
     }
   }
 
-  /** Keeps the user's entries (from either spelling) first, then adds what must bypass the proxy. */
+  /**
+   * Keeps the user's entries (from either spelling) first, then adds what must bypass the proxy.
+   */
   private void setNoProxy(List<EnvVar> env, String name) {
     int i = indexOf(env, name);
     if (i >= 0 && env.get(i).getValueFrom() != null) {

@@ -11,7 +11,8 @@ import java.util.List;
  * @param routes the routes the sidecar serves for this pod, by name
  * @param warnings things the user should know (shown by kubectl as admission warnings)
  */
-public record InjectionResult(Pod pod, Outcome outcome, List<String> routes, List<String> warnings) {
+public record InjectionResult(
+    Pod pod, Outcome outcome, List<String> routes, List<String> warnings) {
 
   /** Why a pod was or was not changed. */
   public enum Outcome {

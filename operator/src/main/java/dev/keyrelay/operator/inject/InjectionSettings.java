@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cluster-wide injection defaults, from the operator's environment (or the offline command's flags).
+ * Cluster-wide injection defaults, from the operator's environment (or the offline command's
+ * flags).
  *
  * @param sidecarImage the sidecar image
  * @param nativeSidecar whether the sidecar is a native sidecar (init container, restartPolicy
@@ -34,8 +35,8 @@ public record InjectionSettings(
   }
 
   /**
-   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false), {@code
-   * KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
+   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
+   * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
    * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}; the API server's address comes from
    * {@code KUBERNETES_SERVICE_HOST}.
    */
@@ -64,7 +65,9 @@ public record InjectionSettings(
     return new InjectionSettings(sidecarImage, on, resources, logLevel, noProxyExtra);
   }
 
-  /** {@code auto} (decided per admission from the nodes; true offline), {@code true}, {@code false}. */
+  /**
+   * {@code auto} (decided per admission from the nodes; true offline), {@code true}, {@code false}.
+   */
   private static boolean nativeSidecar(String value) {
     return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
   }

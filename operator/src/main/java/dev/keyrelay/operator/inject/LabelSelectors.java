@@ -15,7 +15,8 @@ final class LabelSelectors {
     if (selector == null) {
       return true;
     }
-    Map<String, String> matchLabels = Objects.requireNonNullElse(selector.getMatchLabels(), Map.of());
+    Map<String, String> matchLabels =
+        Objects.requireNonNullElse(selector.getMatchLabels(), Map.of());
     for (Map.Entry<String, String> e : matchLabels.entrySet()) {
       if (!e.getValue().equals(labels.get(e.getKey()))) {
         return false;

@@ -32,7 +32,8 @@ public final class OfflineRoutes {
       if (kind.equals("CredentialRoute")) {
         credentialRoutes.add(SERIALIZATION.convertValue(doc, CredentialRoute.class));
       } else if (kind.equals("ConfigMap")) {
-        out.addAll(InjectionRoutes.parse(doc.path("data").path(RoutesConfig.INJECTION_KEY).asText()));
+        out.addAll(
+            InjectionRoutes.parse(doc.path("data").path(RoutesConfig.INJECTION_KEY).asText()));
       } else {
         throw new IllegalArgumentException(
             "expected CredentialRoute or ConfigMap documents, found kind '" + kind + "'");
@@ -48,7 +49,8 @@ public final class OfflineRoutes {
                 + (verdict.valid() ? verdict.conflict() : verdict.violations()));
       }
     }
-    out.addAll(InjectionRoutes.parse(RoutesConfigRenderer.render(credentialRoutes).injectionYaml()));
+    out.addAll(
+        InjectionRoutes.parse(RoutesConfigRenderer.render(credentialRoutes).injectionYaml()));
     return out;
   }
 }

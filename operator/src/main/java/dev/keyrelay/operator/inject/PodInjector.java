@@ -30,8 +30,8 @@ public final class PodInjector {
   /**
    * Injects the sidecar into an opted-in pod.
    *
-   * @throws InjectionRefusedException when the pod opted in with an annotation value that cannot
-   *     be honoured
+   * @throws InjectionRefusedException when the pod opted in with an annotation value that cannot be
+   *     honoured
    */
   public static InjectionResult inject(
       Pod pod, List<InjectionRoute> published, InjectionSettings settings) {

@@ -28,8 +28,7 @@ public record PodOptions(
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
   private static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   // Kubernetes quantity syntax: a decimal number with an optional binary or decimal suffix.
-  private static final Pattern QUANTITY =
-      Pattern.compile("\\d+(\\.\\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
+  private static final Pattern QUANTITY = Pattern.compile("\\d+(\\.\\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
 
   static PodOptions parse(Map<String, String> annotations, InjectionSettings settings) {
     for (String key : annotations.keySet()) {

@@ -17,8 +17,8 @@ public final class SidecarPaths {
   public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
   public static final String CA_CERT = SidecarMounts.CA_DIR + "/ca.crt";
   public static final String CA_BUNDLE = SidecarMounts.CA_DIR + "/ca-bundle.crt";
-  public static final String VAULT_TOKEN_DIR = "/var/run/secrets/keyrelay";
-  public static final String VAULT_TOKEN_FILE = "vault-token";
+  public static final String VAULT_TOKEN_DIR = SidecarMounts.VAULT_TOKEN_DIR;
+  public static final String VAULT_TOKEN_FILE = SidecarMounts.VAULT_TOKEN_NAME;
   public static final String VAULT_AUDIENCE = "vault";
   public static final int PROXY_PORT = 6790;
   public static final String PROXY_URL = "http://127.0.0.1:" + PROXY_PORT;

@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The volumes injection adds to a pod and where the sidecar mounts them. Secrets, trust material
- * and the Vault token are mounted into the sidecar only; everything is a directory mount (a
- * {@code subPath} mount never sees updates).
+ * and the Vault token are mounted into the sidecar only; everything is a directory mount (a {@code
+ * subPath} mount never sees updates).
  *
  * @param volumes the pod volumes to add
  * @param sidecarMounts the sidecar's mounts
@@ -28,7 +28,11 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
     volumes.add(
-        new VolumeBuilder().withName(SidecarPaths.CA_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        new VolumeBuilder()
+            .withName(SidecarPaths.CA_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
     mounts.add(mount(SidecarPaths.CA_VOLUME, SidecarMounts.CA_DIR, false));
     volumes.add(
         new VolumeBuilder()
@@ -52,7 +56,11 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
             .build());
     mounts.add(mount(SidecarPaths.PODINFO_VOLUME, SidecarPaths.PODINFO_DIR, true));
     volumes.add(
-        new VolumeBuilder().withName(SidecarPaths.TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+        new VolumeBuilder()
+            .withName(SidecarPaths.TMP_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
     mounts.add(mount(SidecarPaths.TMP_VOLUME, "/tmp", false));
     // Several routes may share a Secret: mount each once, in name order.
     TreeSet<String> secrets = new TreeSet<>();
@@ -60,7 +68,12 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
     for (String secret : secrets) {
       String name = VolumeNames.of(SECRET_PREFIX, secret);
       volumes.add(
-          new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret).endSecret().build());
+          new VolumeBuilder()
+              .withName(name)
+              .withNewSecret()
+              .withSecretName(secret)
+              .endSecret()
+              .build());
       mounts.add(mount(name, SidecarMounts.SECRETS_ROOT + "/" + secret, true));
     }
     for (InjectionRoute route : routes) {

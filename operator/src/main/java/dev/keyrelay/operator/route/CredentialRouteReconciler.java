@@ -53,12 +53,18 @@ public class CredentialRouteReconciler
 
   private final Clock clock;
   private final PublishMetrics metrics;
+  private final VaultConnection vault;
   private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
 
-  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics) {
+  /**
+   * @param vault how sidecars reach Vault, rendered when a route uses Vault; null when none is
+   *     configured
+   */
+  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics, VaultConnection vault) {
     this.clock = clock;
     this.metrics = metrics;
+    this.vault = vault;
   }
 
   @Override
@@ -160,7 +166,8 @@ public class CredentialRouteReconciler
                 RoutesConfigRenderer.render(
                     routes.stream()
                         .filter(r -> accepted.contains(r.getMetadata().getName()))
-                        .toList()));
+                        .toList(),
+                    vault));
     RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
             .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns)));

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps HTTP onto {@link AdmissionReviewHandler}: a malformed body is a 400 with a short reason,
- * an unexpected failure a 500; neither closes the server.
+ * Maps HTTP onto {@link AdmissionReviewHandler}: a malformed body is a 400 with a short reason, an
+ * unexpected failure a 500; neither closes the server.
  */
 @Sharable
 final class AdmissionHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -9,7 +9,6 @@ import dev.keyrelay.operator.inject.PodInjector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
@@ -17,8 +16,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -82,7 +81,13 @@ public final class AdmissionReviewHandler {
       throw new IllegalArgumentException("body is not an AdmissionReview with a request and uid");
     }
     AdmissionResponseBuilder response = new AdmissionResponseBuilder().withUid(request.getUid());
-    AdmissionOutcome outcome = decide(request, response);
+    AdmissionOutcome outcome;
+    try {
+      outcome = decide(request, response);
+    } catch (RuntimeException e) {
+      metrics.record(AdmissionOutcome.ERROR, Duration.ofNanos(System.nanoTime() - start));
+      throw e;
+    }
     metrics.record(outcome, Duration.ofNanos(System.nanoTime() - start));
     LOG.debug(
         "Admission {} of pod {}/{}: {}",
@@ -154,8 +159,7 @@ public final class AdmissionReviewHandler {
     if (secrets.isEmpty()) {
       return List.of();
     }
-    String account =
-        Objects.requireNonNullElse(pod.getSpec().getServiceAccountName(), "default");
+    String account = Objects.requireNonNullElse(pod.getSpec().getServiceAccountName(), "default");
     return secretAccess.readable(namespace, account, secrets).stream()
         .map(
             s ->

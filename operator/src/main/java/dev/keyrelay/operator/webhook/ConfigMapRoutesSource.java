@@ -23,7 +23,8 @@ public final class ConfigMapRoutesSource implements RoutesSource, AutoCloseable 
         client
             .configMaps()
             .inAnyNamespace()
-            .withLabel(RoutesConfigMapPublisher.MANAGED_BY_LABEL, RoutesConfigMapPublisher.MANAGED_BY)
+            .withLabel(
+                RoutesConfigMapPublisher.MANAGED_BY_LABEL, RoutesConfigMapPublisher.MANAGED_BY)
             .inform();
   }
 
@@ -34,7 +35,9 @@ public final class ConfigMapRoutesSource implements RoutesSource, AutoCloseable 
   @Override
   public List<InjectionRoute> routes(String namespace) {
     ConfigMap map =
-        informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, RoutesConfig.CONFIG_MAP_NAME));
+        informer
+            .getStore()
+            .getByKey(Cache.namespaceKeyFunc(namespace, RoutesConfig.CONFIG_MAP_NAME));
     if (map == null || map.getData() == null) {
       return List.of();
     }

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 
-/** The JSONPatch (RFC 6902) that turns a pod into its injected form, as admission responses carry. */
+/**
+ * The JSONPatch (RFC 6902) that turns a pod into its injected form, as admission responses carry.
+ */
 public final class PodPatch {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();

@@ -31,7 +31,8 @@ public class SecretAccessCheck {
   }
 
   /** The Secrets among {@code secrets} the service account may get; empty when unknown. */
-  public List<String> readable(String namespace, String serviceAccount, Collection<String> secrets) {
+  public List<String> readable(
+      String namespace, String serviceAccount, Collection<String> secrets) {
     List<CompletableFuture<String>> checks =
         secrets.stream()
             .map(
@@ -69,8 +70,7 @@ public class SecretAccessCheck {
             .endResourceAttributes()
             .endSpec()
             .build();
-    SubjectAccessReview answer =
-        client.authorization().v1().subjectAccessReview().create(review);
+    SubjectAccessReview answer = client.authorization().v1().subjectAccessReview().create(review);
     return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());
   }
 }

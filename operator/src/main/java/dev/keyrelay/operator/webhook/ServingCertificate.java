@@ -25,7 +25,8 @@ public record ServingCertificate(String caPem, String certPem, String keyPem, In
               new ByteArrayInputStream(keyPem.getBytes(StandardCharsets.US_ASCII)))
           .build();
     } catch (SSLException e) {
-      throw new IllegalStateException("the webhook certificate cannot be used: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the webhook certificate cannot be used: " + e.getMessage(), e);
     }
   }
 

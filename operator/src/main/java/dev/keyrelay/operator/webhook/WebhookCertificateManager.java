@@ -28,11 +28,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the self-managed webhook certificate: one Secret shared by all replicas holds it; the
- * first replica to find it missing or close to expiry issues a new one (an update conflict means
- * another replica won, and its certificate is used); the MutatingWebhookConfiguration's caBundle
- * is patched to trust it. During a rotation the bundle trusts the old CA too, so replicas that
- * still serve the old certificate keep working until they pick up the new one.
+ * Keeps the self-managed webhook certificate: one Secret shared by all replicas holds it; the first
+ * replica to find it missing or close to expiry issues a new one (an update conflict means another
+ * replica won, and its certificate is used); the MutatingWebhookConfiguration's caBundle is patched
+ * to trust it. During a rotation the bundle trusts the old CA too, so replicas that still serve the
+ * old certificate keep working until they pick up the new one.
  */
 public final class WebhookCertificateManager implements Supplier<SslContext> {
 
@@ -69,7 +69,9 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
     this.clock = clock;
   }
 
-  /** Makes sure a valid certificate is stored, served and trusted; call at start and periodically. */
+  /**
+   * Makes sure a valid certificate is stored, served and trusted; call at start and periodically.
+   */
   public synchronized ServingCertificate ensure() {
     Secret secret = secrets().withName(settings.secretName()).get();
     ServingCertificate stored = secret == null ? null : read(secret);
@@ -158,12 +160,12 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
       return;
     }
     resource.edit(
-            c -> {
-              for (MutatingWebhook w : c.getWebhooks()) {
-                w.getClientConfig().setCaBundle(encoded);
-              }
-              return c;
-            });
+        c -> {
+          for (MutatingWebhook w : c.getWebhooks()) {
+            w.getClientConfig().setCaBundle(encoded);
+          }
+          return c;
+        });
     LOG.info(
         "Patched the caBundle of MutatingWebhookConfiguration {}", settings.webhookConfiguration());
   }

@@ -33,7 +33,8 @@ public record WebhookSettings(
     try {
       parsed = Integer.parseInt(port);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("KEYRELAY_WEBHOOK_PORT: '" + port + "' is not a number", e);
+      throw new IllegalArgumentException(
+          "KEYRELAY_WEBHOOK_PORT: '" + port + "' is not a number", e);
     }
     return new WebhookSettings(
         !"false".equalsIgnoreCase(env.getOrDefault("KEYRELAY_WEBHOOK_ENABLED", "true").trim()),

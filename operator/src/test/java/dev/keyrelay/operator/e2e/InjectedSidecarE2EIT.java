@@ -101,8 +101,10 @@ class InjectedSidecarE2EIT {
           pod,
           sidecarContainer,
           Map.of(
-              RoutesConfig.CONFIG_MAP_NAME, published.data(),
-              "test-ca", Map.of("ca.crt", upstreamCert.caPem())),
+              RoutesConfig.CONFIG_MAP_NAME,
+              published.data(),
+              "test-ca",
+              Map.of("ca.crt", upstreamCert.caPem())),
           Map.of("upstream-key", Map.of("key", REAL_KEY)));
       startSidecar(sidecarContainer);
 

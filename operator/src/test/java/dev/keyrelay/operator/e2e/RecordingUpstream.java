@@ -55,7 +55,9 @@ final class RecordingUpstream implements AutoCloseable {
                                   ChannelHandlerContext ctx, FullHttpRequest request) {
                                 Map<String, String> headers =
                                     new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                                request.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+                                request
+                                    .headers()
+                                    .forEach(h -> headers.put(h.getKey(), h.getValue()));
                                 requests.add(headers);
                                 DefaultFullHttpResponse response =
                                     new DefaultFullHttpResponse(

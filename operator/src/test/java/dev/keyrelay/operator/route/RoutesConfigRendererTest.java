@@ -144,4 +144,22 @@ class RoutesConfigRendererTest {
     assertThat(RoutesConfigRenderer.render(List.of()).routesYaml())
         .endsWith("routes: []\nlisteners: []\n");
   }
+
+  @Test
+  void rendersTheVaultBlockWhenARouteReadsFromVault() {
+    VaultConnection vault = new VaultConnection("https://vault.vault.svc:8200", "agents");
+    assertThat(RoutesConfigRenderer.render(List.of(GITHUB, GIT), vault).routesYaml())
+        .contains(
+            """
+            vault:
+              address: https://vault.vault.svc:8200
+              auth:
+                kubernetes:
+                  role: agents
+                  tokenFile: /var/run/secrets/keyrelay/vault-token
+            routes:
+            """);
+    assertThat(RoutesConfigRenderer.render(List.of(GIT), vault).routesYaml())
+        .doesNotContain("vault:");
+  }
 }

@@ -48,7 +48,8 @@ class AdmissionPolicyTest {
 
   private static boolean eval(String expression, JsonNode pod) throws Exception {
     Map<?, ?> object = JSON.convertValue(pod, Map.class);
-    return (Boolean) CEL.createProgram(CEL.compile(expression).getAst()).eval(Map.of("object", object));
+    return (Boolean)
+        CEL.createProgram(CEL.compile(expression).getAst()).eval(Map.of("object", object));
   }
 
   /** True when the policy lets the pod through. */

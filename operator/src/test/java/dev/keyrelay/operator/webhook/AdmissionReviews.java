@@ -21,7 +21,8 @@ final class AdmissionReviews {
       String operation, String namespace, JsonNode pod, JsonNode oldPod, boolean dryRun) {
     ObjectNode request = JSON.createObjectNode();
     request.put("uid", UID);
-    request.set("kind", JSON.createObjectNode().put("group", "").put("version", "v1").put("kind", "Pod"));
+    request.set(
+        "kind", JSON.createObjectNode().put("group", "").put("version", "v1").put("kind", "Pod"));
     request.set(
         "resource",
         JSON.createObjectNode().put("group", "").put("version", "v1").put("resource", "pods"));
@@ -43,5 +44,4 @@ final class AdmissionReviews {
     review.set("request", request);
     return review;
   }
-
 }

@@ -48,7 +48,11 @@ class AdmissionSecretWarningTest {
         .withPath(SAR_PATH)
         .andReturn(
             201,
-            new SubjectAccessReviewBuilder().withNewStatus().withAllowed(allowed).endStatus().build())
+            new SubjectAccessReviewBuilder()
+                .withNewStatus()
+                .withAllowed(allowed)
+                .endStatus()
+                .build())
         .always();
   }
 

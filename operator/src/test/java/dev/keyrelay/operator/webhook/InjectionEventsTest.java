@@ -43,8 +43,7 @@ class InjectionEventsTest {
 
   private static ObjectNode ownedPod() {
     ObjectNode pod = (ObjectNode) InjectFixtures.tree("agent-pod.yaml");
-    ObjectNode owner =
-        ((ObjectNode) pod.get("metadata")).putArray("ownerReferences").addObject();
+    ObjectNode owner = ((ObjectNode) pod.get("metadata")).putArray("ownerReferences").addObject();
     owner.put("apiVersion", "apps/v1").put("kind", "ReplicaSet").put("name", "coding-agent-7d9f");
     owner.put("uid", "1b2c").put("controller", true);
     return pod;

@@ -67,7 +67,8 @@ class WebhookServerIT {
     store.setCertificateEntry(
         "ca",
         CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+            .generateCertificate(
+                new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
@@ -90,7 +91,8 @@ class WebhookServerIT {
     JsonNode answer = JSON.readTree(response.body());
     assertThat(answer.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
     assertThat(answer.path("kind").asText()).isEqualTo("AdmissionReview");
-    assertThat(answer.at("/response/uid").asText()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
+    assertThat(answer.at("/response/uid").asText())
+        .isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
     return answer.get("response");
   }
 
@@ -113,7 +115,8 @@ class WebhookServerIT {
     JsonNode optedIn = InjectFixtures.tree("agent-pod.yaml");
     List<ObjectNode> reviews =
         List.of(
-            AdmissionReviews.review("CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null),
+            AdmissionReviews.review(
+                "CREATE", "agents", InjectFixtures.tree("plain-pod.yaml"), null),
             AdmissionReviews.review("UPDATE", "agents", optedIn, optedIn),
             AdmissionReviews.review("CREATE", "kube-system", optedIn, null),
             AdmissionReviews.review("CREATE", "keyrelay-system", optedIn, null));
