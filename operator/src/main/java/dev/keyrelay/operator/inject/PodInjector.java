@@ -52,8 +52,19 @@ public final class PodInjector {
     List<InjectionRoute> routes = RouteSelection.select(published, labels, options.routes());
     Pod out = SERIALIZATION.clone(pod);
     AgentEnvironment env = new AgentEnvironment(routes, settings, options.overrideEnv());
+    mutate(out.getSpec(), options, env, routes, settings);
+    List<String> names = routes.stream().map(InjectionRoute::name).toList();
+    Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
+    outAnnotations.put(InjectionAnnotations.STATUS, status(options, names));
+    out.getMetadata().setAnnotations(outAnnotations);
+    return new InjectionResult(
+        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env));
+  }
+
+  /** What could let the agent bypass keyrelay or read its secrets. */
+  private static List<String> warnings(PodSpec spec, AgentEnvironment env) {
     List<String> warnings = new ArrayList<>();
-    for (Container c : pod.getSpec().getContainers()) {
+    for (Container c : spec.getContainers()) {
       List<String> kept = env.keptUserVariables(c);
       if (!kept.isEmpty()) {
         warnings.add(
@@ -66,17 +77,12 @@ public final class PodInjector {
                 + ": \"true\" to replace them)");
       }
     }
-    mutate(out.getSpec(), options, env, routes, settings);
-    List<String> names = routes.stream().map(InjectionRoute::name).toList();
-    Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
-    outAnnotations.put(InjectionAnnotations.STATUS, status(options, names));
-    out.getMetadata().setAnnotations(outAnnotations);
-    if (Boolean.TRUE.equals(pod.getSpec().getShareProcessNamespace())) {
+    if (Boolean.TRUE.equals(spec.getShareProcessNamespace())) {
       warnings.add(
           "shareProcessNamespace is true: the agent containers can read the keyrelay sidecar's"
               + " memory and with it the real credentials");
     }
-    return new InjectionResult(out, InjectionResult.Outcome.INJECTED, names, warnings);
+    return warnings;
   }
 
   static boolean hasSidecar(PodSpec spec) {
