@@ -30,7 +30,8 @@ class WorkloadInjectorGoldenTest {
     assertThat(YamlDocuments.write(result.document())).isEqualTo(YamlDocuments.write(expected));
 
     WorkloadInjector.Result again =
-        WorkloadInjector.inject(result.document(), InjectFixtures.routes(), InjectFixtures.SETTINGS);
+        WorkloadInjector.inject(
+            result.document(), InjectFixtures.routes(), InjectFixtures.SETTINGS);
     assertThat(again.injection().outcome()).isEqualTo(InjectionResult.Outcome.ALREADY_INJECTED);
   }
 }
