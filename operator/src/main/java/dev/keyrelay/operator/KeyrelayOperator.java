@@ -53,7 +53,8 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
               }
             });
     operator.register(
-        new CredentialRouteReconciler(Clock.systemUTC(), new PublishMetrics(registry)),
+        new CredentialRouteReconciler(
+            Clock.systemUTC(), new PublishMetrics(registry), settings.vault()),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

@@ -2,6 +2,9 @@ package dev.keyrelay.operator;
 
 import dev.keyrelay.operator.admin.AdminServer;
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.inject.InjectionSettings;
+import dev.keyrelay.operator.webhook.Webhook;
+import dev.keyrelay.operator.webhook.WebhookSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -9,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +23,26 @@ public final class OperatorMain {
 
   private OperatorMain() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length > 0 && args[0].equals("inject")) {
+      InjectCommand command = new InjectCommand(System.in, System.out, System.err);
+      System.exit(command.run(List.of(args).subList(1, args.length), System.getenv()));
+    }
     if (args.length > 0) {
       System.err.println(
           "usage: java -jar keyrelay-operator.jar   (configured by environment:"
               + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
-              + " POD_NAMESPACE, POD_NAME)");
+              + " POD_NAMESPACE, POD_NAME, KEYRELAY_WEBHOOK_*, KEYRELAY_SIDECAR_*; see"
+              + " the README)\n"
+              + "       "
+              + InjectCommand.USAGE);
       System.exit(2);
     }
     OperatorSettings settings;
+    InjectionSettings injection;
     try {
       settings = OperatorSettings.fromEnvironment(System.getenv());
+      injection = InjectionSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("keyrelay-operator: " + e.getMessage());
       System.exit(2);
@@ -39,6 +52,14 @@ public final class OperatorMain {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
+    String namespace =
+        settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace();
+    WebhookSettings webhookSettings = WebhookSettings.fromEnvironment(System.getenv(), namespace);
+    // Every replica serves the webhook, leader or not.
+    Webhook webhook =
+        webhookSettings.enabled()
+            ? Webhook.start(client, webhookSettings, injection, registry)
+            : null;
     KeyrelayOperator operator = new KeyrelayOperator(client, settings, registry);
     AdminServer admin = AdminServer.start(settings.adminPort(), operator, registry);
     Runtime.getRuntime()
@@ -47,6 +68,9 @@ public final class OperatorMain {
                 () -> {
                   LOG.info("Shutting down");
                   operator.close();
+                  if (webhook != null) {
+                    webhook.close();
+                  }
                   admin.close();
                   client.close();
                 },

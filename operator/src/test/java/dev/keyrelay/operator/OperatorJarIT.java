@@ -158,6 +158,7 @@ class OperatorJarIT {
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("KUBERNETES_NAMESPACE", SYSTEM_NS);
     env.put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
+    env.put("KEYRELAY_WEBHOOK_PORT", "0");
     env.put("POD_NAMESPACE", SYSTEM_NS);
     env.put("POD_NAME", name);
     Replica replica = new Replica(name, builder.start(), log, adminPort);

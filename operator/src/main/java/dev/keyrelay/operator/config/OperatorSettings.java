@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.config;
 
+import dev.keyrelay.operator.route.VaultConnection;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -13,15 +14,26 @@ import java.util.stream.Collectors;
  * @param leaderElection whether replicas elect one reconciling leader through a Lease
  * @param leaseNamespace where the Lease lives; null means the client's namespace
  * @param identity this replica's name in the Lease, normally the pod name
+ * @param vault how sidecars reach Vault; null when no Vault is configured
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
     int adminPort,
     boolean leaderElection,
     String leaseNamespace,
-    String identity) {
+    String identity,
+    VaultConnection vault) {
 
   public static final String LEASE_NAME = "keyrelay-operator";
+
+  public OperatorSettings(
+      Set<String> watchNamespaces,
+      int adminPort,
+      boolean leaderElection,
+      String leaseNamespace,
+      String identity) {
+    this(watchNamespaces, adminPort, leaderElection, leaseNamespace, identity, null);
+  }
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
@@ -33,7 +45,8 @@ public record OperatorSettings(
   /**
    * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
    * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code POD_NAMESPACE} and {@code
-   * POD_NAME} (from the downward API).
+   * POD_NAME} (from the downward API), {@code KEYRELAY_VAULT_ADDRESS} and {@code
+   * KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> env) {
     Set<String> namespaces =
@@ -53,6 +66,16 @@ public record OperatorSettings(
         adminPort,
         !"false".equalsIgnoreCase(env.getOrDefault("KEYRELAY_LEADER_ELECTION", "true").trim()),
         env.get("POD_NAMESPACE"),
-        env.get("POD_NAME"));
+        env.get("POD_NAME"),
+        vault(env));
+  }
+
+  private static VaultConnection vault(Map<String, String> env) {
+    String address = env.get("KEYRELAY_VAULT_ADDRESS");
+    if (address == null || address.isBlank()) {
+      return null;
+    }
+    return new VaultConnection(
+        address.trim(), env.getOrDefault("KEYRELAY_VAULT_ROLE", VaultConnection.DEFAULT_ROLE));
   }
 }

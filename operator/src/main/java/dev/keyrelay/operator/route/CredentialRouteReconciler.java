@@ -5,9 +5,13 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.inject.InjectionRoute;
+import dev.keyrelay.operator.inject.InjectionRoutes;
+import dev.keyrelay.operator.inject.StalePods;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -50,15 +54,22 @@ public class CredentialRouteReconciler
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRouteReconciler.class);
   private static final String SECRET_INDEX = "keyrelay-secret-name";
   private static final Duration NOT_MANAGED_RECHECK = Duration.ofSeconds(30);
+  private static final Duration STALE_PODS_RECHECK = Duration.ofMinutes(2);
 
   private final Clock clock;
   private final PublishMetrics metrics;
+  private final VaultConnection vault;
   private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
 
-  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics) {
+  /**
+   * @param vault how sidecars reach Vault, rendered when a route uses Vault; null when none is
+   *     configured
+   */
+  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics, VaultConnection vault) {
     this.clock = clock;
     this.metrics = metrics;
+    this.vault = vault;
   }
 
   @Override
@@ -116,6 +127,8 @@ public class CredentialRouteReconciler
             name -> secrets.get(new ResourceID(name, ns)));
     CredentialRouteStatus status =
         RouteStatusComposer.compose(route, verdict, secret, publication.outcome(), clock.instant());
+    status.setPodsNeedingRestart(
+        verdict != null && verdict.accepted() ? podsNeedingRestart(route, context) : null);
     UpdateControl<CredentialRoute> control;
     if (sameStatus(route.getStatus(), status)) {
       control = UpdateControl.noUpdate();
@@ -125,9 +138,29 @@ public class CredentialRouteReconciler
       control = UpdateControl.patchStatus(statusPatch(route, status));
     }
     // a foreign ConfigMap is invisible to the labelled informer, so look again later
-    return publication.outcome() == RoutesConfigMapPublisher.Outcome.NOT_MANAGED
-        ? control.rescheduleAfter(NOT_MANAGED_RECHECK)
+    if (publication.outcome() == RoutesConfigMapPublisher.Outcome.NOT_MANAGED) {
+      return control.rescheduleAfter(NOT_MANAGED_RECHECK);
+    }
+    // restarted pods raise no event here: look again while some are listed
+    return status.getPodsNeedingRestart() != null
+        ? control.rescheduleAfter(STALE_PODS_RECHECK)
         : control;
+  }
+
+  /** Listed on reconcile rather than watched: a pod informer would cache every pod's spec. */
+  private static List<String> podsNeedingRestart(
+      CredentialRoute route, Context<CredentialRoute> context) {
+    InjectionRoute hints =
+        InjectionRoutes.parse(RoutesConfigRenderer.render(List.of(route)).injectionYaml()).get(0);
+    List<Pod> pods =
+        context
+            .getClient()
+            .pods()
+            .inNamespace(route.getMetadata().getNamespace())
+            .list()
+            .getItems();
+    List<String> stale = StalePods.needingRestart(pods, hints);
+    return stale.isEmpty() ? null : stale;
   }
 
   @Override
@@ -160,7 +193,8 @@ public class CredentialRouteReconciler
                 RoutesConfigRenderer.render(
                     routes.stream()
                         .filter(r -> accepted.contains(r.getMetadata().getName()))
-                        .toList()));
+                        .toList(),
+                    vault));
     RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
             .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns)));
@@ -190,7 +224,8 @@ public class CredentialRouteReconciler
   private static boolean sameStatus(CredentialRouteStatus current, CredentialRouteStatus next) {
     return current != null
         && Objects.equals(current.getObservedGeneration(), next.getObservedGeneration())
-        && Objects.equals(current.getConditions(), next.getConditions());
+        && Objects.equals(current.getConditions(), next.getConditions())
+        && Objects.equals(current.getPodsNeedingRestart(), next.getPodsNeedingRestart());
   }
 
   /**

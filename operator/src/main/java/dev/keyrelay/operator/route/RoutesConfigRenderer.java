@@ -6,6 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.KeySource;
+import dev.keyrelay.operator.api.v1alpha1.SecretSource;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.io.UncheckedIOException;
@@ -35,6 +37,14 @@ public final class RoutesConfigRenderer {
   private RoutesConfigRenderer() {}
 
   public static RoutesConfig render(Collection<CredentialRoute> accepted) {
+    return render(accepted, null);
+  }
+
+  /**
+   * @param vault rendered as the sidecar's {@code vault:} block when a route reads from Vault (the
+   *     sidecar refuses a config with Vault secrets and no such block); may be null
+   */
+  public static RoutesConfig render(Collection<CredentialRoute> accepted, VaultConnection vault) {
     List<CredentialRoute> sorted =
         accepted.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList();
     List<Object> routes = new ArrayList<>();
@@ -51,9 +61,28 @@ public final class RoutesConfigRenderer {
       injection.add(injectionEntry(name, spec));
     }
     Map<String, Object> sidecar = new LinkedHashMap<>();
+    // Probes reach the admin port from the node; the proxy stays on its loopback default.
+    sidecar.put("admin", Map.of("listen", SidecarMounts.ADMIN_LISTEN));
+    sidecar.put("ca", Map.of("dir", SidecarMounts.CA_DIR));
+    sidecar.put("secrets", Map.of("kubernetesMountRoot", SidecarMounts.SECRETS_ROOT));
+    boolean usesVault =
+        sorted.stream().anyMatch(r -> r.getSpec().getSecret().getVault() != null);
+    if (vault != null && usesVault) {
+      sidecar.put("vault", vaultBlock(vault));
+    }
     sidecar.put("routes", routes);
     sidecar.put("listeners", listeners);
     return new RoutesConfig(write(sidecar), write(Map.of("routes", injection)));
+  }
+
+  private static Map<String, Object> vaultBlock(VaultConnection vault) {
+    Map<String, Object> kubernetes = new LinkedHashMap<>();
+    kubernetes.put("role", vault.role());
+    kubernetes.put("tokenFile", SidecarMounts.VAULT_TOKEN_FILE);
+    Map<String, Object> block = new LinkedHashMap<>();
+    block.put("address", vault.address());
+    block.put("auth", Map.of("kubernetes", kubernetes));
+    return block;
   }
 
   private static Map<String, Object> injectionEntry(String name, CredentialRouteSpec spec) {
@@ -62,6 +91,23 @@ public final class RoutesConfigRenderer {
     entry.put("podSelector", selector(spec.getPodSelector()));
     entry.put(
         "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
+    SecretSource secret = spec.getSecret();
+    if (secret.getKubernetes() != null) {
+      entry.put("secretName", secret.getKubernetes().getName());
+    } else {
+      entry.put("vault", true);
+    }
+    KeySource trust =
+        spec.getHttp() != null
+            ? spec.getHttp().getUpstreamCa()
+            : spec.getPostgres().getUpstream().getCa();
+    if (trust != null) {
+      entry.put(
+          "trust",
+          trust.getConfigMapKeyRef() != null
+              ? Map.of("configMap", trust.getConfigMapKeyRef().getName())
+              : Map.of("secret", trust.getSecretKeyRef().getName()));
+    }
     return entry;
   }
 

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -70,6 +71,12 @@ class CredentialRouteReconcilerTest {
                 assertThat(routesYaml(ns))
                     .isEqualTo(
                         """
+        admin:
+          listen: 0.0.0.0:9090
+        ca:
+          dir: /var/run/keyrelay
+        secrets:
+          kubernetesMountRoot: /etc/keyrelay/secrets
         routes:
           - name: anthropic
             match:
@@ -258,6 +265,56 @@ class CredentialRouteReconcilerTest {
     assertThat(published.getMessage()).contains("app.kubernetes.io/managed-by=keyrelay-operator");
     awaitCondition(ns, "api", Conditions.READY, "False", "ConfigMapNotManaged");
     assertThat(configMap(ns).getData()).containsExactly(Map.entry("mine", "keep me"));
+  }
+
+  @Test
+  void injectedPodsLackingANewRoutesSecretAreListedAsNeedingRestart() {
+    String ns = "stale";
+    createPod(ns, "old-agent", Map.of("keyrelay.dev/injected", "{}"), false);
+    createPod(ns, "new-agent", Map.of("keyrelay.dev/injected", "{}"), true);
+    createPod(
+        ns,
+        "narrowed-agent",
+        Map.of("keyrelay.dev/injected", "{}", "keyrelay.dev/routes", "other"),
+        false);
+    createPod(ns, "plain", Map.of(), false);
+    createSecret(ns, "anthropic", "token");
+    create(headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic"));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(get(ns, "anthropic").getStatus().getPodsNeedingRestart())
+                    .containsExactly("old-agent"));
+  }
+
+  private static void createPod(
+      String ns, String name, Map<String, String> annotations, boolean withSecretVolume) {
+    PodBuilder pod =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .withAnnotations(annotations)
+            .addToLabels("app", "agent")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("agent")
+            .withImage("agent:1")
+            .endContainer()
+            .endSpec();
+    if (withSecretVolume) {
+      pod.editSpec()
+          .addNewVolume()
+          .withName("keyrelay-secret-anthropic")
+          .withNewSecret()
+          .withSecretName("anthropic")
+          .endSecret()
+          .endVolume()
+          .endSpec();
+    }
+    client.pods().inNamespace(ns).resource(pod.build()).create();
   }
 
   private static double publishes(String outcome) {

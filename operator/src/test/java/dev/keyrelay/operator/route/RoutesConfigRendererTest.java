@@ -54,6 +54,12 @@ class RoutesConfigRendererTest {
     assertThat(config.routesYaml())
         .isEqualTo(
             """
+        admin:
+          listen: 0.0.0.0:9090
+        ca:
+          dir: /var/run/keyrelay
+        secrets:
+          kubernetesMountRoot: /etc/keyrelay/secrets
         routes:
           - name: git
             match:
@@ -112,6 +118,7 @@ class RoutesConfigRendererTest {
           - name: git
             podSelector: {}
             agentEnv: {}
+            secretName: github-token
           - name: github
             podSelector:
               matchLabels:
@@ -120,6 +127,9 @@ class RoutesConfigRendererTest {
             agentEnv:
               GH_TOKEN: placeholder
               GITHUB_TOKEN: placeholder
+            vault: true
+            trust:
+              configMap: corp-ca
         """);
   }
 
@@ -132,6 +142,24 @@ class RoutesConfigRendererTest {
   @Test
   void noRoutesRenderEmptyLists() {
     assertThat(RoutesConfigRenderer.render(List.of()).routesYaml())
-        .isEqualTo("routes: []\nlisteners: []\n");
+        .endsWith("routes: []\nlisteners: []\n");
+  }
+
+  @Test
+  void rendersTheVaultBlockWhenARouteReadsFromVault() {
+    VaultConnection vault = new VaultConnection("https://vault.vault.svc:8200", "agents");
+    assertThat(RoutesConfigRenderer.render(List.of(GITHUB, GIT), vault).routesYaml())
+        .contains(
+            """
+            vault:
+              address: https://vault.vault.svc:8200
+              auth:
+                kubernetes:
+                  role: agents
+                  tokenFile: /var/run/secrets/keyrelay/vault-token
+            routes:
+            """);
+    assertThat(RoutesConfigRenderer.render(List.of(GIT), vault).routesYaml())
+        .doesNotContain("vault:");
   }
 }

@@ -18,6 +18,11 @@ public class CredentialRouteStatus {
           + " Vault), Published (in the namespace's keyrelay-routes ConfigMap) and Ready (all of them).")
   private List<Condition> conditions = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "Injected pods this route selects that were created before it needed their Secret, trust or"
+          + " Vault token volume: they serve the route only after a restart. Absent when none.")
+  private List<String> podsNeedingRestart;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -32,5 +37,13 @@ public class CredentialRouteStatus {
 
   public void setConditions(List<Condition> conditions) {
     this.conditions = conditions;
+  }
+
+  public List<String> getPodsNeedingRestart() {
+    return podsNeedingRestart;
+  }
+
+  public void setPodsNeedingRestart(List<String> podsNeedingRestart) {
+    this.podsNeedingRestart = podsNeedingRestart;
   }
 }

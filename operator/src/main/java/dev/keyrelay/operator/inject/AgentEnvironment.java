@@ -1,0 +1,128 @@
+package dev.keyrelay.operator.inject;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The variables that point an app container at the sidecar (proxy, CA files, route placeholders)
+ * and how they merge with the container's own: a variable the user set is kept unless overriding is
+ * asked for, and NO_PROXY is always merged so the user's exclusions survive.
+ */
+final class AgentEnvironment {
+
+  private static final List<String> PROXY_VARS =
+      List.of("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy");
+  private static final List<String> NO_PROXY_VARS = List.of("NO_PROXY", "no_proxy");
+  private static final List<String> BUNDLE_VARS =
+      List.of(
+          "SSL_CERT_FILE",
+          "REQUESTS_CA_BUNDLE",
+          "CURL_CA_BUNDLE",
+          "GIT_SSL_CAINFO",
+          "AWS_CA_BUNDLE");
+  private static final List<String> NO_PROXY_BASE =
+      List.of("localhost", "127.0.0.1", "::1", ".svc", ".cluster.local");
+
+  private final Map<String, String> variables;
+  private final List<String> noProxyExtra;
+  private final boolean override;
+
+  AgentEnvironment(List<InjectionRoute> routes, InjectionSettings settings, boolean override) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    PROXY_VARS.forEach(v -> vars.put(v, SidecarPaths.PROXY_URL));
+    BUNDLE_VARS.forEach(v -> vars.put(v, SidecarPaths.CA_BUNDLE));
+    // Node.js appends this to its built-in roots, so it takes the CA alone.
+    vars.put("NODE_EXTRA_CA_CERTS", SidecarPaths.CA_CERT);
+    // Routes come sorted by name; when two declare the same variable the first one wins.
+    routes.forEach(r -> new TreeMap<>(r.agentEnv()).forEach(vars::putIfAbsent));
+    this.variables = vars;
+    this.noProxyExtra = settings.noProxyExtra();
+    this.override = override;
+  }
+
+  /** Returns the container with the variables set and the CA directory mounted read-only. */
+  Container applyTo(Container original) {
+    Container c = new ContainerBuilder(original).build();
+    List<EnvVar> env = new ArrayList<>(Objects.requireNonNullElse(c.getEnv(), List.of()));
+    for (String name : NO_PROXY_VARS) {
+      setNoProxy(env, name);
+    }
+    variables.forEach((name, value) -> set(env, name, value));
+    c.setEnv(env);
+    List<VolumeMount> mounts =
+        new ArrayList<>(Objects.requireNonNullElse(c.getVolumeMounts(), List.of()));
+    mounts.add(SidecarVolumes.appCaMount());
+    c.setVolumeMounts(mounts);
+    return c;
+  }
+
+  /** The injected variables this container sets itself and keeps, so keyrelay may be bypassed. */
+  List<String> keptUserVariables(Container c) {
+    if (override || c.getEnv() == null) {
+      return List.of();
+    }
+    return c.getEnv().stream()
+        .map(EnvVar::getName)
+        .filter(n -> PROXY_VARS.contains(n) || BUNDLE_VARS.contains(n))
+        .toList();
+  }
+
+  private void set(List<EnvVar> env, String name, String value) {
+    int i = indexOf(env, name);
+    if (i < 0) {
+      env.add(new EnvVar(name, value, null));
+    } else if (override) {
+      env.set(i, new EnvVar(name, value, null));
+    }
+  }
+
+  /**
+   * Keeps the user's entries (from either spelling) first, then adds what must bypass the proxy.
+   */
+  private void setNoProxy(List<EnvVar> env, String name) {
+    int i = indexOf(env, name);
+    if (i >= 0 && env.get(i).getValueFrom() != null) {
+      return; // a value from a ConfigMap or Secret cannot be merged here; the user owns it
+    }
+    String user = i >= 0 ? env.get(i).getValue() : userValueOfOtherSpelling(env, name);
+    Set<String> entries = new LinkedHashSet<>();
+    for (String part : Objects.requireNonNullElse(user, "").split(",")) {
+      if (!part.isBlank()) {
+        entries.add(part.trim());
+      }
+    }
+    entries.addAll(NO_PROXY_BASE);
+    entries.addAll(noProxyExtra);
+    EnvVar merged = new EnvVar(name, String.join(",", entries), null);
+    if (i >= 0) {
+      env.set(i, merged);
+    } else {
+      env.add(merged);
+    }
+  }
+
+  private static String userValueOfOtherSpelling(List<EnvVar> env, String name) {
+    String other = name.equals("NO_PROXY") ? "no_proxy" : "NO_PROXY";
+    int i = indexOf(env, other);
+    return i >= 0 ? env.get(i).getValue() : null;
+  }
+
+  private static int indexOf(List<EnvVar> env, String name) {
+    for (int i = 0; i < env.size(); i++) {
+      if (name.equals(env.get(i).getName())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.keyrelay.operator.inject;
+
+import java.util.List;
+
+/** The per-pod annotations the injector reads and writes, all under {@code keyrelay.dev/}. */
+public final class InjectionAnnotations {
+
+  public static final String PREFIX = "keyrelay.dev/";
+
+  /** The opt-in: {@code "true"} injects, {@code "false"} or absent leaves the pod alone. */
+  public static final String INJECT = PREFIX + "inject";
+
+  /** A comma-separated subset of the routes that select the pod. */
+  public static final String ROUTES = PREFIX + "routes";
+
+  /** {@code "true"} or {@code "false"}: native sidecar (init container) or first container. */
+  public static final String NATIVE_SIDECAR = PREFIX + "native-sidecar";
+
+  /** The sidecar's log level: TRACE, DEBUG, INFO, WARN or ERROR. */
+  public static final String LOG_LEVEL = PREFIX + "log-level";
+
+  public static final String CPU_REQUEST = PREFIX + "sidecar-cpu-request";
+  public static final String MEMORY_REQUEST = PREFIX + "sidecar-memory-request";
+  public static final String CPU_LIMIT = PREFIX + "sidecar-cpu-limit";
+  public static final String MEMORY_LIMIT = PREFIX + "sidecar-memory-limit";
+
+  /** {@code "true"}: injected variables replace ones the user set (NO_PROXY is always merged). */
+  public static final String OVERRIDE_ENV = PREFIX + "override-env";
+
+  /** Written by the injector: what it did, as JSON. */
+  public static final String STATUS = PREFIX + "injected";
+
+  static final List<String> KNOWN =
+      List.of(
+          INJECT,
+          ROUTES,
+          NATIVE_SIDECAR,
+          LOG_LEVEL,
+          CPU_REQUEST,
+          MEMORY_REQUEST,
+          CPU_LIMIT,
+          MEMORY_LIMIT,
+          OVERRIDE_ENV,
+          STATUS);
+
+  private InjectionAnnotations() {}
+}

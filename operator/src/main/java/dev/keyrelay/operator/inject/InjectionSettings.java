@@ -1,0 +1,79 @@
+package dev.keyrelay.operator.inject;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cluster-wide injection defaults, from the operator's environment (or the offline command's
+ * flags).
+ *
+ * @param sidecarImage the sidecar image
+ * @param nativeSidecar whether the sidecar is a native sidecar (init container, restartPolicy
+ *     Always) unless a pod says otherwise; needs Kubernetes 1.29+ on every node
+ * @param resources the sidecar's default requests and limits
+ * @param logLevel the sidecar's default log level
+ * @param noProxyExtra hosts added to NO_PROXY besides loopback and cluster DNS (the API server)
+ */
+public record InjectionSettings(
+    String sidecarImage,
+    boolean nativeSidecar,
+    SidecarResources resources,
+    String logLevel,
+    List<String> noProxyExtra) {
+
+  public static final String DEFAULT_IMAGE = "ghcr.io/keyrelay/keyrelay-sidecar:0.1.0";
+
+  public InjectionSettings {
+    noProxyExtra = List.copyOf(noProxyExtra);
+  }
+
+  public static InjectionSettings defaults() {
+    return new InjectionSettings(
+        DEFAULT_IMAGE, true, SidecarResources.DEFAULTS, "INFO", List.of("kubernetes.default"));
+  }
+
+  /**
+   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
+   * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
+   * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}; the API server's address comes from
+   * {@code KUBERNETES_SERVICE_HOST}.
+   */
+  public static InjectionSettings fromEnvironment(Map<String, String> env) {
+    InjectionSettings d = defaults();
+    List<String> noProxy = new ArrayList<>(d.noProxyExtra());
+    if (env.containsKey("KUBERNETES_SERVICE_HOST")) {
+      noProxy.add(env.get("KUBERNETES_SERVICE_HOST"));
+    }
+    SidecarResources r = d.resources();
+    return new InjectionSettings(
+        env.getOrDefault("KEYRELAY_SIDECAR_IMAGE", d.sidecarImage()),
+        nativeSidecar(env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto")),
+        new SidecarResources(
+            quantity(env, "KEYRELAY_SIDECAR_CPU_REQUEST", r.cpuRequest()),
+            quantity(env, "KEYRELAY_SIDECAR_MEMORY_REQUEST", r.memoryRequest()),
+            quantity(env, "KEYRELAY_SIDECAR_CPU_LIMIT", r.cpuLimit()),
+            quantity(env, "KEYRELAY_SIDECAR_MEMORY_LIMIT", r.memoryLimit())),
+        PodOptions.logLevel(
+            "KEYRELAY_SIDECAR_LOG_LEVEL", env.getOrDefault("KEYRELAY_SIDECAR_LOG_LEVEL", "INFO")),
+        noProxy);
+  }
+
+  /** The same settings with native sidecars on or off, as the nodes allow. */
+  public InjectionSettings withNativeSidecar(boolean on) {
+    return new InjectionSettings(sidecarImage, on, resources, logLevel, noProxyExtra);
+  }
+
+  /**
+   * {@code auto} (decided per admission from the nodes; true offline), {@code true}, {@code false}.
+   */
+  private static boolean nativeSidecar(String value) {
+    return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
+  }
+
+  private static Quantity quantity(Map<String, String> env, String name, Quantity fallback) {
+    String value = env.get(name);
+    return value == null ? fallback : PodOptions.quantity(name, value);
+  }
+}

@@ -1,0 +1,134 @@
+package dev.keyrelay.operator.inject;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Injection as a pure function of (pod, published routes, settings): the webhook and the offline
+ * command both call it. It never mutates its input; a pod that did not opt in, or already has the
+ * sidecar, comes back as the same instance.
+ */
+public final class PodInjector {
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PodInjector() {}
+
+  /**
+   * Injects the sidecar into an opted-in pod.
+   *
+   * @throws InjectionRefusedException when the pod opted in with an annotation value that cannot be
+   *     honoured
+   */
+  public static InjectionResult inject(
+      Pod pod, List<InjectionRoute> published, InjectionSettings settings) {
+    Map<String, String> annotations =
+        pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : pod.getMetadata().getAnnotations();
+    String optIn = annotations.get(InjectionAnnotations.INJECT);
+    if (optIn == null || !PodOptions.bool(InjectionAnnotations.INJECT, optIn)) {
+      return InjectionResult.unchanged(pod, InjectionResult.Outcome.NOT_OPTED_IN);
+    }
+    if (hasSidecar(pod.getSpec())) {
+      return InjectionResult.unchanged(pod, InjectionResult.Outcome.ALREADY_INJECTED);
+    }
+    PodOptions options = PodOptions.parse(annotations, settings);
+    Map<String, String> labels =
+        Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
+    List<InjectionRoute> routes = RouteSelection.select(published, labels, options.routes());
+    Pod out = SERIALIZATION.clone(pod);
+    AgentEnvironment env = new AgentEnvironment(routes, settings, options.overrideEnv());
+    mutate(out.getSpec(), options, env, routes, settings);
+    List<String> names = routes.stream().map(InjectionRoute::name).toList();
+    Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
+    outAnnotations.put(InjectionAnnotations.STATUS, status(options, names));
+    out.getMetadata().setAnnotations(outAnnotations);
+    return new InjectionResult(
+        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env));
+  }
+
+  /** What could let the agent bypass keyrelay or read its secrets. */
+  private static List<String> warnings(PodSpec spec, AgentEnvironment env) {
+    List<String> warnings = new ArrayList<>();
+    for (Container c : spec.getContainers()) {
+      List<String> kept = env.keptUserVariables(c);
+      if (!kept.isEmpty()) {
+        warnings.add(
+            "container "
+                + c.getName()
+                + " sets "
+                + kept
+                + " itself; they are kept, so its traffic may bypass keyrelay (set "
+                + InjectionAnnotations.OVERRIDE_ENV
+                + ": \"true\" to replace them)");
+      }
+    }
+    if (Boolean.TRUE.equals(spec.getShareProcessNamespace())) {
+      warnings.add(
+          "shareProcessNamespace is true: the agent containers can read the keyrelay sidecar's"
+              + " memory and with it the real credentials");
+    }
+    return warnings;
+  }
+
+  static boolean hasSidecar(PodSpec spec) {
+    return Stream.concat(
+            Objects.requireNonNullElse(spec.getInitContainers(), List.<Container>of()).stream(),
+            Objects.requireNonNullElse(spec.getContainers(), List.<Container>of()).stream())
+        .anyMatch(c -> SidecarPaths.CONTAINER.equals(c.getName()));
+  }
+
+  private static void mutate(
+      PodSpec spec,
+      PodOptions options,
+      AgentEnvironment env,
+      List<InjectionRoute> routes,
+      InjectionSettings settings) {
+    SidecarVolumes volumes = SidecarVolumes.forRoutes(routes);
+    Container sidecar =
+        SidecarContainer.build(options, settings.sidecarImage(), volumes.sidecarMounts());
+    List<Container> inits = Objects.requireNonNullElse(spec.getInitContainers(), List.of());
+    List<Container> apps = new ArrayList<>();
+    List<Container> newInits = new ArrayList<>();
+    if (options.nativeSidecar()) {
+      // First init container: the pod's own init containers already go through the proxy.
+      newInits.add(sidecar);
+      inits.stream().map(env::applyTo).forEach(newInits::add);
+    } else {
+      // Init containers run before a regular sidecar exists; they are left alone.
+      newInits.addAll(inits);
+      apps.add(sidecar);
+    }
+    spec.getContainers().stream().map(env::applyTo).forEach(apps::add);
+    spec.setInitContainers(newInits.isEmpty() ? null : newInits);
+    spec.setContainers(apps);
+    List<Volume> all = new ArrayList<>(Objects.requireNonNullElse(spec.getVolumes(), List.of()));
+    all.addAll(volumes.volumes());
+    spec.setVolumes(all);
+  }
+
+  private static String status(PodOptions options, List<String> routes) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("mode", options.nativeSidecar() ? "native-sidecar" : "container");
+    status.put("routes", routes);
+    try {
+      return JSON.writeValueAsString(status);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

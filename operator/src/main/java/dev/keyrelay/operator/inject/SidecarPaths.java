@@ -1,0 +1,30 @@
+package dev.keyrelay.operator.inject;
+
+import dev.keyrelay.operator.route.RoutesConfig;
+import dev.keyrelay.operator.route.SidecarMounts;
+
+/** Names and paths of what the injector adds to a pod, in one place for the tests and docs. */
+public final class SidecarPaths {
+
+  public static final String CONTAINER = "keyrelay-sidecar";
+  public static final String CA_VOLUME = "keyrelay-ca";
+  public static final String CONFIG_VOLUME = "keyrelay-config";
+  public static final String PODINFO_VOLUME = "keyrelay-podinfo";
+  public static final String TMP_VOLUME = "keyrelay-tmp";
+  public static final String VAULT_TOKEN_VOLUME = "keyrelay-vault-token";
+
+  public static final String CONFIG_FILE = SidecarMounts.CONFIG_DIR + "/" + RoutesConfig.ROUTES_KEY;
+  public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
+  public static final String CA_CERT = SidecarMounts.CA_DIR + "/ca.crt";
+  public static final String CA_BUNDLE = SidecarMounts.CA_DIR + "/ca-bundle.crt";
+  public static final String VAULT_TOKEN_DIR = SidecarMounts.VAULT_TOKEN_DIR;
+  public static final String VAULT_TOKEN_FILE = SidecarMounts.VAULT_TOKEN_NAME;
+  public static final String VAULT_AUDIENCE = "vault";
+  public static final int PROXY_PORT = 6790;
+  public static final String PROXY_URL = "http://127.0.0.1:" + PROXY_PORT;
+
+  /** The non-root user of the restricted security context (distroless "nonroot"). */
+  public static final long USER_ID = 65532;
+
+  private SidecarPaths() {}
+}

@@ -1,0 +1,128 @@
+package dev.keyrelay.operator.inject;
+
+import dev.keyrelay.operator.route.RoutesConfig;
+import dev.keyrelay.operator.route.SidecarMounts;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The volumes injection adds to a pod and where the sidecar mounts them. Secrets, trust material
+ * and the Vault token are mounted into the sidecar only; everything is a directory mount (a {@code
+ * subPath} mount never sees updates).
+ *
+ * @param volumes the pod volumes to add
+ * @param sidecarMounts the sidecar's mounts
+ */
+record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
+
+  private static final String SECRET_PREFIX = "keyrelay-secret-";
+  private static final String TRUST_PREFIX = "keyrelay-trust-";
+  private static final long VAULT_TOKEN_SECONDS = 3600;
+
+  static SidecarVolumes forRoutes(List<InjectionRoute> routes) {
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SidecarPaths.CA_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
+    mounts.add(mount(SidecarPaths.CA_VOLUME, SidecarMounts.CA_DIR, false));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SidecarPaths.CONFIG_VOLUME)
+            .withNewConfigMap()
+            .withName(RoutesConfig.CONFIG_MAP_NAME)
+            .endConfigMap()
+            .build());
+    mounts.add(mount(SidecarPaths.CONFIG_VOLUME, SidecarMounts.CONFIG_DIR, true));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SidecarPaths.PODINFO_VOLUME)
+            .withNewDownwardAPI()
+            .addNewItem()
+            .withPath("labels")
+            .withNewFieldRef()
+            .withFieldPath("metadata.labels")
+            .endFieldRef()
+            .endItem()
+            .endDownwardAPI()
+            .build());
+    mounts.add(mount(SidecarPaths.PODINFO_VOLUME, SidecarPaths.PODINFO_DIR, true));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SidecarPaths.TMP_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
+    mounts.add(mount(SidecarPaths.TMP_VOLUME, "/tmp", false));
+    // Several routes may share a Secret: mount each once, in name order.
+    TreeSet<String> secrets = new TreeSet<>();
+    routes.stream().map(InjectionRoute::secretName).filter(s -> s != null).forEach(secrets::add);
+    for (String secret : secrets) {
+      String name = VolumeNames.of(SECRET_PREFIX, secret);
+      volumes.add(
+          new VolumeBuilder()
+              .withName(name)
+              .withNewSecret()
+              .withSecretName(secret)
+              .endSecret()
+              .build());
+      mounts.add(mount(name, SidecarMounts.SECRETS_ROOT + "/" + secret, true));
+    }
+    for (InjectionRoute route : routes) {
+      if (route.trustConfigMap() != null || route.trustSecret() != null) {
+        String name = VolumeNames.of(TRUST_PREFIX, route.name());
+        volumes.add(trustVolume(name, route));
+        mounts.add(mount(name, SidecarMounts.TRUST_ROOT + "/" + route.name(), true));
+      }
+    }
+    if (routes.stream().anyMatch(InjectionRoute::vault)) {
+      volumes.add(vaultToken());
+      mounts.add(mount(SidecarPaths.VAULT_TOKEN_VOLUME, SidecarPaths.VAULT_TOKEN_DIR, true));
+    }
+    return new SidecarVolumes(List.copyOf(volumes), List.copyOf(mounts));
+  }
+
+  /** The CA directory as the app containers see it: read-only. */
+  static VolumeMount appCaMount() {
+    return mount(SidecarPaths.CA_VOLUME, SidecarMounts.CA_DIR, true);
+  }
+
+  private static Volume trustVolume(String name, InjectionRoute route) {
+    VolumeBuilder b = new VolumeBuilder().withName(name);
+    if (route.trustConfigMap() != null) {
+      return b.withNewConfigMap().withName(route.trustConfigMap()).endConfigMap().build();
+    }
+    return b.withNewSecret().withSecretName(route.trustSecret()).endSecret().build();
+  }
+
+  private static Volume vaultToken() {
+    return new VolumeBuilder()
+        .withName(SidecarPaths.VAULT_TOKEN_VOLUME)
+        .withNewProjected()
+        .addNewSource()
+        .withNewServiceAccountToken()
+        .withAudience(SidecarPaths.VAULT_AUDIENCE)
+        .withExpirationSeconds(VAULT_TOKEN_SECONDS)
+        .withPath(SidecarPaths.VAULT_TOKEN_FILE)
+        .endServiceAccountToken()
+        .endSource()
+        .endProjected()
+        .build();
+  }
+
+  private static VolumeMount mount(String name, String path, boolean readOnly) {
+    return new VolumeMountBuilder()
+        .withName(name)
+        .withMountPath(path)
+        .withReadOnly(readOnly ? Boolean.TRUE : null)
+        .build();
+  }
+}

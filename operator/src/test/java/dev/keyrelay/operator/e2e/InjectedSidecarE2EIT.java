@@ -1,0 +1,252 @@
+package dev.keyrelay.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.inject.InjectionResult;
+import dev.keyrelay.operator.inject.InjectionRoutes;
+import dev.keyrelay.operator.inject.InjectionSettings;
+import dev.keyrelay.operator.inject.PodInjector;
+import dev.keyrelay.operator.route.RoutesConfig;
+import dev.keyrelay.operator.route.RoutesConfigRenderer;
+import dev.keyrelay.operator.route.TestingRoutes;
+import dev.keyrelay.operator.webhook.CertificateIssuer;
+import dev.keyrelay.operator.webhook.ServingCertificate;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Injects a pod, then runs the real sidecar jar with exactly the files its volumes would hold and
+ * the env its container would get, and a real client (curl) with only the agent container's
+ * injected env. The only translation is the pod's namespaces: mount paths live under a temp
+ * directory and the pod's fixed ports are mapped to free ones, so tests can run side by side.
+ */
+class InjectedSidecarE2EIT {
+
+  private static final Path SIDECAR_JAR = Path.of("../sidecar/target/keyrelay-sidecar.jar");
+  private static final String HOST = "api.keyrelay.test";
+  private static final String REAL_KEY = "sk-real-4f9a1c";
+
+  @TempDir Path root;
+  private Process sidecar;
+  private Path sidecarLog;
+  private int adminPort;
+  private int proxyPort;
+
+  @AfterEach
+  void stopSidecar() throws InterruptedException {
+    if (sidecar != null) {
+      sidecar.destroy();
+      sidecar.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aClientWithOnlyTheInjectedEnvGetsTheRealCredentialInjectedUpstream() throws Exception {
+    assumeThat(SIDECAR_JAR).as("build the sidecar first: mvn -B package").exists();
+    adminPort = freePort();
+    proxyPort = freePort();
+    ServingCertificate upstreamCert =
+        CertificateIssuer.issue(List.of(HOST), Duration.ofDays(1), Instant.now());
+    try (RecordingUpstream upstream = new RecordingUpstream(upstreamCert.toSslContext())) {
+      CredentialRoute route =
+          TestingRoutes.route(
+              "agents",
+              "upstream-api",
+              """
+              http:
+                host: %s
+                port: %d
+                auth: { type: header, headerName: X-Api-Key }
+                upstreamCa: { configMapKeyRef: { name: test-ca, key: ca.crt } }
+              secret: { kubernetes: { name: upstream-key, key: key } }
+              agentEnv: { UPSTREAM_API_KEY: placeholder }
+              """
+                  .formatted(HOST, upstream.port()));
+      RoutesConfig published = RoutesConfigRenderer.render(List.of(route));
+      InjectionResult result =
+          PodInjector.inject(
+              agentPod(),
+              InjectionRoutes.parse(published.injectionYaml()),
+              InjectionSettings.defaults());
+      Pod pod = result.pod();
+      Container sidecarContainer = pod.getSpec().getInitContainers().get(0);
+      Container agent = pod.getSpec().getContainers().get(0);
+
+      materializeVolumes(
+          pod,
+          sidecarContainer,
+          Map.of(
+              RoutesConfig.CONFIG_MAP_NAME,
+              published.data(),
+              "test-ca",
+              Map.of("ca.crt", upstreamCert.caPem())),
+          Map.of("upstream-key", Map.of("key", REAL_KEY)));
+      startSidecar(sidecarContainer);
+
+      Map<String, String> agentEnv = env(agent);
+      assertThat(agentEnv.values()).noneMatch(v -> v.contains(REAL_KEY));
+      ProcessBuilder client =
+          new ProcessBuilder(
+                  "curl",
+                  "-sS",
+                  "--fail",
+                  "-H",
+                  "X-Api-Key: " + agentEnv.get("UPSTREAM_API_KEY"),
+                  "https://" + HOST + ":" + upstream.port() + "/v1/messages")
+              .redirectErrorStream(true);
+      // Nothing of this JVM's environment: only what the agent container would have.
+      client.environment().clear();
+      client.environment().put("PATH", System.getenv("PATH"));
+      client.environment().putAll(agentEnv);
+      Process curl = client.start();
+      String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(curl.exitValue()).as(output + sidecarOutput()).isZero();
+      assertThat(output).isEqualTo("ok\n");
+      assertThat(upstream.requests)
+          .singleElement()
+          .satisfies(h -> assertThat(h.get("X-Api-Key")).isEqualTo(REAL_KEY));
+    }
+  }
+
+  private Pod agentPod() {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withName("agent")
+        .withNamespace("agents")
+        .addToLabels("app", "agent")
+        .addToAnnotations("keyrelay.dev/inject", "true")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("agent")
+        .withImage("ghcr.io/example/agent:1")
+        .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /** Writes what the kubelet would project into each of the sidecar's volume mounts. */
+  private void materializeVolumes(
+      Pod pod,
+      Container container,
+      Map<String, Map<String, String>> configMaps,
+      Map<String, Map<String, String>> secrets)
+      throws IOException {
+    Map<String, Volume> volumes = new HashMap<>();
+    pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+    for (VolumeMount mount : container.getVolumeMounts()) {
+      Path dir = Files.createDirectories(mounted(mount.getMountPath()));
+      Volume volume = volumes.get(mount.getName());
+      Map<String, String> files = Map.of();
+      if (volume.getConfigMap() != null) {
+        files = configMaps.get(volume.getConfigMap().getName());
+      } else if (volume.getSecret() != null) {
+        files = secrets.get(volume.getSecret().getSecretName());
+      } else if (volume.getDownwardAPI() != null) {
+        files = Map.of("labels", "app=\"agent\"\n");
+      }
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Files.writeString(dir.resolve(file.getKey()), inPod(file.getValue()));
+      }
+    }
+  }
+
+  private void startSidecar(Container container) throws Exception {
+    Path hosts = Files.writeString(root.resolve("hosts"), "127.0.0.1 " + HOST + "\n");
+    List<String> command = new ArrayList<>(List.of("java", "-jar", SIDECAR_JAR.toString()));
+    container.getArgs().forEach(a -> command.add(inPod(a)));
+    sidecarLog = root.resolve("sidecar.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(sidecarLog.toFile());
+    builder.environment().putAll(env(container));
+    // Stands in for cluster DNS: the test host resolves to the local upstream.
+    builder
+        .environment()
+        .merge("JDK_JAVA_OPTIONS", "-Djdk.net.hosts.file=" + hosts, (a, b) -> a + " " + b);
+    sidecar = builder.start();
+    HttpClient http = HttpClient.newHttpClient();
+    String probe = container.getStartupProbe().getHttpGet().getPath();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      assertThat(sidecar.isAlive()).as(sidecarOutput()).isTrue();
+      try {
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + probe)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      assertThat(System.nanoTime()).as(sidecarOutput()).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
+  private Map<String, String> env(Container container) {
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : container.getEnv()) {
+      env.put(var.getName(), inPod(var.getValue()));
+    }
+    return env;
+  }
+
+  /** The pod's mount namespace and fixed ports, translated to this machine. */
+  private String inPod(String text) {
+    String mapped =
+        text.replace("/etc/keyrelay/", root + "/etc/keyrelay/")
+            .replace("/var/run/keyrelay", root + "/var/run/keyrelay")
+            .replace("0.0.0.0:9090", "127.0.0.1:" + adminPort)
+            .replace("127.0.0.1:6790", "127.0.0.1:" + proxyPort);
+    // The rendered config leaves the proxy at its default 127.0.0.1:6790; pin the mapped port.
+    return mapped.startsWith("admin:")
+        ? mapped + "proxy:\n  listen: 127.0.0.1:" + proxyPort + "\n"
+        : mapped;
+  }
+
+  private Path mounted(String path) {
+    return root.resolve(path.substring(1));
+  }
+
+  private String sidecarOutput() {
+    try {
+      return sidecarLog == null ? "" : "\nsidecar output:\n" + Files.readString(sidecarLog);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
