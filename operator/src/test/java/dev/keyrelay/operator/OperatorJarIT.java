@@ -109,7 +109,12 @@ class OperatorJarIT {
         .contains("jvm_memory_used_bytes");
 
     assertThat(replica.stop()).as("exits on SIGTERM").isTrue();
-    assertThat(replica.output()).contains("Shutting down").doesNotContain("Exception");
+    String output = replica.output();
+    assertThat(output).contains("Shutting down");
+    // A lease renewal cut short by the shutdown itself may log an InterruptedException; any
+    // other exception means the run or the shutdown went wrong.
+    assertThat(output.lines().filter(line -> line.contains("Exception")))
+        .allMatch(line -> line.contains("Interrupted"));
   }
 
   @Test
