@@ -174,9 +174,16 @@ class CredentialRouteReconcilerTest {
     create(headerRoute(ns, "two", "two.test", "s"));
     await().untilAsserted(() -> assertThat(routesYaml(ns)).contains("one.test", "two.test"));
 
-    CredentialRoute one = get(ns, "one");
-    one.getSpec().getHttp().setHost("uno.test");
-    client.resource(one).update();
+    // edit() re-reads and patches: the reconciler may write status in between (no 409 race).
+    client
+        .resources(CredentialRoute.class)
+        .inNamespace(ns)
+        .withName("one")
+        .edit(
+            route -> {
+              route.getSpec().getHttp().setHost("uno.test");
+              return route;
+            });
     await()
         .untilAsserted(
             () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("one.test"));
