@@ -2,12 +2,11 @@ package dev.keyrelay.operator.route;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.config.Yaml;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.io.UncheckedIOException;
@@ -26,13 +25,7 @@ import java.util.TreeMap;
  */
 public final class RoutesConfigRenderer {
 
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-              .build());
+  private static final ObjectMapper YAML = Yaml.MAPPER;
 
   private RoutesConfigRenderer() {}
 

@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.ConnectException;
@@ -40,7 +41,7 @@ final class UpstreamFailures {
           "upstream_tls_failed",
           route,
           "upstream TLS handshake failed (certificate not trusted or not valid for the host): "
-              + rootMessage(tls));
+              + RootCause.message(tls));
     }
     if (cause instanceof UnknownHostException) {
       return new ProxyRejection(
@@ -89,13 +90,5 @@ final class UpstreamFailures {
       }
     }
     return null;
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 }

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.postgres;
 import dev.keyrelay.sidecar.audit.SessionEvent;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.relay.ByteRelay;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -121,6 +122,24 @@ final class Session {
     upstream.closeFuture().addListener(closed -> ended());
     client.config().setAutoRead(true);
     upstream.config().setAutoRead(true);
+  }
+
+  /** The upstream connection broke while the session was being set up. */
+  void upstreamFailed(Throwable cause) {
+    fail(
+        new SessionFailure(
+            "upstream_protocol",
+            SessionFailure.CONNECTION_FAILURE,
+            describe("the upstream connection failed: " + RootCause.message(cause))));
+  }
+
+  /** The upstream closed during {@code phase} (startup, login) of the setup. */
+  void upstreamClosed(String phase) {
+    fail(
+        new SessionFailure(
+            "upstream_closed",
+            SessionFailure.CONNECTION_FAILURE,
+            describe("the upstream server closed the connection during " + phase)));
   }
 
   /** Sends the client its ErrorResponse and closes both sides; only the first failure counts. */

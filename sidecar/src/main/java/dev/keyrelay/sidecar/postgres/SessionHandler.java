@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.secrets.SecretValue;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -141,7 +142,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                                     + ":"
                                     + listener.upstream().port()
                                     + ": "
-                                    + UpstreamStartHandler.rootMessage(connected.cause()))));
+                                    + RootCause.message(connected.cause()))));
                   }
                 });
   }

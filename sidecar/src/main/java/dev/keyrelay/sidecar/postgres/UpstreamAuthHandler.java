@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.common.exception.ScramException;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,7 +50,7 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
         default -> protocolError("an unexpected message '" + (char) type + "' during login");
       }
     } catch (ScramException | RuntimeException e) {
-      failAuth("SCRAM exchange failed: " + UpstreamStartHandler.rootMessage(e));
+      failAuth("SCRAM exchange failed: " + RootCause.message(e));
     } finally {
       frame.release();
     }
@@ -120,7 +121,7 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
         .whenCompleteAsync(
             (message, error) -> {
               if (error != null) {
-                failAuth("SCRAM exchange failed: " + UpstreamStartHandler.rootMessage(error));
+                failAuth("SCRAM exchange failed: " + RootCause.message(error));
               } else {
                 ctx.writeAndFlush(PgWire.saslResponse(ctx.alloc(), message));
               }
@@ -170,20 +171,11 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    session.fail(
-        new SessionFailure(
-            "upstream_protocol",
-            SessionFailure.CONNECTION_FAILURE,
-            session.describe(
-                "the upstream connection failed: " + UpstreamStartHandler.rootMessage(cause))));
+    session.upstreamFailed(cause);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    session.fail(
-        new SessionFailure(
-            "upstream_closed",
-            SessionFailure.CONNECTION_FAILURE,
-            session.describe("the upstream server closed the connection during login")));
+    session.upstreamClosed("login");
   }
 }

@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.common.util.TlsServerEndpoint;
 import dev.keyrelay.sidecar.config.PostgresUpstream;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -95,7 +96,7 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
                         "upstream_tls",
                         SessionFailure.CONNECTION_FAILURE,
                         session.describe(
-                            "TLS to the upstream server failed: " + rootMessage(done.cause()))));
+                            "TLS to the upstream server failed: " + RootCause.message(done.cause()))));
               }
             });
   }
@@ -122,29 +123,13 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  static String rootMessage(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-  }
-
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    session.fail(
-        new SessionFailure(
-            "upstream_protocol",
-            SessionFailure.CONNECTION_FAILURE,
-            session.describe("the upstream connection failed: " + rootMessage(cause))));
+    session.upstreamFailed(cause);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    session.fail(
-        new SessionFailure(
-            "upstream_closed",
-            SessionFailure.CONNECTION_FAILURE,
-            session.describe("the upstream server closed the connection during startup")));
+    session.upstreamClosed("startup");
   }
 }
