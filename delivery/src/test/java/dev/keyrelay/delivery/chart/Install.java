@@ -1,0 +1,48 @@
+package dev.keyrelay.delivery.chart;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** The installs the chart tests render: the defaults, each helm/ profile, and the main switches. */
+enum Install {
+  DEFAULTS(null, Map.of()),
+  DEV("values-dev.yaml", Map.of()),
+  VAULT("values-vault.yaml", Map.of()),
+  CERT_MANAGER("values-cert-manager.yaml", Map.of()),
+  PROMETHEUS_OPERATOR("values-prometheus-operator.yaml", Map.of()),
+  WATCHED_NAMESPACES(
+      null, Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b")),
+  WITHOUT_ADMISSION_POLICY(null, Map.of("webhook.admissionPolicy.enabled", "false"));
+
+  private static final Map<Install, Manifests> RENDERED = new EnumMap<>(Install.class);
+
+  private final String profile;
+  private final Map<String, String> settings;
+
+  Install(String profile, Map<String, String> settings) {
+    this.profile = profile;
+    this.settings = settings;
+  }
+
+  /** The helm/ values file, or null. */
+  Path profile() {
+    return profile == null ? null : HelmChart.PROFILES.resolve(profile);
+  }
+
+  /** Rendered once per test run into the release namespace, then shared. */
+  Manifests manifests() {
+    synchronized (RENDERED) {
+      return RENDERED.computeIfAbsent(this, i -> render(i, HelmChart.NAMESPACE));
+    }
+  }
+
+  Manifests manifestsIn(String namespace) {
+    return render(this, namespace);
+  }
+
+  private static Manifests render(Install install, String namespace) {
+    String yaml = HelmChart.template(namespace, install.profile(), install.settings);
+    return new Manifests(StrictKubernetesYaml.parseAll(yaml, "helm template (" + install + ")"));
+  }
+}
