@@ -33,8 +33,7 @@ class ChartCrdsTest {
           .as(
               "%s drifted from crds/%s; run 'mvn -B -pl operator process-classes -Pupdate-crds'"
                   + " and commit both copies",
-              IN_CHART.resolve(name),
-              name)
+              IN_CHART.resolve(name), name)
           .isEqualTo(Files.readString(TOP_LEVEL.resolve(name)));
     }
   }

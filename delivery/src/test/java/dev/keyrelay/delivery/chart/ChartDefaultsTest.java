@@ -91,7 +91,8 @@ class ChartDefaultsTest {
 
   @Test
   void injectedSidecarsGetTheOperatorsOwnDefaults() {
-    InjectionSettings injection = InjectionSettings.fromEnvironment(manifests.operatorEnvironment());
+    InjectionSettings injection =
+        InjectionSettings.fromEnvironment(manifests.operatorEnvironment());
     assertThat(injection.sidecarImage()).isEqualTo(InjectionSettings.DEFAULT_IMAGE);
     assertThat(injection.resources()).isEqualTo(SidecarResources.DEFAULTS);
     assertThat(injection.logLevel()).isEqualTo("INFO");
@@ -117,7 +118,8 @@ class ChartDefaultsTest {
   void twoReplicasSpreadOverNodesAndOneAlwaysStays() {
     Deployment deployment = manifests.one(Deployment.class);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-    assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+    assertThat(
+            deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
         .isZero();
     Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
     assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
@@ -134,7 +136,8 @@ class ChartDefaultsTest {
     assertThat(spread.get(0).getPodAffinityTerm().getTopologyKey())
         .isEqualTo("kubernetes.io/hostname");
     assertThat(podLabels)
-        .containsAllEntriesOf(spread.get(0).getPodAffinityTerm().getLabelSelector().getMatchLabels());
+        .containsAllEntriesOf(
+            spread.get(0).getPodAffinityTerm().getLabelSelector().getMatchLabels());
 
     PodDisruptionBudget budget = manifests.one(PodDisruptionBudget.class);
     assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
@@ -150,7 +153,10 @@ class ChartDefaultsTest {
     assertThat(operator.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     for (var probe :
-        List.of(operator.getLivenessProbe(), operator.getReadinessProbe(), operator.getStartupProbe())) {
+        List.of(
+            operator.getLivenessProbe(),
+            operator.getReadinessProbe(),
+            operator.getStartupProbe())) {
       assertThat(containerPort(probe.getHttpGet().getPort().getStrVal()).getContainerPort())
           .isEqualTo(8081);
     }

@@ -23,7 +23,8 @@ class ChartLintTest {
 
   @Test
   void chartIsVersionedWithTheAppAndNeedsKubernetes130() throws Exception {
-    JsonNode chart = new YAMLMapper().readTree(Files.readString(HelmChart.SOURCE.resolve("Chart.yaml")));
+    JsonNode chart =
+        new YAMLMapper().readTree(Files.readString(HelmChart.SOURCE.resolve("Chart.yaml")));
     assertThat(chart.path("apiVersion").asText()).isEqualTo("v2");
     assertThat(chart.path("version").asText()).isEqualTo("0.1.0");
     assertThat(chart.path("appVersion").asText()).isEqualTo("0.1.0");

@@ -1,6 +1,7 @@
 package dev.keyrelay.delivery.chart;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import java.io.IOException;
@@ -23,8 +24,8 @@ final class HelmChart {
 
   /*
    * helm-java renders with Helm's built-in capabilities, Kubernetes v1.20.0, and has no
-   * --kube-version option, so the chart's kubeVersion constraint refuses every render. Templates are
-   * therefore rendered from a copy under target/ that differs only in that constraint;
+   * --kube-version option, so the chart's kubeVersion constraint refuses every render. Templates
+   * are therefore rendered from a copy under target/ that differs only in that constraint;
    * ChartLintTest shows that the chart itself is refused there.
    */
   private static final Path RENDERABLE = Path.of("target/chart-under-test/keyrelay");
@@ -59,6 +60,17 @@ final class HelmChart {
       command = command.set(setting.getKey(), setting.getValue());
     }
     return command.call();
+  }
+
+  /** The NOTES.txt Helm prints after an install, from a client-only dry run. */
+  static String installNotes(Map<String, String> settings) {
+    InstallCommand command =
+        new Helm(renderable()).install().withName(RELEASE).withNamespace(NAMESPACE).dryRun();
+    for (Map.Entry<String, String> setting : settings.entrySet()) {
+      command = command.set(setting.getKey(), setting.getValue());
+    }
+    String output = command.clientOnly().call().getOutput();
+    return output.substring(output.indexOf("NOTES:"));
   }
 
   private static synchronized Path renderable() {
