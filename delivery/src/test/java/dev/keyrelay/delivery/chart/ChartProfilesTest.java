@@ -47,7 +47,7 @@ class ChartProfilesTest {
   }
 
   @Test
-  void devRunsOneReplicaWithoutLeaderElectionOrBudgetAndDebugSidecars() {
+  void devRunsOneReplicaWithoutLeaderElectionOrBudgetAndLogsAtDebug() {
     Manifests dev = Install.DEV.manifests();
     assertThat(dev.one(Deployment.class).getSpec().getReplicas()).isEqualTo(1);
     assertThat(dev.all(PodDisruptionBudget.class))
@@ -57,6 +57,7 @@ class ChartProfilesTest {
         .isFalse();
     assertThat(InjectionSettings.fromEnvironment(dev.operatorEnvironment()).logLevel())
         .isEqualTo("DEBUG");
+    assertThat(dev.operatorEnvironment()).containsEntry("KEYRELAY_LOG_LEVEL", "DEBUG");
     assertThat(dev.named(Role.class, "keyrelay-operator").getRules())
         .as("no Lease permissions without leader election")
         .noneMatch(rule -> rule.getResources().contains("leases"));

@@ -46,7 +46,7 @@ class RbacTest {
               "authorization.k8s.io/subjectaccessreviews", "create",
               "nodes", "list watch",
               "admissionregistration.k8s.io/mutatingwebhookconfigurations[keyrelay-injector]",
-                  "get patch update"));
+                  "get list watch patch update"));
 
   @ParameterizedTest
   @EnumSource(Install.class)

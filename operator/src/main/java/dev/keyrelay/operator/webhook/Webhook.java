@@ -31,18 +31,21 @@ public final class Webhook implements AutoCloseable {
   private final InjectionEvents events;
   private final WebhookServer server;
   private final ScheduledExecutorService scheduler;
+  private final AutoCloseable configurationWatch;
 
   private Webhook(
       ConfigMapRoutesSource routes,
       NodeKubeletVersions nodes,
       InjectionEvents events,
       WebhookServer server,
-      ScheduledExecutorService s) {
+      ScheduledExecutorService s,
+      AutoCloseable configurationWatch) {
     this.routes = routes;
     this.nodes = nodes;
     this.events = events;
     this.server = server;
     this.scheduler = s;
+    this.configurationWatch = configurationWatch;
   }
 
   public static Webhook start(
@@ -54,6 +57,7 @@ public final class Webhook implements AutoCloseable {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "keyrelay-webhook-certs"));
     Supplier<SslContext> tls;
+    AutoCloseable configurationWatch = () -> {};
     if (settings.certDir() != null) {
       tls = new CertificateFiles(settings.certDir());
       tls.get();
@@ -76,6 +80,7 @@ public final class Webhook implements AutoCloseable {
           CERT_CHECK.toMinutes(),
           CERT_CHECK.toMinutes(),
           TimeUnit.MINUTES);
+      configurationWatch = certs.watchConfiguration(scheduler)::close;
       tls = certs;
     }
     ConfigMapRoutesSource routes = new ConfigMapRoutesSource(client);
@@ -95,7 +100,9 @@ public final class Webhook implements AutoCloseable {
             new SecretAccessCheck(client, SAR_TIMEOUT),
             events);
     return new Webhook(
-        routes, nodes, events, WebhookServer.start(settings.port(), tls, handler), scheduler);
+        routes, nodes, events, WebhookServer.start(settings.port(), tls, handler),
+        scheduler,
+        configurationWatch);
   }
 
   private static void ensureQuietly(WebhookCertificateManager certs) {
@@ -112,6 +119,11 @@ public final class Webhook implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      configurationWatch.close();
+    } catch (Exception e) {
+      LOG.debug("Stopping the webhook configuration watch failed", e);
+    }
     scheduler.shutdownNow();
     server.close();
     events.close();

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayInputStream;
 import java.net.HttpURLConnection;
@@ -23,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +90,47 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
     }
     patchCaBundle(cert.caPem());
     return cert;
+  }
+
+  /**
+   * Watches the webhook configuration and puts the current CA back into it whenever it changes: a
+   * {@code helm upgrade} re-applies the manifest with an empty caBundle, and a configuration may be
+   * created after the operator started. Without this the API server would distrust the webhook until
+   * the next hourly check.
+   */
+  public SharedIndexInformer<MutatingWebhookConfiguration> watchConfiguration(Executor executor) {
+    return client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(settings.webhookConfiguration())
+        .inform(
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(MutatingWebhookConfiguration config) {
+                executor.execute(WebhookCertificateManager.this::retrustQuietly);
+              }
+
+              @Override
+              public void onUpdate(
+                  MutatingWebhookConfiguration before, MutatingWebhookConfiguration after) {
+                executor.execute(WebhookCertificateManager.this::retrustQuietly);
+              }
+
+              @Override
+              public void onDelete(MutatingWebhookConfiguration config, boolean unknownFinalState) {}
+            });
+  }
+
+  private synchronized void retrustQuietly() {
+    if (current == null) {
+      return;
+    }
+    try {
+      patchCaBundle(current.caPem());
+    } catch (KubernetesClientException e) {
+      LOG.warn("Could not restore the caBundle of {}", settings.webhookConfiguration(), e);
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.keyrelay.operator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -16,6 +17,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -122,5 +125,30 @@ class WebhookCertificateManagerTest {
     certificates(rotated.certPem()).get(0).verify(cas.get(0).getPublicKey());
     certificates(first.certPem()).get(0).verify(cas.get(1).getPublicKey());
     assertThat(later.get()).isNotNull();
+  }
+
+  @Test
+  void aReappliedConfigurationGetsTheCaBundleBackAtOnce() {
+    WebhookCertificateManager certs = manager(NOW);
+    certs.ensure();
+    String trusted = caBundle();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try (var watch = certs.watchConfiguration(executor)) {
+      // What `helm upgrade` does: the manifest comes back with an empty caBundle.
+      client
+          .admissionRegistration()
+          .v1()
+          .mutatingWebhookConfigurations()
+          .withName("keyrelay-injector")
+          .edit(
+              c -> {
+                c.getWebhooks().get(0).getClientConfig().setCaBundle(null);
+                return c;
+              });
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> trusted.equals(caBundle()));
+    } finally {
+      executor.shutdownNow();
+    }
   }
 }
