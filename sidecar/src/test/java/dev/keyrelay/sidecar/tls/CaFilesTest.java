@@ -105,8 +105,8 @@ class CaFilesTest {
   void trustStoreAlsoLoadsWithAnyPasswordAndAsTheLegacyDefaultType(String type) throws Exception {
     CaFiles.write(ca, temp);
 
-    // Libraries that pass javax.net.ssl.trustStorePassword (often "changeit") still load it, and
-    // Java 8's default type JKS reads PKCS12 too.
+    // Libraries that pass javax.net.ssl.trustStorePassword (often "changeit") still load it, and so
+    // does a client that asks for JKS, the default type before Java 9.
     KeyStore store = KeyStore.getInstance(type);
     try (InputStream in = Files.newInputStream(CaFiles.trustStore(temp))) {
       store.load(in, "changeit".toCharArray());
