@@ -123,7 +123,13 @@ class SidecarMainIT {
               "%{http_code}",
               "http://127.0.0.1:9/");
       assertThat(run.stdout()).isEqualTo("403");
-      assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", filePort)))
+      assertThatThrownBy(
+              () -> {
+                try (Socket socket = new Socket()) {
+                  socket.connect(new InetSocketAddress("127.0.0.1", filePort));
+                }
+              })
+          .as("nothing listens on the file's port")
           .isInstanceOf(IOException.class);
       assertThat(sidecar.logs()).contains("proxy=127.0.0.1:" + cliPort);
     }
