@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.keyrelay.sidecar.admin.AdminServer;
 import dev.keyrelay.sidecar.audit.AuditLog;
+import dev.keyrelay.sidecar.config.ConfigOverrides;
 import dev.keyrelay.sidecar.config.ConfigWatcher;
 import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.config.SidecarConfig;
@@ -33,12 +34,17 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running sidecar: the CA, the proxy and admin listeners, and live config reloading. */
+/**
+ * A running sidecar: the CA, the proxy and admin listeners, live config reloading, and the stop
+ * request that the admin port accepts.
+ */
 public final class Sidecar implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
@@ -58,17 +64,25 @@ public final class Sidecar implements AutoCloseable {
   private final PostgresListeners listeners;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
+  private final CountDownLatch quitRequested = new CountDownLatch(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile SidecarConfig config;
   private volatile boolean ready;
 
-  private Sidecar(SidecarConfig config) throws Exception {
+  private Sidecar(SidecarConfig config, ConfigOverrides overrides) throws Exception {
     this.config = config;
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     admin =
-        AdminServer.bind(config.admin().listen(), transport, boss, registry, () -> ready);
+        AdminServer.bind(
+            config.admin().listen(),
+            transport,
+            boss,
+            registry,
+            () -> ready,
+            quitRequested::countDown);
 
     CertificateAuthority ca = CertificateAuthority.generate();
     CaFiles.write(ca, config.ca().dir());
@@ -81,10 +95,7 @@ public final class Sidecar implements AutoCloseable {
     secrets = new SecretResolver(blocking, registry, config.secrets(), config.vault());
     upstreams =
         new UpstreamPool(
-            transport,
-            upstreamTls,
-            config.proxy().connectTimeout(),
-            config.proxy().idleTimeout());
+            transport, upstreamTls, config.proxy().connectTimeout(), config.proxy().idleTimeout());
     ProxyServices services =
         new ProxyServices(
             state,
@@ -113,14 +124,19 @@ public final class Sidecar implements AutoCloseable {
     if (!unbound.isEmpty()) {
       throw new IllegalStateException(String.join("; ", unbound));
     }
-    watcher = new ConfigWatcher(config.source(), config, this::apply);
+    watcher = new ConfigWatcher(config.source(), config, overrides, this::apply);
     watcher.start();
     ready = true;
   }
 
-  /** Starts everything; returns once both listeners are bound and the CA files are written. */
-  public static Sidecar start(SidecarConfig config) throws Exception {
-    Sidecar sidecar = new Sidecar(config);
+  /**
+   * Starts everything; returns once both listeners are bound and the CA files are written, which is
+   * when /readyz turns ready.
+   *
+   * @param config loaded with {@code overrides}, which reloads of its file keep applying
+   */
+  public static Sidecar start(SidecarConfig config, ConfigOverrides overrides) throws Exception {
+    Sidecar sidecar = new Sidecar(config, overrides);
     log.info(
         "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", hostPort(sidecar.proxyAddress())),
@@ -144,8 +160,8 @@ public final class Sidecar implements AutoCloseable {
   }
 
   /**
-   * Applies a reloaded config: new routes, egress policy and secret settings for new decisions,
-   * and listeners bound, rebound or stopped to match.
+   * Applies a reloaded config: new routes, egress policy and secret settings for new decisions, and
+   * listeners bound, rebound or stopped to match.
    */
   private void apply(SidecarConfig next) {
     SidecarConfig running = config;
@@ -158,8 +174,16 @@ public final class Sidecar implements AutoCloseable {
     secrets.reconfigure(next.secrets(), next.vault());
     state.set(stateFor(next));
     listeners.apply(next.listeners());
-    log.info("config reloaded {} {} {}", kv("file", next.source().toString()),
-        kv("routes", next.routes().size()), kv("listeners", next.listeners().size()));
+    log.info(
+        "config reloaded {} {} {}",
+        kv("file", next.source().toString()),
+        kv("routes", next.routes().size()),
+        kv("listeners", next.listeners().size()));
+  }
+
+  /** Blocks until a pod container asks the sidecar to stop (POST /quitquitquit). */
+  public void awaitQuitRequest() throws InterruptedException {
+    quitRequested.await();
   }
 
   /** Where a PostgreSQL listener is bound, or null when it is not running. */
@@ -174,6 +198,9 @@ public final class Sidecar implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     ready = false;
     try {
       watcher.close();

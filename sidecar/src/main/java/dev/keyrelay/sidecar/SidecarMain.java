@@ -3,48 +3,57 @@ package dev.keyrelay.sidecar;
 import dev.keyrelay.sidecar.config.ConfigException;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
-/** Command line: {@code java -jar keyrelay-sidecar.jar --config FILE}. */
+/**
+ * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
+ * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a wait that timed out, 2 a bad
+ * command line or config.
+ */
 public final class SidecarMain {
-
-  private static final String USAGE = "usage: keyrelay-sidecar --config FILE";
 
   private SidecarMain() {}
 
   public static void main(String[] args) throws Exception {
-    Path file = configPath(args);
+    SidecarCommand command;
+    try {
+      command = SidecarCommandLine.parse(args);
+    } catch (SidecarCommandLine.UsageException e) {
+      System.err.println("keyrelay-sidecar: " + e.getMessage() + "\n" + SidecarCommandLine.USAGE);
+      System.exit(2);
+      return;
+    }
+    if (command instanceof SidecarCommand.Run run) {
+      run(run);
+    } else if (command instanceof SidecarCommand.WaitForFile wait) {
+      if (!FileWait.await(wait.file(), wait.timeout())) {
+        System.err.println(
+            "keyrelay-sidecar: "
+                + wait.file()
+                + " is still missing or empty after "
+                + wait.timeout().toSeconds()
+                + " s");
+        System.exit(1);
+      }
+    } else {
+      System.out.println(SidecarCommandLine.USAGE);
+    }
+  }
+
+  private static void run(SidecarCommand.Run run) throws Exception {
     SidecarConfig config;
     try {
-      config = ConfigLoader.load(file);
+      config = ConfigLoader.load(run.config(), run.overrides());
     } catch (ConfigException e) {
       System.err.println("keyrelay: invalid configuration\n" + e.getMessage());
       System.exit(2);
       return;
     }
-    Sidecar sidecar = Sidecar.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  sidecar.close();
-                  stopped.countDown();
-                },
-                "keyrelay-shutdown"));
-    stopped.await();
-  }
-
-  private static Path configPath(String[] args) {
-    if (args.length == 2 && args[0].equals("--config")) {
-      return Path.of(args[1]);
+    Sidecar sidecar = Sidecar.start(config, run.overrides());
+    // SIGTERM and System.exit both run this; close() is idempotent.
+    Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "keyrelay-shutdown"));
+    if (!run.exitWhenReady()) {
+      sidecar.awaitQuitRequest();
     }
-    if (args.length == 1 && args[0].startsWith("--config=")) {
-      return Path.of(args[0].substring("--config=".length()));
-    }
-    System.err.println(USAGE);
-    System.exit(args.length == 1 && args[0].equals("--help") ? 0 : 2);
-    throw new IllegalStateException("unreachable");
+    System.exit(0);
   }
 }

@@ -14,11 +14,15 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The variables that point an app container at the sidecar (proxy, CA files, route placeholders)
- * and how they merge with the container's own: a variable the user set is kept unless overriding is
- * asked for, and NO_PROXY is always merged so the user's exclusions survive.
+ * The variables that point an app container at the sidecar (proxy, CA files, route placeholders,
+ * and on request JAVA_TOOL_OPTIONS and the shutdown URL) and how they merge with the container's
+ * own: a variable the user set is kept unless overriding is asked for, and NO_PROXY is always
+ * merged so the user's exclusions survive.
  */
 final class AgentEnvironment {
+
+  static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+  static final String SHUTDOWN_URL = "KEYRELAY_SHUTDOWN_URL";
 
   private static final List<String> PROXY_VARS =
       List.of("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy");
@@ -35,29 +39,45 @@ final class AgentEnvironment {
 
   private final Map<String, String> variables;
   private final List<String> noProxyExtra;
-  private final boolean override;
+  private final PodOptions options;
 
-  AgentEnvironment(List<InjectionRoute> routes, InjectionSettings settings, boolean override) {
+  /**
+   * @param shutdownUrl whether app containers learn where to stop the sidecar (a regular-container
+   *     sidecar in a pod that runs to completion)
+   */
+  AgentEnvironment(
+      List<InjectionRoute> routes,
+      InjectionSettings settings,
+      PodOptions options,
+      boolean shutdownUrl) {
     Map<String, String> vars = new LinkedHashMap<>();
-    PROXY_VARS.forEach(v -> vars.put(v, SidecarPaths.PROXY_URL));
+    String proxyUrl = "http://" + SidecarPaths.PROXY_HOST + ":" + options.proxyPort();
+    PROXY_VARS.forEach(v -> vars.put(v, proxyUrl));
     BUNDLE_VARS.forEach(v -> vars.put(v, SidecarPaths.CA_BUNDLE));
     // Node.js appends this to its built-in roots, so it takes the CA alone.
     vars.put("NODE_EXTRA_CA_CERTS", SidecarPaths.CA_CERT);
+    if (shutdownUrl) {
+      vars.put(SHUTDOWN_URL, SidecarPaths.SHUTDOWN_URL);
+    }
     // Routes come sorted by name; when two declare the same variable the first one wins.
     routes.forEach(r -> new TreeMap<>(r.agentEnv()).forEach(vars::putIfAbsent));
     this.variables = vars;
     this.noProxyExtra = settings.noProxyExtra();
-    this.override = override;
+    this.options = options;
   }
 
   /** Returns the container with the variables set and the CA directory mounted read-only. */
   Container applyTo(Container original) {
     Container c = new ContainerBuilder(original).build();
     List<EnvVar> env = new ArrayList<>(Objects.requireNonNullElse(c.getEnv(), List.of()));
+    Set<String> noProxy = new LinkedHashSet<>();
     for (String name : NO_PROXY_VARS) {
-      setNoProxy(env, name);
+      noProxy.addAll(setNoProxy(env, name));
     }
     variables.forEach((name, value) -> set(env, name, value));
+    if (options.javaToolOptions()) {
+      set(env, JAVA_TOOL_OPTIONS, JavaToolOptions.value(options.proxyPort(), noProxy));
+    }
     c.setEnv(env);
     List<VolumeMount> mounts =
         new ArrayList<>(Objects.requireNonNullElse(c.getVolumeMounts(), List.of()));
@@ -68,12 +88,16 @@ final class AgentEnvironment {
 
   /** The injected variables this container sets itself and keeps, so keyrelay may be bypassed. */
   List<String> keptUserVariables(Container c) {
-    if (override || c.getEnv() == null) {
+    if (options.overrideEnv() || c.getEnv() == null) {
       return List.of();
     }
     return c.getEnv().stream()
         .map(EnvVar::getName)
-        .filter(n -> PROXY_VARS.contains(n) || BUNDLE_VARS.contains(n))
+        .filter(
+            n ->
+                PROXY_VARS.contains(n)
+                    || BUNDLE_VARS.contains(n)
+                    || (options.javaToolOptions() && n.equals(JAVA_TOOL_OPTIONS)))
         .toList();
   }
 
@@ -81,34 +105,42 @@ final class AgentEnvironment {
     int i = indexOf(env, name);
     if (i < 0) {
       env.add(new EnvVar(name, value, null));
-    } else if (override) {
+    } else if (options.overrideEnv()) {
       env.set(i, new EnvVar(name, value, null));
     }
   }
 
   /**
    * Keeps the user's entries (from either spelling) first, then adds what must bypass the proxy.
+   *
+   * @return the merged entries, or the ones keyrelay adds when the user's value comes from
+   *     elsewhere
    */
-  private void setNoProxy(List<EnvVar> env, String name) {
+  private Set<String> setNoProxy(List<EnvVar> env, String name) {
     int i = indexOf(env, name);
-    if (i >= 0 && env.get(i).getValueFrom() != null) {
-      return; // a value from a ConfigMap or Secret cannot be merged here; the user owns it
-    }
-    String user = i >= 0 ? env.get(i).getValue() : userValueOfOtherSpelling(env, name);
+    // a value from a ConfigMap or Secret cannot be merged here; the user owns it
+    boolean external = i >= 0 && env.get(i).getValueFrom() != null;
     Set<String> entries = new LinkedHashSet<>();
-    for (String part : Objects.requireNonNullElse(user, "").split(",")) {
-      if (!part.isBlank()) {
-        entries.add(part.trim());
+    String user = i >= 0 ? env.get(i).getValue() : userValueOfOtherSpelling(env, name);
+    if (!external) {
+      for (String part : Objects.requireNonNullElse(user, "").split(",")) {
+        if (!part.isBlank()) {
+          entries.add(part.trim());
+        }
       }
     }
     entries.addAll(NO_PROXY_BASE);
     entries.addAll(noProxyExtra);
+    if (external) {
+      return entries;
+    }
     EnvVar merged = new EnvVar(name, String.join(",", entries), null);
     if (i >= 0) {
       env.set(i, merged);
     } else {
       env.add(merged);
     }
+    return entries;
   }
 
   private static String userValueOfOtherSpelling(List<EnvVar> env, String name) {

@@ -27,8 +27,20 @@ public final class InjectionAnnotations {
   /** {@code "true"}: injected variables replace ones the user set (NO_PROXY is always merged). */
   public static final String OVERRIDE_ENV = PREFIX + "override-env";
 
+  /** The sidecar's proxy port, 1024 to 65535 but not the admin port; every proxy variable uses it. */
+  public static final String PROXY_PORT = PREFIX + "proxy-port";
+
+  /** {@code "true"} or {@code "false"}: set JAVA_TOOL_OPTIONS (proxy and trust store) for JVMs. */
+  public static final String JAVA_TOOL_OPTIONS = PREFIX + "java-tool-options";
+
   /** Written by the injector: what it did, as JSON. */
   public static final String STATUS = PREFIX + "injected";
+
+  /**
+   * Written by the injector as a label with the value {@code "true"}, so that a PodMonitor or a
+   * {@code kubectl get -l} can select injected pods.
+   */
+  public static final String INJECTED_LABEL = PREFIX + "injected";
 
   static final List<String> KNOWN =
       List.of(
@@ -41,6 +53,8 @@ public final class InjectionAnnotations {
           CPU_LIMIT,
           MEMORY_LIMIT,
           OVERRIDE_ENV,
+          PROXY_PORT,
+          JAVA_TOOL_OPTIONS,
           STATUS);
 
   private InjectionAnnotations() {}

@@ -15,13 +15,18 @@ import java.util.Map;
  * @param resources the sidecar's default requests and limits
  * @param logLevel the sidecar's default log level
  * @param noProxyExtra hosts added to NO_PROXY besides loopback and cluster DNS (the API server)
+ * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS unless a pod says otherwise
+ * @param prometheusAnnotations whether injected pods get {@code prometheus.io/*} scrape
+ *     annotations for the sidecar's admin port (unless they set {@code prometheus.io/*} already)
  */
 public record InjectionSettings(
     String sidecarImage,
     boolean nativeSidecar,
     SidecarResources resources,
     String logLevel,
-    List<String> noProxyExtra) {
+    List<String> noProxyExtra,
+    boolean javaToolOptions,
+    boolean prometheusAnnotations) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/keyrelay/keyrelay-sidecar:0.1.0";
 
@@ -31,14 +36,21 @@ public record InjectionSettings(
 
   public static InjectionSettings defaults() {
     return new InjectionSettings(
-        DEFAULT_IMAGE, true, SidecarResources.DEFAULTS, "INFO", List.of("kubernetes.default"));
+        DEFAULT_IMAGE,
+        true,
+        SidecarResources.DEFAULTS,
+        "INFO",
+        List.of("kubernetes.default"),
+        false,
+        false);
   }
 
   /**
    * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
    * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
-   * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}; the API server's address comes from
-   * {@code KUBERNETES_SERVICE_HOST}.
+   * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}, {@code KEYRELAY_JAVA_TOOL_OPTIONS} and
+   * {@code KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false); the API server's
+   * address comes from {@code KUBERNETES_SERVICE_HOST}.
    */
   public static InjectionSettings fromEnvironment(Map<String, String> env) {
     InjectionSettings d = defaults();
@@ -57,12 +69,21 @@ public record InjectionSettings(
             quantity(env, "KEYRELAY_SIDECAR_MEMORY_LIMIT", r.memoryLimit())),
         PodOptions.logLevel(
             "KEYRELAY_SIDECAR_LOG_LEVEL", env.getOrDefault("KEYRELAY_SIDECAR_LOG_LEVEL", "INFO")),
-        noProxy);
+        noProxy,
+        flag(env, "KEYRELAY_JAVA_TOOL_OPTIONS"),
+        flag(env, "KEYRELAY_PROMETHEUS_ANNOTATIONS"));
   }
 
   /** The same settings with native sidecars on or off, as the nodes allow. */
   public InjectionSettings withNativeSidecar(boolean on) {
-    return new InjectionSettings(sidecarImage, on, resources, logLevel, noProxyExtra);
+    return new InjectionSettings(
+        sidecarImage,
+        on,
+        resources,
+        logLevel,
+        noProxyExtra,
+        javaToolOptions,
+        prometheusAnnotations);
   }
 
   /**
@@ -70,6 +91,10 @@ public record InjectionSettings(
    */
   private static boolean nativeSidecar(String value) {
     return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
+  }
+
+  private static boolean flag(Map<String, String> env, String name) {
+    return PodOptions.bool(name, env.getOrDefault(name, "false"));
   }
 
   private static Quantity quantity(Map<String, String> env, String name, Quantity fallback) {

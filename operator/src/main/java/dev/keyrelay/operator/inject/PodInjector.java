@@ -2,6 +2,7 @@ package dev.keyrelay.operator.inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyrelay.operator.route.SidecarMounts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -24,6 +25,7 @@ public final class PodInjector {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PROMETHEUS_PREFIX = "prometheus.io/";
 
   private PodInjector() {}
 
@@ -51,14 +53,38 @@ public final class PodInjector {
         Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
     List<InjectionRoute> routes = RouteSelection.select(published, labels, options.routes());
     Pod out = SERIALIZATION.clone(pod);
-    AgentEnvironment env = new AgentEnvironment(routes, settings, options.overrideEnv());
+    AgentEnvironment env =
+        new AgentEnvironment(
+            routes, settings, options, !options.nativeSidecar() && runsToCompletion(pod.getSpec()));
     mutate(out.getSpec(), options, env, routes, settings);
     List<String> names = routes.stream().map(InjectionRoute::name).toList();
-    Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
-    outAnnotations.put(InjectionAnnotations.STATUS, status(options, names));
-    out.getMetadata().setAnnotations(outAnnotations);
+    mark(out, annotations, labels, status(options, names), settings);
     return new InjectionResult(
         out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env));
+  }
+
+  /**
+   * Records the injection in an annotation and a label, and adds scrape annotations when the
+   * cluster asks for them and the pod has none of its own.
+   */
+  private static void mark(
+      Pod out,
+      Map<String, String> annotations,
+      Map<String, String> labels,
+      String status,
+      InjectionSettings settings) {
+    Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
+    outAnnotations.put(InjectionAnnotations.STATUS, status);
+    if (settings.prometheusAnnotations()
+        && annotations.keySet().stream().noneMatch(k -> k.startsWith(PROMETHEUS_PREFIX))) {
+      outAnnotations.put(PROMETHEUS_PREFIX + "scrape", "true");
+      outAnnotations.put(PROMETHEUS_PREFIX + "port", Integer.toString(SidecarMounts.ADMIN_PORT));
+      outAnnotations.put(PROMETHEUS_PREFIX + "path", "/metrics");
+    }
+    out.getMetadata().setAnnotations(outAnnotations);
+    Map<String, String> outLabels = new LinkedHashMap<>(labels);
+    outLabels.put(InjectionAnnotations.INJECTED_LABEL, "true");
+    out.getMetadata().setLabels(outLabels);
   }
 
   /** What could let the agent bypass keyrelay or read its secrets. */
@@ -83,6 +109,14 @@ public final class PodInjector {
               + " memory and with it the real credentials");
     }
     return warnings;
+  }
+
+  /**
+   * A pod whose containers are not restarted after they succeed (every Job and CronJob pod, and a
+   * bare run-once pod) completes only once the sidecar, as a regular container, stops too.
+   */
+  private static boolean runsToCompletion(PodSpec spec) {
+    return "Never".equals(spec.getRestartPolicy()) || "OnFailure".equals(spec.getRestartPolicy());
   }
 
   static boolean hasSidecar(PodSpec spec) {

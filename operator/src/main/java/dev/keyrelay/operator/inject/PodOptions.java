@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.operator.route.SidecarMounts;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Arrays;
 import java.util.List;
@@ -17,13 +18,20 @@ import java.util.regex.Pattern;
  * @param logLevel the sidecar's log level
  * @param resources the sidecar's requests and limits
  * @param overrideEnv whether injected variables replace ones the user set
+ * @param proxyPort the sidecar's proxy port on 127.0.0.1
+ * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS for the proxy and trust store
  */
 public record PodOptions(
     List<String> routes,
     boolean nativeSidecar,
     String logLevel,
     SidecarResources resources,
-    boolean overrideEnv) {
+    boolean overrideEnv,
+    int proxyPort,
+    boolean javaToolOptions) {
+
+  /** Below 1024 a non-root process cannot bind. */
+  private static final int MIN_PROXY_PORT = 1024;
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
   private static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -42,6 +50,8 @@ public record PodOptions(
     String nativeSidecar = annotations.get(InjectionAnnotations.NATIVE_SIDECAR);
     String logLevel = annotations.get(InjectionAnnotations.LOG_LEVEL);
     String override = annotations.get(InjectionAnnotations.OVERRIDE_ENV);
+    String proxyPort = annotations.get(InjectionAnnotations.PROXY_PORT);
+    String javaToolOptions = annotations.get(InjectionAnnotations.JAVA_TOOL_OPTIONS);
     SidecarResources d = settings.resources();
     return new PodOptions(
         routes == null ? null : routeNames(routes),
@@ -54,7 +64,11 @@ public record PodOptions(
             quantity(annotations, InjectionAnnotations.MEMORY_REQUEST, d.memoryRequest()),
             quantity(annotations, InjectionAnnotations.CPU_LIMIT, d.cpuLimit()),
             quantity(annotations, InjectionAnnotations.MEMORY_LIMIT, d.memoryLimit())),
-        override != null && bool(InjectionAnnotations.OVERRIDE_ENV, override));
+        override != null && bool(InjectionAnnotations.OVERRIDE_ENV, override),
+        proxyPort == null ? SidecarPaths.PROXY_PORT : proxyPort(proxyPort),
+        javaToolOptions == null
+            ? settings.javaToolOptions()
+            : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions));
   }
 
   static boolean bool(String name, String value) {
@@ -78,6 +92,26 @@ public record PodOptions(
       throw refused(name, value, "a resource quantity such as 100m, 128Mi or 1Gi");
     }
     return new Quantity(value.trim());
+  }
+
+  private static int proxyPort(String value) {
+    int port;
+    try {
+      port = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < MIN_PROXY_PORT || port > 65535 || port == SidecarMounts.ADMIN_PORT) {
+      throw refused(
+          InjectionAnnotations.PROXY_PORT,
+          value,
+          "a port from "
+              + MIN_PROXY_PORT
+              + " to 65535 other than "
+              + SidecarMounts.ADMIN_PORT
+              + " (the sidecar's admin port)");
+    }
+    return port;
   }
 
   private static Quantity quantity(Map<String, String> annotations, String name, Quantity d) {

@@ -9,37 +9,47 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds the sidecar container. The image's entrypoint is {@code java -jar keyrelay-sidecar.jar};
- * the injector adds {@code --config} pointing into the mounted routes ConfigMap.
+ * Builds the sidecar container. The image's entrypoint runs the jar ({@code java @/app/jvm.options
+ * ... -jar /app/keyrelay-sidecar.jar}, whose JVM options size the heap to the memory limit); the
+ * injector adds {@code --config} pointing into the mounted routes ConfigMap, and {@code
+ * --proxy-port} when the pod asks for another port.
  */
 final class SidecarContainer {
 
-  // Hold the app containers until the CA bundle exists (written before /readyz turns ready), for
-  // at most two minutes; used only when native sidecars are off.
-  private static final String WAIT_FOR_CA =
-      "i=0; until [ -s "
-          + SidecarPaths.CA_BUNDLE
-          + " ]; do i=$((i+1)); [ $i -gt 600 ] && exit 1; sleep 0.2; done";
+  // Holds the app containers until the CA bundle, written last of the CA files, exists: the image
+  // has no shell, so the sidecar jar itself waits, in a small JVM that starts nothing else.
+  private static final List<String> WAIT_FOR_CA =
+      List.of(
+          SidecarPaths.JAVA,
+          "-Xmx16m",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC",
+          "-jar",
+          SidecarPaths.JAR,
+          "--wait-for-file",
+          SidecarPaths.CA_BUNDLE,
+          "--timeout-seconds",
+          "120");
 
   private SidecarContainer() {}
 
   static Container build(PodOptions options, String image, List<VolumeMount> mounts) {
+    List<String> args = new ArrayList<>(List.of("--config", SidecarPaths.CONFIG_FILE));
+    if (options.proxyPort() != SidecarPaths.PROXY_PORT) {
+      args.addAll(List.of("--proxy-port", Integer.toString(options.proxyPort())));
+    }
     ContainerBuilder b =
         new ContainerBuilder()
             .withName(SidecarPaths.CONTAINER)
             .withImage(image)
-            .withArgs("--config", SidecarPaths.CONFIG_FILE)
+            .withArgs(args)
             .addNewEnv()
             .withName("KEYRELAY_LOG_LEVEL")
             .withValue(options.logLevel())
-            .endEnv()
-            .addNewEnv()
-            // The heap follows the memory limit instead of the node's memory.
-            .withName("JDK_JAVA_OPTIONS")
-            .withValue("-XX:MaxRAMPercentage=75")
             .endEnv()
             .addNewPort()
             .withName("keyrelay-admin")
@@ -58,7 +68,7 @@ final class SidecarContainer {
       b.withNewLifecycle()
           .withNewPostStart()
           .withNewExec()
-          .withCommand("/bin/sh", "-c", WAIT_FOR_CA)
+          .withCommand(WAIT_FOR_CA)
           .endExec()
           .endPostStart()
           .endLifecycle();

@@ -17,11 +17,23 @@ public final class SidecarPaths {
   public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
   public static final String CA_CERT = SidecarMounts.CA_DIR + "/ca.crt";
   public static final String CA_BUNDLE = SidecarMounts.CA_DIR + "/ca-bundle.crt";
+  public static final String TRUST_STORE = SidecarMounts.CA_DIR + "/ca-truststore.p12";
   public static final String VAULT_TOKEN_DIR = SidecarMounts.VAULT_TOKEN_DIR;
   public static final String VAULT_TOKEN_FILE = SidecarMounts.VAULT_TOKEN_NAME;
   public static final String VAULT_AUDIENCE = "vault";
+  /** The proxy port of the rendered config (the sidecar's default) unless a pod asks for another. */
   public static final int PROXY_PORT = 6790;
-  public static final String PROXY_URL = "http://127.0.0.1:" + PROXY_PORT;
+
+  public static final String PROXY_HOST = "127.0.0.1";
+
+  /** What an app container of a run-to-completion pod posts to when its work is done. */
+  public static final String SHUTDOWN_URL =
+      "http://127.0.0.1:" + SidecarMounts.ADMIN_PORT + "/quitquitquit";
+
+  /** The sidecar image's Java and jar (distroless: no shell). */
+  public static final String JAVA = "/usr/bin/java";
+
+  public static final String JAR = "/app/keyrelay-sidecar.jar";
 
   /** The non-root user of the restricted security context (distroless "nonroot"). */
   public static final long USER_ID = 65532;

@@ -180,7 +180,8 @@ public class CredentialRouteReconciler
 
   private Publication publishNamespace(String ns, Context<CredentialRoute> context) {
     List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
-    Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(routes);
+    Map<String, RouteVerdict> verdicts =
+        VaultRequirement.apply(NamespaceRoutes.evaluate(routes), routes, vault);
     Set<String> accepted =
         verdicts.values().stream()
             .filter(RouteVerdict::accepted)

@@ -41,12 +41,16 @@ final class RouteStatusComposer {
   private static Condition published(
       RouteVerdict verdict, RoutesConfigMapPublisher.Outcome publication) {
     String cm = "ConfigMap " + RoutesConfig.CONFIG_MAP_NAME;
-    if (!verdict.accepted()) {
+    if (!verdict.valid() || verdict.conflict() != null) {
       return Conditions.of(
           Conditions.PUBLISHED,
           false,
           "NotPublished",
           "Left out of " + cm + " until the route is valid");
+    }
+    if (verdict.withheld() != null) {
+      return Conditions.of(
+          Conditions.PUBLISHED, false, verdict.withheld().reason(), verdict.withheld().message());
     }
     if (publication == RoutesConfigMapPublisher.Outcome.NOT_MANAGED) {
       return Conditions.of(

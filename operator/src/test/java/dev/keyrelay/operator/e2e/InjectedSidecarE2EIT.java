@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Injects a pod, then runs the real sidecar jar with exactly the files its volumes would hold and
- * the env its container would get, and a real client (curl) with only the agent container's
+ * the env its container would get, and real clients (curl, a JVM) with only the agent container's
  * injected env. The only translation is the pod's namespaces: mount paths live under a temp
  * directory and the pod's fixed ports are mapped to free ones, so tests can run side by side.
  */
@@ -54,8 +55,11 @@ class InjectedSidecarE2EIT {
   @TempDir Path root;
   private Process sidecar;
   private Path sidecarLog;
-  private int adminPort;
-  private int proxyPort;
+  private final int adminPort = freePort();
+  private final int proxyPort = freePort();
+
+  /** Whether the pod names its proxy port, so the config file must not. */
+  private boolean perPodProxyPort;
 
   @AfterEach
   void stopSidecar() throws InterruptedException {
@@ -68,79 +72,161 @@ class InjectedSidecarE2EIT {
   @Test
   void aClientWithOnlyTheInjectedEnvGetsTheRealCredentialInjectedUpstream() throws Exception {
     assumeThat(SIDECAR_JAR).as("build the sidecar first: mvn -B package").exists();
-    adminPort = freePort();
-    proxyPort = freePort();
-    ServingCertificate upstreamCert =
-        CertificateIssuer.issue(List.of(HOST), Duration.ofDays(1), Instant.now());
-    try (RecordingUpstream upstream = new RecordingUpstream(upstreamCert.toSslContext())) {
-      CredentialRoute route =
-          TestingRoutes.route(
-              "agents",
-              "upstream-api",
-              """
-              http:
-                host: %s
-                port: %d
-                auth: { type: header, headerName: X-Api-Key }
-                upstreamCa: { configMapKeyRef: { name: test-ca, key: ca.crt } }
-              secret: { kubernetes: { name: upstream-key, key: key } }
-              agentEnv: { UPSTREAM_API_KEY: placeholder }
-              """
-                  .formatted(HOST, upstream.port()));
-      RoutesConfig published = RoutesConfigRenderer.render(List.of(route));
-      InjectionResult result =
-          PodInjector.inject(
-              agentPod(),
-              InjectionRoutes.parse(published.injectionYaml()),
-              InjectionSettings.defaults());
-      Pod pod = result.pod();
-      Container sidecarContainer = pod.getSpec().getInitContainers().get(0);
-      Container agent = pod.getSpec().getContainers().get(0);
+    try (Scenario scenario = start(agentPod(Map.of()))) {
+      Run curl = scenario.curl();
 
-      materializeVolumes(
-          pod,
-          sidecarContainer,
-          Map.of(
-              RoutesConfig.CONFIG_MAP_NAME,
-              published.data(),
-              "test-ca",
-              Map.of("ca.crt", upstreamCert.caPem())),
-          Map.of("upstream-key", Map.of("key", REAL_KEY)));
-      startSidecar(sidecarContainer);
-
-      Map<String, String> agentEnv = env(agent);
-      assertThat(agentEnv.values()).noneMatch(v -> v.contains(REAL_KEY));
-      ProcessBuilder client =
-          new ProcessBuilder(
-                  "curl",
-                  "-sS",
-                  "--fail",
-                  "-H",
-                  "X-Api-Key: " + agentEnv.get("UPSTREAM_API_KEY"),
-                  "https://" + HOST + ":" + upstream.port() + "/v1/messages")
-              .redirectErrorStream(true);
-      // Nothing of this JVM's environment: only what the agent container would have.
-      client.environment().clear();
-      client.environment().put("PATH", System.getenv("PATH"));
-      client.environment().putAll(agentEnv);
-      Process curl = client.start();
-      String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(curl.exitValue()).as(output + sidecarOutput()).isZero();
-      assertThat(output).isEqualTo("ok\n");
-      assertThat(upstream.requests)
+      assertThat(curl.exitCode()).as(curl.errors() + sidecarOutput()).isZero();
+      assertThat(curl.output()).isEqualTo("ok\n");
+      assertThat(scenario.upstream.requests)
           .singleElement()
           .satisfies(h -> assertThat(h.get("X-Api-Key")).isEqualTo(REAL_KEY));
     }
   }
 
-  private Pod agentPod() {
+  /**
+   * The opt-in JAVA_TOOL_OPTIONS on a per-pod proxy port: the sidecar takes the port from its
+   * command line (the namespace's config file does not name it), and a JVM with nothing but the
+   * injected JAVA_TOOL_OPTIONS goes through it and trusts its certificate.
+   */
+  @Test
+  void aJvmWithOnlyTheInjectedJavaToolOptionsGetsTheRealCredentialOnAPerPodProxyPort()
+      throws Exception {
+    assumeThat(SIDECAR_JAR).as("build the sidecar first: mvn -B package").exists();
+    perPodProxyPort = true;
+    Map<String, String> annotations =
+        Map.of(
+            "keyrelay.dev/java-tool-options",
+            "true",
+            "keyrelay.dev/proxy-port",
+            Integer.toString(proxyPort));
+    try (Scenario scenario = start(agentPod(annotations))) {
+      assertThat(scenario.sidecarArgs).containsSequence("--proxy-port", "" + proxyPort);
+      assertThat(scenario.agentEnv)
+          .containsEntry("HTTPS_PROXY", "http://127.0.0.1:" + proxyPort)
+          .containsKey("JAVA_TOOL_OPTIONS");
+
+      Run jvm =
+          scenario.run(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  Path.of("target", "test-classes").toString(),
+                  JvmAgent.class.getName(),
+                  scenario.url("/v1/jvm")));
+
+      assertThat(jvm.exitCode()).as(jvm.errors() + sidecarOutput()).isZero();
+      assertThat(jvm.output()).isEqualTo("200\nok\n");
+      Run curl = scenario.curl();
+      assertThat(curl.exitCode()).as(curl.errors() + sidecarOutput()).isZero();
+      assertThat(scenario.upstream.requests)
+          .hasSize(2)
+          .allSatisfy(h -> assertThat(h.get("X-Api-Key")).isEqualTo(REAL_KEY));
+    }
+  }
+
+  /** Exit code, stdout and stderr of a client run. */
+  private record Run(int exitCode, String output, String errors) {}
+
+  /** The upstream, the running sidecar, and the agent container's injected env. */
+  private final class Scenario implements AutoCloseable {
+    final RecordingUpstream upstream;
+    final Map<String, String> agentEnv;
+    final List<String> sidecarArgs;
+
+    Scenario(RecordingUpstream upstream, Map<String, String> agentEnv, List<String> sidecarArgs) {
+      this.upstream = upstream;
+      this.agentEnv = agentEnv;
+      this.sidecarArgs = sidecarArgs;
+    }
+
+    String url(String path) {
+      return "https://" + HOST + ":" + upstream.port() + path;
+    }
+
+    Run curl() throws Exception {
+      return run(
+          List.of(
+              "curl",
+              "-sS",
+              "--fail",
+              "-H",
+              "X-Api-Key: " + agentEnv.get("UPSTREAM_API_KEY"),
+              url("/v1/messages")));
+    }
+
+    /** Runs a client with nothing of this JVM's environment: only what the agent would have. */
+    Run run(List<String> command) throws Exception {
+      ProcessBuilder client = new ProcessBuilder(command);
+      client.environment().clear();
+      client.environment().put("PATH", System.getenv("PATH"));
+      client.environment().putAll(agentEnv);
+      client.redirectError(root.resolve("client.err").toFile());
+      Process process = client.start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      return new Run(process.exitValue(), output, Files.readString(root.resolve("client.err")));
+    }
+
+    @Override
+    public void close() {
+      upstream.close();
+    }
+  }
+
+  /**
+   * Publishes a route to a recording upstream, injects {@code pod}, and starts the sidecar with
+   * what its volumes and env would hold.
+   */
+  private Scenario start(Pod pod) throws Exception {
+    ServingCertificate upstreamCert =
+        CertificateIssuer.issue(List.of(HOST), Duration.ofDays(1), Instant.now());
+    RecordingUpstream upstream = new RecordingUpstream(upstreamCert.toSslContext());
+    CredentialRoute route =
+        TestingRoutes.route(
+            "agents",
+            "upstream-api",
+            """
+            http:
+              host: %s
+              port: %d
+              auth: { type: header, headerName: X-Api-Key }
+              upstreamCa: { configMapKeyRef: { name: test-ca, key: ca.crt } }
+            secret: { kubernetes: { name: upstream-key, key: key } }
+            agentEnv: { UPSTREAM_API_KEY: placeholder }
+            """
+                .formatted(HOST, upstream.port()));
+    RoutesConfig published = RoutesConfigRenderer.render(List.of(route));
+    InjectionResult result =
+        PodInjector.inject(
+            pod, InjectionRoutes.parse(published.injectionYaml()), InjectionSettings.defaults());
+    Pod injected = result.pod();
+    Container sidecarContainer = injected.getSpec().getInitContainers().get(0);
+    Container agent = injected.getSpec().getContainers().get(0);
+
+    materializeVolumes(
+        injected,
+        sidecarContainer,
+        Map.of(
+            RoutesConfig.CONFIG_MAP_NAME,
+            published.data(),
+            "test-ca",
+            Map.of("ca.crt", upstreamCert.caPem())),
+        Map.of("upstream-key", Map.of("key", REAL_KEY)));
+    startSidecar(sidecarContainer);
+
+    Map<String, String> agentEnv = env(agent);
+    assertThat(agentEnv.values()).noneMatch(v -> v.contains(REAL_KEY));
+    return new Scenario(upstream, agentEnv, sidecarContainer.getArgs());
+  }
+
+  private Pod agentPod(Map<String, String> annotations) {
     return new PodBuilder()
         .withNewMetadata()
         .withName("agent")
         .withNamespace("agents")
         .addToLabels("app", "agent")
         .addToAnnotations("keyrelay.dev/inject", "true")
+        .addToAnnotations(annotations)
         .endMetadata()
         .withNewSpec()
         .addNewContainer()
@@ -226,8 +312,9 @@ class InjectedSidecarE2EIT {
             .replace("/var/run/keyrelay", root + "/var/run/keyrelay")
             .replace("0.0.0.0:9090", "127.0.0.1:" + adminPort)
             .replace("127.0.0.1:6790", "127.0.0.1:" + proxyPort);
-    // The rendered config leaves the proxy at its default 127.0.0.1:6790; pin the mapped port.
-    return mapped.startsWith("admin:")
+    // The rendered config leaves the proxy at its default 127.0.0.1:6790; pin the mapped port
+    // unless the pod's own port reaches the sidecar through its command line.
+    return mapped.startsWith("admin:") && !perPodProxyPort
         ? mapped + "proxy:\n  listen: 127.0.0.1:" + proxyPort + "\n"
         : mapped;
   }
@@ -244,9 +331,11 @@ class InjectedSidecarE2EIT {
     }
   }
 
-  private static int freePort() throws IOException {
+  private static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

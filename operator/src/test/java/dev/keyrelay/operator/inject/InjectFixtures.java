@@ -24,7 +24,9 @@ public final class InjectFixtures {
           true,
           SidecarResources.DEFAULTS,
           "INFO",
-          List.of("kubernetes.default", "10.96.0.1"));
+          List.of("kubernetes.default", "10.96.0.1"),
+          false,
+          true);
 
   private InjectFixtures() {}
 

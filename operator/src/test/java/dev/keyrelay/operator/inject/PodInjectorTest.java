@@ -7,7 +7,10 @@ import dev.keyrelay.operator.webhook.PodPatch;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PodInjectorTest {
@@ -124,6 +127,192 @@ class PodInjectorTest {
         .hasMessageContaining("a resource quantity");
     assertThatThrownBy(() -> inject(annotated("keyrelay.dev/proxy-prot", "1")))
         .hasMessageStartingWith("unknown annotation keyrelay.dev/proxy-prot");
+  }
+
+  private static Map<String, String> env(Container c) {
+    Map<String, String> env = new LinkedHashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  private static Container sidecarOf(Pod pod) {
+    return Stream.concat(
+            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+        .filter(c -> c.getName().equals(SidecarPaths.CONTAINER))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void proxyPortAnnotationMovesTheSidecarAndEveryProxyVariable() {
+    Pod pod = inject(annotated(InjectionAnnotations.PROXY_PORT, "15001")).pod();
+
+    assertThat(sidecarOf(pod).getArgs())
+        .containsExactly("--config", SidecarPaths.CONFIG_FILE, "--proxy-port", "15001");
+    Map<String, String> tools = env(pod.getSpec().getContainers().get(1));
+    assertThat(tools)
+        .containsEntry("HTTPS_PROXY", "http://127.0.0.1:15001")
+        .containsEntry("HTTP_PROXY", "http://127.0.0.1:15001")
+        .containsEntry("https_proxy", "http://127.0.0.1:15001")
+        .containsEntry("http_proxy", "http://127.0.0.1:15001");
+    assertThat(tools.get("JAVA_TOOL_OPTIONS"))
+        .contains("-Dhttps.proxyPort=15001", "-Dhttp.proxyPort=15001");
+  }
+
+  @Test
+  void withoutTheAnnotationTheSidecarKeepsItsConfiguredPort() {
+    Pod pod = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
+
+    assertThat(sidecarOf(pod).getArgs()).containsExactly("--config", SidecarPaths.CONFIG_FILE);
+    assertThat(env(pod.getSpec().getContainers().get(1)))
+        .containsEntry("HTTPS_PROXY", "http://127.0.0.1:6790");
+  }
+
+  @Test
+  void badProxyPortsAreRefusedWithTheAcceptedRange() {
+    for (String port : List.of("80", "9090", "65536", "http", "")) {
+      assertThatThrownBy(() -> inject(annotated(InjectionAnnotations.PROXY_PORT, port)))
+          .isInstanceOf(InjectionRefusedException.class)
+          .hasMessage(
+              "keyrelay.dev/proxy-port: \""
+                  + port
+                  + "\" is not valid; expected a port from 1024 to 65535 other than 9090"
+                  + " (the sidecar's admin port)");
+    }
+  }
+
+  @Test
+  void javaToolOptionsFollowTheClusterDefaultUnlessThePodSaysOtherwise() {
+    Pod plain =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editMetadata()
+            .removeFromAnnotations(InjectionAnnotations.JAVA_TOOL_OPTIONS)
+            .endMetadata()
+            .build();
+    InjectionSettings on =
+        new InjectionSettings(
+            InjectFixtures.SETTINGS.sidecarImage(),
+            true,
+            SidecarResources.DEFAULTS,
+            "INFO",
+            List.of(),
+            true,
+            false);
+
+    assertThat(env(inject(plain).pod().getSpec().getContainers().get(1)))
+        .doesNotContainKey("JAVA_TOOL_OPTIONS");
+    assertThat(
+            env(
+                PodInjector.inject(plain, InjectFixtures.routes(), on)
+                    .pod()
+                    .getSpec()
+                    .getContainers()
+                    .get(1)))
+        .containsKey("JAVA_TOOL_OPTIONS");
+    Pod optedOut =
+        new PodBuilder(plain)
+            .editMetadata()
+            .addToAnnotations(InjectionAnnotations.JAVA_TOOL_OPTIONS, "false")
+            .endMetadata()
+            .build();
+    assertThat(
+            env(
+                PodInjector.inject(optedOut, InjectFixtures.routes(), on)
+                    .pod()
+                    .getSpec()
+                    .getContainers()
+                    .get(1)))
+        .doesNotContainKey("JAVA_TOOL_OPTIONS");
+  }
+
+  @Test
+  void aUsersOwnJavaToolOptionsAreKeptWithAWarningUnlessOverridden() {
+    Pod pod =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editSpec()
+            .editContainer(1)
+            .addNewEnv()
+            .withName("JAVA_TOOL_OPTIONS")
+            .withValue("-Xmx1g")
+            .endEnv()
+            .endContainer()
+            .endSpec()
+            .build();
+
+    InjectionResult kept = inject(pod);
+    assertThat(env(kept.pod().getSpec().getContainers().get(1)))
+        .containsEntry("JAVA_TOOL_OPTIONS", "-Xmx1g");
+    assertThat(kept.warnings())
+        .anySatisfy(w -> assertThat(w).contains("container tools sets [JAVA_TOOL_OPTIONS]"));
+
+    Pod override =
+        new PodBuilder(pod)
+            .editMetadata()
+            .addToAnnotations(InjectionAnnotations.OVERRIDE_ENV, "true")
+            .endMetadata()
+            .build();
+    assertThat(
+            env(inject(override).pod().getSpec().getContainers().get(1)).get("JAVA_TOOL_OPTIONS"))
+        .startsWith("-Dhttp.proxyHost=127.0.0.1");
+  }
+
+  @Test
+  void theShutdownUrlIsGivenOnlyToRunToCompletionPodsWithARegularSidecar() {
+    Pod job = inject(InjectFixtures.pod("job-pod.yaml")).pod();
+    assertThat(env(job.getSpec().getContainers().get(1)))
+        .containsEntry("KEYRELAY_SHUTDOWN_URL", "http://127.0.0.1:9090/quitquitquit");
+
+    Pod onFailure =
+        new PodBuilder(InjectFixtures.pod("job-pod.yaml"))
+            .editSpec()
+            .withRestartPolicy("OnFailure")
+            .endSpec()
+            .build();
+    assertThat(env(inject(onFailure).pod().getSpec().getContainers().get(1)))
+        .containsKey("KEYRELAY_SHUTDOWN_URL");
+
+    Pod service =
+        new PodBuilder(InjectFixtures.pod("job-pod.yaml"))
+            .editSpec()
+            .withRestartPolicy("Always")
+            .endSpec()
+            .build();
+    assertThat(env(inject(service).pod().getSpec().getContainers().get(1)))
+        .doesNotContainKey("KEYRELAY_SHUTDOWN_URL");
+
+    // A native sidecar stops by itself when the app containers end.
+    Pod nativeJob =
+        new PodBuilder(InjectFixtures.pod("job-pod.yaml"))
+            .editMetadata()
+            .addToAnnotations(InjectionAnnotations.NATIVE_SIDECAR, "true")
+            .endMetadata()
+            .build();
+    assertThat(env(inject(nativeJob).pod().getSpec().getContainers().get(0)))
+        .doesNotContainKey("KEYRELAY_SHUTDOWN_URL");
+  }
+
+  @Test
+  void everyInjectedPodIsLabelledAndScrapeAnnotationsKeepTheUsersOwn() {
+    Pod agent = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
+    assertThat(agent.getMetadata().getLabels()).containsEntry("keyrelay.dev/injected", "true");
+    assertThat(agent.getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "true")
+        .containsEntry("prometheus.io/port", "9090")
+        .containsEntry("prometheus.io/path", "/metrics");
+
+    Pod job = inject(InjectFixtures.pod("job-pod.yaml")).pod();
+    assertThat(job.getMetadata().getLabels()).containsEntry("keyrelay.dev/injected", "true");
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry("prometheus.io/scrape", "false")
+        .doesNotContainKeys("prometheus.io/port", "prometheus.io/path");
+
+    InjectionSettings off = InjectionSettings.defaults();
+    Pod quiet =
+        PodInjector.inject(InjectFixtures.pod("agent-pod.yaml"), InjectFixtures.routes(), off)
+            .pod();
+    assertThat(quiet.getMetadata().getAnnotations().keySet())
+        .noneMatch(k -> k.startsWith("prometheus.io/"));
+    assertThat(quiet.getMetadata().getLabels()).containsEntry("keyrelay.dev/injected", "true");
   }
 
   @Test

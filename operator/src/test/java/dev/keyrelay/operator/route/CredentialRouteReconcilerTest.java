@@ -62,8 +62,20 @@ class CredentialRouteReconcilerTest {
   void publishesRoutesAndReportsThemReady() {
     String ns = "publish";
     createSecret(ns, "anthropic", "token");
+    createSecret(ns, "orders-db", "password");
     create(headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic"));
-    create(listener(ns, "orders-db", 15432));
+    create(
+        route(
+            ns,
+            "orders-db",
+            """
+            postgres:
+              listenPort: 15432
+              upstream: { host: orders.db.internal }
+              user: agent_ro
+            secret:
+              kubernetes: { name: orders-db, key: password }
+            """));
 
     await()
         .untilAsserted(
@@ -99,9 +111,9 @@ class CredentialRouteReconcilerTest {
               user: agent_ro
               clientTls: accept
             secret:
-              vault:
-                path: secret/data/orders
-                field: password
+              kubernetes:
+                name: orders-db
+                key: password
         """));
     awaitCondition(ns, "anthropic", Conditions.READY, "True", "Ready");
     CredentialRoute anthropic = get(ns, "anthropic");
@@ -113,10 +125,34 @@ class CredentialRouteReconcilerTest {
             tuple("SecretResolved", "True", "Found"),
             tuple("Published", "True", "Published"),
             tuple("Ready", "True", "Ready"));
+    awaitCondition(ns, "orders-db", Conditions.READY, "True", "Ready");
+  }
+
+  @Test
+  void aVaultRouteIsWithheldWhileTheOperatorHasNoVaultAddress() {
+    String ns = "novault";
+    createSecret(ns, "api", "token");
+    create(headerRoute(ns, "api", "api.test", "api"));
+    create(listener(ns, "orders-db", 15432));
+
+    Condition published =
+        awaitCondition(ns, "orders-db", Conditions.PUBLISHED, "False", "VaultNotConfigured");
+    assertThat(published.getMessage()).contains("KEYRELAY_VAULT_ADDRESS");
+    awaitCondition(ns, "orders-db", Conditions.VALID, "True", "Valid");
     Condition vault =
         awaitCondition(ns, "orders-db", Conditions.SECRET_RESOLVED, "Unknown", "NotChecked");
     assertThat(vault.getMessage()).contains("the operator does not check Vault");
-    awaitCondition(ns, "orders-db", Conditions.READY, "True", "Ready");
+    awaitCondition(ns, "orders-db", Conditions.READY, "False", "VaultNotConfigured");
+    // The namespace's other routes keep working: published, and no Vault route for the sidecar
+    // to refuse.
+    awaitCondition(ns, "api", Conditions.READY, "True", "Ready");
+    assertThat(routesYaml(ns)).contains("name: api").doesNotContain("orders-db", "vault");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .extracting(Event::getType, Event::getReason)
+                    .contains(tuple("Warning", "VaultNotConfigured")));
   }
 
   @Test

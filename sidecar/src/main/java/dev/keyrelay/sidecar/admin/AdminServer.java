@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
-/** The admin listener: health, readiness and Prometheus metrics, apart from the proxy port. */
+/**
+ * The admin listener: health, readiness, Prometheus metrics and the shutdown endpoint, apart from
+ * the proxy port.
+ */
 public final class AdminServer implements AutoCloseable {
 
   private final Channel channel;
@@ -19,14 +22,18 @@ public final class AdminServer implements AutoCloseable {
     this.channel = channel;
   }
 
+  /**
+   * @param quit called, on an event loop, after {@code POST /quitquitquit} from loopback is answered
+   */
   public static AdminServer bind(
       HostPort listen,
       Transport transport,
       EventLoopGroup group,
       PrometheusMeterRegistry registry,
-      BooleanSupplier ready)
+      BooleanSupplier ready,
+      Runnable quit)
       throws InterruptedException {
-    AdminHandler handler = new AdminHandler(registry, ready);
+    AdminHandler handler = new AdminHandler(registry, ready, quit);
     Channel bound =
         transport.bind(
             listen,

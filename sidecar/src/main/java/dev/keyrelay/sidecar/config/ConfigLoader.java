@@ -22,6 +22,19 @@ public final class ConfigLoader {
    * @throws ConfigException listing every problem found, each naming the file and the field
    */
   public static SidecarConfig load(Path file) throws ConfigException {
+    return load(file, ConfigOverrides.NONE);
+  }
+
+  /**
+   * Loads the file as {@link #load(Path)} does, then applies the command line's overrides.
+   *
+   * @throws ConfigException listing every problem found, each naming the file and the field
+   */
+  public static SidecarConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
+    return overrides.applyTo(read(file));
+  }
+
+  private static SidecarConfig read(Path file) throws ConfigException {
     Path source = file.toAbsolutePath();
     Path dir = source.getParent();
     RawConfig raw = RawConfigReader.read(source);

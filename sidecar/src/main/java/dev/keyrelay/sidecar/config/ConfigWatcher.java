@@ -28,6 +28,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private static final long DEBOUNCE_MILLIS = 100;
 
   private final Path file;
+  private final ConfigOverrides overrides;
   private final Consumer<SidecarConfig> onChange;
   private volatile SidecarConfig current;
   private WatchService watchService;
@@ -36,11 +37,17 @@ public final class ConfigWatcher implements AutoCloseable {
   /**
    * @param file the config file, as given to {@link ConfigLoader#load}
    * @param current the config already in use
+   * @param overrides applied to every version of the file, as they were to {@code current}
    * @param onChange called on the watcher thread with each new valid config
    */
-  public ConfigWatcher(Path file, SidecarConfig current, Consumer<SidecarConfig> onChange) {
+  public ConfigWatcher(
+      Path file,
+      SidecarConfig current,
+      ConfigOverrides overrides,
+      Consumer<SidecarConfig> onChange) {
     this.file = file.toAbsolutePath();
     this.current = current;
+    this.overrides = overrides;
     this.onChange = onChange;
   }
 
@@ -118,7 +125,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private void reload() {
     SidecarConfig next;
     try {
-      next = ConfigLoader.load(file);
+      next = ConfigLoader.load(file, overrides);
     } catch (ConfigException e) {
       log.warn(
           "Ignoring the changed config in {}, keeping the running one:\n{}", file, e.getMessage());

@@ -24,4 +24,9 @@ public record SidecarConfig(
     routes = List.copyOf(routes);
     listeners = List.copyOf(listeners);
   }
+
+  /** The same config with other proxy settings. */
+  public SidecarConfig withProxy(ProxySettings next) {
+    return new SidecarConfig(source, next, admin, ca, egress, routes, secrets, vault, listeners);
+  }
 }

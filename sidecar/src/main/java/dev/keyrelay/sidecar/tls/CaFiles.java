@@ -14,11 +14,15 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Publishes the CA certificate and a system-roots-plus-CA bundle for the agent containers. */
+/**
+ * Publishes the CA certificate, a system-roots-plus-CA bundle and the same roots as a PKCS12 trust
+ * store (for JVMs) for the agent containers.
+ */
 public final class CaFiles {
 
   public static final String CA_CERT = "ca.crt";
   public static final String BUNDLE = "ca-bundle.crt";
+  public static final String TRUST_STORE = "ca-truststore.p12";
 
   /** Where common distributions keep the bundle that curl, Python and Node read. */
   static final List<Path> OS_BUNDLES =
@@ -39,8 +43,14 @@ public final class CaFiles {
     return dir.resolve(BUNDLE);
   }
 
+  public static Path trustStore(Path dir) {
+    return dir.resolve(TRUST_STORE);
+  }
+
   /**
-   * Writes {@code ca.crt} and {@code ca-bundle.crt} into {@code dir}, each atomically, mode 0644.
+   * Writes {@code ca.crt}, {@code ca-truststore.p12} and {@code ca-bundle.crt} into {@code dir},
+   * each atomically, mode 0644. The bundle comes last: a container that waits for it (the fallback
+   * postStart hook) then finds every file in place.
    */
   public static void write(CertificateAuthority ca, Path dir) throws IOException {
     write(ca, dir, OS_BUNDLES);
@@ -49,9 +59,11 @@ public final class CaFiles {
   static void write(CertificateAuthority ca, Path dir, List<Path> osBundles) throws IOException {
     Files.createDirectories(dir);
     byte[] caPem = ca.certificatePem().getBytes(StandardCharsets.US_ASCII);
+    byte[] bundle = concat(systemRoots(osBundles), caPem);
     writeAtomically(caCert(dir), caPem);
-    writeAtomically(bundle(dir), concat(systemRoots(osBundles), caPem));
-    LOG.info("wrote {} and {} in {}", CA_CERT, BUNDLE, dir);
+    writeAtomically(trustStore(dir), Pkcs12TrustStore.encode(Pem.readCertificates(bundle, BUNDLE)));
+    writeAtomically(bundle(dir), bundle);
+    LOG.info("wrote {}, {} and {} in {}", CA_CERT, TRUST_STORE, BUNDLE, dir);
   }
 
   private static byte[] systemRoots(List<Path> osBundles) throws IOException {

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.tls;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -34,16 +35,28 @@ final class Pem {
   /** Reads every certificate in a PEM (or DER) file. */
   static List<X509Certificate> readCertificates(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
+      return readCertificates(in, file.toString());
+    }
+  }
+
+  /** Reads every certificate in PEM (or DER) bytes; {@code source} names them in errors. */
+  static List<X509Certificate> readCertificates(byte[] content, String source) throws IOException {
+    return readCertificates(new ByteArrayInputStream(content), source);
+  }
+
+  private static List<X509Certificate> readCertificates(InputStream in, String source)
+      throws IOException {
+    try {
       List<X509Certificate> certificates = new ArrayList<>();
       for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         certificates.add((X509Certificate) certificate);
       }
       if (certificates.isEmpty()) {
-        throw new IOException("no certificate in " + file);
+        throw new IOException("no certificate in " + source);
       }
       return certificates;
     } catch (CertificateException e) {
-      throw new IOException("cannot parse certificates in " + file + ": " + e.getMessage(), e);
+      throw new IOException("cannot parse certificates in " + source + ": " + e.getMessage(), e);
     }
   }
 }

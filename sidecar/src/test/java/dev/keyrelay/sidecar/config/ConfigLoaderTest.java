@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -162,6 +163,18 @@ class ConfigLoaderTest {
 
     assertThat(proxy.listen()).isEqualTo(new HostPort("0.0.0.0", 6790));
     assertThat(proxy.allowNonLoopback()).isTrue();
+  }
+
+  @Test
+  void proxyPortOverrideReplacesOnlyThePortOfTheFilesListenAddress() throws Exception {
+    Path file = ConfigFiles.write(dir, "k.yaml", "proxy: { listen: \"[::1]:7000\" }\n");
+
+    SidecarConfig config = ConfigLoader.load(file, new ConfigOverrides(OptionalInt.of(7100)));
+
+    assertThat(config.proxy().listen()).isEqualTo(new HostPort("::1", 7100));
+    assertThat(config.proxy().connectTimeout())
+        .isEqualTo(ConfigLoader.load(file).proxy().connectTimeout());
+    assertThat(ConfigLoader.load(file, ConfigOverrides.NONE)).isEqualTo(ConfigLoader.load(file));
   }
 
   @ParameterizedTest

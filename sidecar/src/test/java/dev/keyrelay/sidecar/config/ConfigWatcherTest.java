@@ -9,6 +9,7 @@ import ch.qos.logback.core.AppenderBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,11 @@ class ConfigWatcherTest {
   }
 
   private void watch(Path file) throws Exception {
-    watcher = new ConfigWatcher(file, ConfigLoader.load(file), applied::add);
+    watch(file, ConfigOverrides.NONE);
+  }
+
+  private void watch(Path file, ConfigOverrides overrides) throws Exception {
+    watcher = new ConfigWatcher(file, ConfigLoader.load(file, overrides), overrides, applied::add);
     watcher.start();
     // The initial re-read of this file (not another test's): the watcher is now listening.
     awaitLog(Level.DEBUG, file + ": unchanged");
@@ -116,6 +121,22 @@ class ConfigWatcherTest {
     SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(next).isNotNull();
     assertThat(next.routes()).extracting(Route::name).containsExactly("c");
+  }
+
+  @Test
+  void theCommandLineProxyPortStillWinsAfterAReload() throws Exception {
+    Path file =
+        ConfigFiles.write(
+            dir, "keyrelay.yaml", "proxy: { listen: \"127.0.0.1:6790\" }\n" + routes("a"));
+    watch(file, new ConfigOverrides(OptionalInt.of(7123)));
+    assertThat(watcher.current().proxy().listen()).isEqualTo(new HostPort("127.0.0.1", 7123));
+
+    Files.writeString(file, "proxy: { listen: \"[::1]:6000\" }\n" + routes("a", "b"));
+
+    SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).isNotNull();
+    assertThat(next.routes()).extracting(Route::name).containsExactly("a", "b");
+    assertThat(next.proxy().listen()).isEqualTo(new HostPort("::1", 7123));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.testing.Clients;
+import dev.keyrelay.sidecar.testing.DefaultTrustJdkClient;
 import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
@@ -294,6 +295,29 @@ class ProxyClientsIT {
     assertThat(received.stream().map(RecordingUpstream.Received::remotePort).distinct())
         .as("one upstream connection serves all three requests")
         .hasSize(1);
+  }
+
+  @Test
+  void jdkInItsOwnJvmTrustsTheMintedCertificateWithOnlyTheTrustStoreFile() throws Exception {
+    Path trustStore = dir.resolve("ca/ca-truststore.p12");
+    var run =
+        Clients.run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // no password: the store loads without one
+                "-Djavax.net.ssl.trustStore=" + trustStore,
+                "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-cp", Path.of("target", "test-classes").toString(),
+                DefaultTrustJdkClient.class.getName(),
+                "" + sidecar.proxyPort(), url(api, "/v1/jvm"), "x-api-key", "placeholder"),
+            Map.of());
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).startsWith("200\n").contains("\"ok\":true");
+    RecordingUpstream.Received received = api.last();
+    assertThat(received.uri()).isEqualTo("/v1/jvm");
+    assertThat(received.header("x-api-key")).isEqualTo(API_KEY);
+    assertNoPlaceholder(received);
   }
 
   @Test

@@ -37,17 +37,37 @@ public final class SidecarProcess implements AutoCloseable {
   public static SidecarProcess start(
       Path config, int proxyPort, int adminPort, Map<String, String> env, String... jvmArgs)
       throws Exception {
-    Process process = launch(config, env, config.resolveSibling("sidecar.log"), jvmArgs);
-    SidecarProcess sidecar =
-        new SidecarProcess(process, config.resolveSibling("sidecar.log"), proxyPort, adminPort);
+    return start(config, proxyPort, adminPort, env, List.of(jvmArgs), List.of());
+  }
+
+  /**
+   * Starts the jar with {@code options} after {@code --config FILE} and waits until /readyz answers
+   * 200.
+   */
+  public static SidecarProcess start(
+      Path config,
+      int proxyPort,
+      int adminPort,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      List<String> options)
+      throws Exception {
+    Path log = config.resolveSibling("sidecar.log");
+    Process process = launch(jvmArgs, withConfig(config, options), env, log);
+    SidecarProcess sidecar = new SidecarProcess(process, log, proxyPort, adminPort);
     sidecar.awaitReady();
     return sidecar;
   }
 
   /** Runs the jar to completion (for invalid-config cases); returns exit code and output. */
   public static Result run(Path config, Duration timeout) throws Exception {
-    Path out = config.resolveSibling("run.log");
-    Process process = launch(config, Map.of(), out);
+    return run(config.resolveSibling("run.log"), timeout, List.of(), withConfig(config, List.of()));
+  }
+
+  /** Runs the jar with exactly {@code args} to completion; {@code out} gets its output. */
+  public static Result run(Path out, Duration timeout, List<String> jvmArgs, List<String> args)
+      throws Exception {
+    Process process = launch(jvmArgs, args, Map.of(), out);
     if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("sidecar did not exit within " + timeout);
@@ -58,15 +78,24 @@ public final class SidecarProcess implements AutoCloseable {
   /** Exit code and combined output of a finished run. */
   public record Result(int exitCode, String output) {}
 
-  private static Process launch(Path config, Map<String, String> env, Path out, String... jvmArgs)
+  private static List<String> withConfig(Path config, List<String> options) {
+    List<String> args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(options);
+    return args;
+  }
+
+  private static Process launch(
+      List<String> jvmArgs, List<String> args, Map<String, String> env, Path out)
       throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(jvmArgs));
-    command.addAll(List.of("-jar", JAR.toString(), "--config", config.toString()));
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(out.toFile());
     builder.environment().putAll(env);
@@ -118,6 +147,18 @@ public final class SidecarProcess implements AutoCloseable {
   /** Everything the process printed so far. */
   public String logs() throws IOException {
     return Files.readString(log);
+  }
+
+  /** Waits for the process to end on its own and returns its exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("sidecar still running after " + timeout);
+    }
+    return process.exitValue();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public String scrapeMetrics() throws Exception {

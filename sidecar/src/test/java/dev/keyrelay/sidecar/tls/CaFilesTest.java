@@ -1,16 +1,27 @@
 package dev.keyrelay.sidecar.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CaFilesTest {
 
@@ -60,15 +71,69 @@ class CaFilesTest {
 
     CaFiles.write(next, temp);
 
-    for (Path file : List.of(CaFiles.caCert(temp), CaFiles.bundle(temp))) {
+    for (Path file :
+        List.of(CaFiles.caCert(temp), CaFiles.bundle(temp), CaFiles.trustStore(temp))) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
           .isEqualTo("rw-r--r--");
     }
     assertThat(Pem.readCertificates(CaFiles.caCert(temp))).containsExactly(next.certificate());
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder(CaFiles.CA_CERT, CaFiles.BUNDLE);
+          .containsExactlyInAnyOrder(CaFiles.CA_CERT, CaFiles.BUNDLE, CaFiles.TRUST_STORE);
     }
+  }
+
+  @Test
+  void trustStoreHoldsTheBundlesRootsAndLoadsWithoutAPassword() throws Exception {
+    CaFiles.write(ca, temp);
+
+    List<X509Certificate> bundle = Pem.readCertificates(CaFiles.bundle(temp));
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(CaFiles.trustStore(temp))) {
+      store.load(in, null);
+    }
+    List<Certificate> trusted = new ArrayList<>();
+    for (String alias : Collections.list(store.aliases())) {
+      assertThat(store.isCertificateEntry(alias)).as(alias).isTrue();
+      trusted.add(store.getCertificate(alias));
+    }
+    assertThat(trusted).hasSize(bundle.size()).containsExactlyInAnyOrderElementsOf(bundle);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PKCS12", "JKS"})
+  void trustStoreAlsoLoadsWithAnyPasswordAndAsTheLegacyDefaultType(String type) throws Exception {
+    CaFiles.write(ca, temp);
+
+    // Libraries that pass javax.net.ssl.trustStorePassword (often "changeit") still load it, and so
+    // does a client that asks for JKS, the default type before Java 9.
+    KeyStore store = KeyStore.getInstance(type);
+    try (InputStream in = Files.newInputStream(CaFiles.trustStore(temp))) {
+      store.load(in, "changeit".toCharArray());
+    }
+    assertThat(store.getCertificateAlias(ca.certificate())).isNotNull();
+  }
+
+  @Test
+  void aJdkTrustManagerFromTheStoreTrustsAMintedLeaf() throws Exception {
+    CaFiles.write(ca, temp);
+    X509Certificate leaf = new LeafCertificateMinter(ca).mint("api.example.com");
+
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(CaFiles.trustStore(temp))) {
+      store.load(in, null);
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    X509TrustManager trust = (X509TrustManager) factory.getTrustManagers()[0];
+
+    trust.checkServerTrusted(new X509Certificate[] {leaf}, "ECDHE_ECDSA");
+    X509Certificate stranger =
+        new LeafCertificateMinter(CertificateAuthority.generate()).mint("api.example.com");
+    assertThatThrownBy(
+            () -> trust.checkServerTrusted(new X509Certificate[] {stranger}, "ECDHE_ECDSA"))
+        .isInstanceOf(CertificateException.class);
   }
 
   private static void assertNoPrivateKeyIn(Path dir) throws Exception {

@@ -1,0 +1,27 @@
+package dev.keyrelay.sidecar;
+
+import dev.keyrelay.sidecar.config.ConfigOverrides;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the command line asks the sidecar process to do. */
+sealed interface SidecarCommand {
+
+  /**
+   * Run the sidecar.
+   *
+   * @param exitWhenReady stop and exit 0 as soon as it is ready, which trains the image's
+   *     class-data-sharing archive at build time
+   */
+  record Run(Path config, ConfigOverrides overrides, boolean exitWhenReady)
+      implements SidecarCommand {}
+
+  /**
+   * Exit 0 once {@code file} exists and is not empty, 1 after {@code timeout}; starts nothing else.
+   * The fallback postStart hook, for an image without a shell.
+   */
+  record WaitForFile(Path file, Duration timeout) implements SidecarCommand {}
+
+  /** Print the usage. */
+  record Help() implements SidecarCommand {}
+}

@@ -1,0 +1,122 @@
+package dev.keyrelay.sidecar;
+
+import dev.keyrelay.sidecar.config.ConfigOverrides;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/** Parses the sidecar's command line; {@code --name value} and {@code --name=value} both work. */
+final class SidecarCommandLine {
+
+  static final String USAGE =
+      """
+      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--exit-when-ready]
+             keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]\
+      """;
+
+  static final Duration DEFAULT_WAIT = Duration.ofSeconds(120);
+
+  private static final String CONFIG = "--config";
+  private static final String PROXY_PORT = "--proxy-port";
+  private static final String EXIT_WHEN_READY = "--exit-when-ready";
+  private static final String WAIT_FOR_FILE = "--wait-for-file";
+  private static final String TIMEOUT_SECONDS = "--timeout-seconds";
+  private static final String HELP = "--help";
+  private static final Set<String> WITH_VALUE =
+      Set.of(CONFIG, PROXY_PORT, WAIT_FOR_FILE, TIMEOUT_SECONDS);
+  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, HELP);
+  private static final long MAX_WAIT_SECONDS = 86_400;
+
+  /** A command line that cannot be run, with the reason. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  private SidecarCommandLine() {}
+
+  static SidecarCommand parse(String... args) throws UsageException {
+    Map<String, String> given = options(args);
+    if (given.containsKey(HELP)) {
+      return new SidecarCommand.Help();
+    }
+    if (given.containsKey(WAIT_FOR_FILE)) {
+      List<String> others = new ArrayList<>(given.keySet());
+      others.removeAll(List.of(WAIT_FOR_FILE, TIMEOUT_SECONDS));
+      if (!others.isEmpty()) {
+        throw new UsageException(
+            WAIT_FOR_FILE + " cannot be combined with " + String.join(", ", others));
+      }
+      String seconds = given.get(TIMEOUT_SECONDS);
+      return new SidecarCommand.WaitForFile(
+          Path.of(given.get(WAIT_FOR_FILE)),
+          seconds == null
+              ? DEFAULT_WAIT
+              : Duration.ofSeconds(
+                  number(TIMEOUT_SECONDS, seconds, MAX_WAIT_SECONDS, "a number of seconds")));
+    }
+    if (given.containsKey(TIMEOUT_SECONDS)) {
+      throw new UsageException(TIMEOUT_SECONDS + " needs " + WAIT_FOR_FILE);
+    }
+    if (!given.containsKey(CONFIG)) {
+      throw new UsageException(CONFIG + " FILE is required");
+    }
+    String port = given.get(PROXY_PORT);
+    return new SidecarCommand.Run(
+        Path.of(given.get(CONFIG)),
+        new ConfigOverrides(
+            port == null
+                ? OptionalInt.empty()
+                : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port"))),
+        given.containsKey(EXIT_WHEN_READY));
+  }
+
+  /** Option name to value (empty for flags), refusing unknown, repeated and valueless options. */
+  private static Map<String, String> options(String[] args) throws UsageException {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      int equals = arg.indexOf('=');
+      String name = equals < 0 ? arg : arg.substring(0, equals);
+      String value;
+      if (FLAGS.contains(name)) {
+        if (equals >= 0) {
+          throw new UsageException(name + " takes no value");
+        }
+        value = "";
+      } else if (WITH_VALUE.contains(name)) {
+        value = equals >= 0 ? arg.substring(equals + 1) : i + 1 < args.length ? args[++i] : "";
+        if (value.isEmpty()) {
+          throw new UsageException(name + " needs a value");
+        }
+      } else {
+        throw new UsageException("unknown argument \"" + arg + "\"");
+      }
+      if (given.put(name, value) != null) {
+        throw new UsageException(name + " is given twice");
+      }
+    }
+    return given;
+  }
+
+  /** A whole number from 1 to {@code max}. */
+  private static long number(String name, String value, long max, String what)
+      throws UsageException {
+    try {
+      long n = Long.parseLong(value);
+      if (n >= 1 && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the accepted range
+    }
+    throw new UsageException(
+        name + ": \"" + value + "\" is not valid; expected " + what + " from 1 to " + max);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.keyrelay.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyrelay.sidecar.config.ConfigOverrides;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SidecarCommandLineTest {
+
+  @Test
+  void configAloneRunsWithoutOverrides() throws Exception {
+    assertThat(SidecarCommandLine.parse("--config", "/etc/keyrelay/config/routes.yaml"))
+        .isEqualTo(
+            new SidecarCommand.Run(
+                Path.of("/etc/keyrelay/config/routes.yaml"), ConfigOverrides.NONE, false));
+  }
+
+  @Test
+  void proxyPortAndExitWhenReadyInEitherSpelling() throws Exception {
+    SidecarCommand.Run expected =
+        new SidecarCommand.Run(Path.of("k.yaml"), new ConfigOverrides(OptionalInt.of(7000)), true);
+
+    assertThat(
+            SidecarCommandLine.parse("--exit-when-ready", "--proxy-port=7000", "--config=k.yaml"))
+        .isEqualTo(expected);
+    assertThat(
+            SidecarCommandLine.parse(
+                "--config", "k.yaml", "--proxy-port", "7000", "--exit-when-ready"))
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "65536", "-1", "http", "6790.5", " 80"})
+  void proxyPortOutsideOneTo65535IsRefusedWithTheValue(String port) {
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k.yaml", "--proxy-port", port))
+        .isInstanceOf(SidecarCommandLine.UsageException.class)
+        .hasMessage("--proxy-port: \"" + port + "\" is not valid; expected a port from 1 to 65535");
+  }
+
+  @Test
+  void waitForFileDefaultsToTwoMinutes() throws Exception {
+    assertThat(SidecarCommandLine.parse("--wait-for-file", "/var/run/keyrelay/ca-bundle.crt"))
+        .isEqualTo(
+            new SidecarCommand.WaitForFile(
+                Path.of("/var/run/keyrelay/ca-bundle.crt"), Duration.ofSeconds(120)));
+    assertThat(SidecarCommandLine.parse("--wait-for-file", "f", "--timeout-seconds", "5"))
+        .isEqualTo(new SidecarCommand.WaitForFile(Path.of("f"), Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void badCombinationsAndArgumentsAreRefusedByName() {
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--wait-for-file", "f", "--config", "k"))
+        .hasMessage("--wait-for-file cannot be combined with --config");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k", "--timeout-seconds", "5"))
+        .hasMessage("--timeout-seconds needs --wait-for-file");
+    assertThatThrownBy(
+            () -> SidecarCommandLine.parse("--wait-for-file", "f", "--timeout-seconds", "0"))
+        .hasMessage(
+            "--timeout-seconds: \"0\" is not valid; expected a number of seconds from 1 to 86400");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--proxy-port", "7000"))
+        .hasMessage("--config FILE is required");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config"))
+        .hasMessage("--config needs a value");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "a", "--config", "b"))
+        .hasMessage("--config is given twice");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "a", "--exit-when-ready=yes"))
+        .hasMessage("--exit-when-ready takes no value");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "a", "--proxy-listen", "x"))
+        .hasMessage("unknown argument \"--proxy-listen\"");
+  }
+
+  @Test
+  void helpWinsOverEverythingElse() throws Exception {
+    assertThat(SidecarCommandLine.parse("--config", "k.yaml", "--help"))
+        .isEqualTo(new SidecarCommand.Help());
+  }
+}
