@@ -55,8 +55,7 @@ public final class Sidecar implements AutoCloseable {
   private final HostResolver resolver = new HostResolver(blocking);
   private final Transport transport = Transport.best();
   private final EventLoopGroup boss = transport.newGroup(1);
-  private final EventLoopGroup workers =
-      transport.newGroup(Runtime.getRuntime().availableProcessors());
+  private final EventLoopGroup workers;
   private final AtomicReference<ProxyState> state;
   private final UpstreamPool upstreams;
   private final SecretResolver secrets;
@@ -71,6 +70,7 @@ public final class Sidecar implements AutoCloseable {
 
   private Sidecar(SidecarConfig config, ConfigOverrides overrides) throws Exception {
     this.config = config;
+    workers = transport.newGroup(config.proxy().workers());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

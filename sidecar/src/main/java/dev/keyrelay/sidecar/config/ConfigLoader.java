@@ -10,6 +10,7 @@ import java.util.Objects;
 public final class ConfigLoader {
 
   static final String DEFAULT_PROXY_LISTEN = "127.0.0.1:6790";
+  private static final int MAX_WORKERS = 64;
   static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9090";
   static final String DEFAULT_CA_DIR = "/var/run/keyrelay";
   static final String DEFAULT_MOUNT_ROOT = "/etc/keyrelay/secrets";
@@ -103,7 +104,19 @@ public final class ConfigLoader {
         listen,
         allowNonLoopback,
         duration("proxy.connectTimeout", raw.connectTimeout(), "10s", problems),
-        duration("proxy.idleTimeout", raw.idleTimeout(), "300s", problems));
+        duration("proxy.idleTimeout", raw.idleTimeout(), "300s", problems),
+        workers(raw.workers(), problems));
+  }
+
+  private static int workers(Integer raw, Problems problems) {
+    if (raw == null) {
+      return ProxySettings.defaultWorkers();
+    }
+    if (raw < 1 || raw > MAX_WORKERS) {
+      problems.add("proxy.workers", raw + " is not between 1 and " + MAX_WORKERS);
+      return 1;
+    }
+    return raw;
   }
 
   private static EgressSettings egress(RawConfig.Egress raw, Problems problems) {

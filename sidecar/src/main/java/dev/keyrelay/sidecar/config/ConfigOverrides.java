@@ -18,8 +18,6 @@ public record ConfigOverrides(OptionalInt proxyPort) {
     }
     ProxySettings proxy = config.proxy();
     HostPort listen = new HostPort(proxy.listen().host(), proxyPort.getAsInt());
-    return config.withProxy(
-        new ProxySettings(
-            listen, proxy.allowNonLoopback(), proxy.connectTimeout(), proxy.idleTimeout()));
+    return config.withProxy(proxy.withListen(listen));
   }
 }

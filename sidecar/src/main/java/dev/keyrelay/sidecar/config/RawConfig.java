@@ -17,8 +17,13 @@ record RawConfig(
 
   static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
 
-  record Proxy(String listen, Boolean allowNonLoopback, String connectTimeout, String idleTimeout) {
-    static final Proxy EMPTY = new Proxy(null, null, null, null);
+  record Proxy(
+      String listen,
+      Boolean allowNonLoopback,
+      String connectTimeout,
+      String idleTimeout,
+      Integer workers) {
+    static final Proxy EMPTY = new Proxy(null, null, null, null, null);
   }
 
   record Admin(String listen) {

@@ -28,6 +28,7 @@ class ConfigLoaderTest {
               listen: "[::1]:7000"
               connectTimeout: 250ms
               idleTimeout: 2m
+              workers: 3
             admin:
               listen: 0.0.0.0:9191
             ca:
@@ -67,7 +68,8 @@ class ConfigLoaderTest {
                     new HostPort("::1", 7000),
                     false,
                     Duration.ofMillis(250),
-                    Duration.ofMinutes(2)),
+                    Duration.ofMinutes(2),
+                    3),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
                 new CaSettings(dir.resolve("ca-out")),
                 new EgressSettings(
@@ -120,7 +122,8 @@ class ConfigLoaderTest {
                     new HostPort("127.0.0.1", 6790),
                     false,
                     Duration.ofSeconds(10),
-                    Duration.ofSeconds(300)),
+                    Duration.ofSeconds(300),
+                    ProxySettings.defaultWorkers()),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
                 new CaSettings(Path.of("/var/run/keyrelay")),
                 new EgressSettings(List.of(), List.of(), List.of()),
