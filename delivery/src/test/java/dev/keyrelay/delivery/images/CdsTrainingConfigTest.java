@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The config of the image build's class-data-sharing training run is one the sidecar accepts, that
- * starts inside a build container (loopback, free ports, writes only under /tmp) and that loads
- * the classes of every kind of route and listener, so the archive covers them.
+ * starts inside a build container (loopback, free ports, writes only under /tmp) and that loads the
+ * classes of every kind of route and listener, so the archive covers them.
  */
 class CdsTrainingConfigTest {
 

@@ -34,7 +34,8 @@ record Dockerfile(Path file, List<Stage> stages) {
         startLine = i + 1;
       }
       boolean continues = trimmed.endsWith("\\");
-      String part = continues ? trimmed.substring(0, trimmed.length() - 1).stripTrailing() : trimmed;
+      String part =
+          continues ? trimmed.substring(0, trimmed.length() - 1).stripTrailing() : trimmed;
       pending.append(part).append(' ');
       if (continues) {
         continue;

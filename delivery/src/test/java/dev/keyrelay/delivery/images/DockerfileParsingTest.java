@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,9 +40,8 @@ class DockerfileParsingTest {
     assertThat(d.stages()).extracting(Stage::image).containsExactly("maven:3.9", d.image().image());
     assertThat(d.stage("build").last("RUN").arguments()).isEqualTo("mvn package");
     assertThat(d.stage("build").last("RUN").line()).isEqualTo(3);
-    assertThat(d.image().labels()).containsExactly(
-        java.util.Map.entry("a", "x y"), java.util.Map.entry("b", "1.0"),
-        java.util.Map.entry("c", "q\"q"));
+    assertThat(d.image().labels())
+        .containsExactly(Map.entry("a", "x y"), Map.entry("b", "1.0"), Map.entry("c", "q\"q"));
     assertThat(d.image().exposedPorts()).containsExactly("1", "2");
   }
 
@@ -49,7 +49,8 @@ class DockerfileParsingTest {
   void execFormIsReadAsJsonAndAShellFormIsNotExec() throws Exception {
     Dockerfile d = read("FROM a:1\nENTRYPOINT [\"java\", \"-jar\", \"x.jar\"]\nCMD java -jar x\n");
 
-    assertThat(d.image().last("ENTRYPOINT").execArguments()).containsExactly("java", "-jar", "x.jar");
+    assertThat(d.image().last("ENTRYPOINT").execArguments())
+        .containsExactly("java", "-jar", "x.jar");
     assertThat(d.image().last("CMD").execForm()).isFalse();
     assertThatThrownBy(() -> d.image().last("CMD").execArguments())
         .hasMessageContaining("Dockerfile:3: CMD: not in exec form");
@@ -78,8 +79,10 @@ class DockerfileParsingTest {
 
   @Test
   void mistakesNameTheFileAndLine() {
-    assertThatThrownBy(() -> read("RUN x\n")).hasMessageContaining("Dockerfile:1: RUN before the first FROM");
-    assertThatThrownBy(() -> read("FROM a:1\nRUN x \\\n")).hasMessageContaining("ends inside a continued line");
+    assertThatThrownBy(() -> read("RUN x\n"))
+        .hasMessageContaining("Dockerfile:1: RUN before the first FROM");
+    assertThatThrownBy(() -> read("FROM a:1\nRUN x \\\n"))
+        .hasMessageContaining("ends inside a continued line");
     assertThatThrownBy(() -> read("FROM a:1\nLABEL a=$NOPE\n").image().labels())
         .hasMessageContaining("Dockerfile:2: LABEL: $NOPE is not a declared ARG");
   }

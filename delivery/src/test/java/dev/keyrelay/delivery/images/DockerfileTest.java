@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,7 +80,8 @@ class DockerfileTest {
       throws Exception {
     Stage runtime = image.read().image();
     String defaultTag =
-        InjectionSettings.DEFAULT_IMAGE.substring(InjectionSettings.DEFAULT_IMAGE.lastIndexOf(':') + 1);
+        InjectionSettings.DEFAULT_IMAGE.substring(
+            InjectionSettings.DEFAULT_IMAGE.lastIndexOf(':') + 1);
     assertThat(runtime.labels())
         .containsEntry("org.opencontainers.image.title", "keyrelay-" + image.module)
         .containsEntry("org.opencontainers.image.version", defaultTag)
@@ -118,9 +120,10 @@ class DockerfileTest {
     Copy jarCopy =
         dockerfile.image().copies().stream()
             .filter(c -> "build".equals(c.from()))
-            .reduce((a, b) -> {
-              throw new AssertionError(image.file + ": more than one COPY --from=build");
-            })
+            .reduce(
+                (a, b) -> {
+                  throw new AssertionError(image.file + ": more than one COPY --from=build");
+                })
             .orElseThrow();
     String shaded = image.module + "/" + Poms.shadedJar(ROOT.resolve(image.module + "/pom.xml"));
     assertThat(jarCopy.sources()).containsExactly(workdir + "/" + shaded);
@@ -225,7 +228,6 @@ class DockerfileTest {
   }
 
   private static String[] concat(String first, List<String> rest) {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream())
-        .toArray(String[]::new);
+    return Stream.concat(Stream.of(first), rest.stream()).toArray(String[]::new);
   }
 }
