@@ -17,50 +17,57 @@ import java.util.Locale;
 record Dockerfile(Path file, List<Stage> stages) {
 
   static Dockerfile read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file);
     List<Stage> stages = new ArrayList<>();
-    List<Instruction> current = null;
+    Instruction from = null;
+    List<Instruction> body = new ArrayList<>();
+    for (Instruction instruction : instructions(file)) {
+      if (instruction.keyword().equals("FROM")) {
+        if (from != null) {
+          stages.add(Stage.of(from, body));
+        }
+        from = instruction;
+        body = new ArrayList<>();
+      } else if (from != null) {
+        body.add(instruction);
+      } else if (!instruction.keyword().equals("ARG")) {
+        throw new IllegalArgumentException(instruction.where() + " before the first FROM");
+      }
+    }
+    if (from == null) {
+      throw new IllegalArgumentException(file + ": no FROM instruction");
+    }
+    stages.add(Stage.of(from, body));
+    return new Dockerfile(file, List.copyOf(stages));
+  }
+
+  /** The instructions of the file in order, each with its continuation lines joined. */
+  private static List<Instruction> instructions(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file);
+    List<Instruction> instructions = new ArrayList<>();
     StringBuilder pending = null;
     int startLine = 0;
     for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      String trimmed = line.strip();
+      String line = lines.get(i).strip();
       // Comment and blank lines end nothing: Docker drops them even inside a continued instruction.
-      if (trimmed.startsWith("#") || trimmed.isEmpty()) {
+      if (line.startsWith("#") || line.isEmpty()) {
         continue;
       }
       if (pending == null) {
         pending = new StringBuilder();
         startLine = i + 1;
       }
-      boolean continues = trimmed.endsWith("\\");
-      String part =
-          continues ? trimmed.substring(0, trimmed.length() - 1).stripTrailing() : trimmed;
-      pending.append(part).append(' ');
-      if (continues) {
-        continue;
-      }
-      Instruction instruction = Instruction.parse(file, startLine, pending.toString().strip());
-      pending = null;
-      if (instruction.keyword().equals("FROM")) {
-        current = new ArrayList<>();
-        stages.add(Stage.of(instruction, current));
-      } else if (current == null) {
-        if (!instruction.keyword().equals("ARG")) {
-          throw new IllegalArgumentException(
-              file + ":" + startLine + ": " + instruction.keyword() + " before the first FROM");
-        }
-      } else {
-        current.add(instruction);
+      boolean continues = line.endsWith("\\");
+      pending.append(continues ? line.substring(0, line.length() - 1).stripTrailing() : line);
+      pending.append(' ');
+      if (!continues) {
+        instructions.add(Instruction.parse(file, startLine, pending.toString().strip()));
+        pending = null;
       }
     }
     if (pending != null) {
       throw new IllegalArgumentException(file + ":" + startLine + ": ends inside a continued line");
     }
-    if (stages.isEmpty()) {
-      throw new IllegalArgumentException(file + ": no FROM instruction");
-    }
-    return new Dockerfile(file, List.copyOf(stages));
+    return instructions;
   }
 
   /** The stage that becomes the image. */

@@ -18,6 +18,10 @@ record Stage(Instruction from, String image, String alias, List<Instruction> ins
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}|\\$(\\w+)");
 
+  Stage {
+    instructions = List.copyOf(instructions);
+  }
+
   static Stage of(Instruction from, List<Instruction> instructions) {
     List<String> words =
         ShellWords.split(from).stream().filter(w -> !w.startsWith("--platform=")).toList();
