@@ -66,10 +66,13 @@ class DockerfileTest {
   @EnumSource(Image.class)
   void theImageRunsAsTheNumericNonRootUserOfTheInjectedSecurityContext(Image image)
       throws Exception {
-    Stage runtime = image.read().image();
-    for (Instruction user : runtime.all("USER")) {
-      assertThat(user.arguments()).as(user.where()).matches("\\d+(:\\d+)?");
+    Dockerfile dockerfile = image.read();
+    for (Stage stage : dockerfile.stages()) {
+      for (Instruction user : stage.all("USER")) {
+        assertThat(user.arguments()).as(user.where()).matches("\\d+(:\\d+)?");
+      }
     }
+    Stage runtime = dockerfile.image();
     String expected = SidecarPaths.USER_ID + ":" + SidecarPaths.USER_ID;
     assertThat(runtime.last("USER").arguments()).isEqualTo(expected).isNotEqualTo("0:0");
   }
@@ -117,17 +120,19 @@ class DockerfileTest {
   void theJarCopiedFromTheBuildStageIsTheModulesShadedJar(Image image) throws Exception {
     Dockerfile dockerfile = image.read();
     String workdir = dockerfile.stage("build").last("WORKDIR").arguments();
-    Copy jarCopy =
-        dockerfile.image().copies().stream()
+    List<Copy> fromBuild =
+        dockerfile.stages().stream()
+            .flatMap(s -> s.copies().stream())
             .filter(c -> "build".equals(c.from()))
-            .reduce(
-                (a, b) -> {
-                  throw new AssertionError(image.file + ": more than one COPY --from=build");
-                })
-            .orElseThrow();
+            .toList();
     String shaded = image.module + "/" + Poms.shadedJar(ROOT.resolve(image.module + "/pom.xml"));
-    assertThat(jarCopy.sources()).containsExactly(workdir + "/" + shaded);
-    assertThat(jarCopy.destination()).isEqualTo("/app/keyrelay-" + image.module + ".jar");
+    assertThat(fromBuild)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.sources()).containsExactly(workdir + "/" + shaded);
+              assertThat(c.destination()).isEqualTo("/app/keyrelay-" + image.module + ".jar");
+            });
 
     Path jar = ROOT.resolve(shaded);
     assumeTrue(Files.isRegularFile(jar), jar + " is built by mvn package (mvn -B verify runs it)");
@@ -178,11 +183,19 @@ class DockerfileTest {
   }
 
   @Test
-  void sidecarArchiveIsTrainedInTheRuntimeImageAndCheckedAgainstTheJar() throws Exception {
-    Stage runtime = Image.SIDECAR.read().image();
-    List<Instruction> runs = runtime.all("RUN");
-    assertThat(runs).allSatisfy(r -> assertThat(r.execForm()).as(r.where()).isTrue());
-    assertThat(runs.get(0).execArguments())
+  void sidecarArchiveIsTrainedInAStageOfTheRuntimeImageAndCheckedAgainstTheJarInTheImage()
+      throws Exception {
+    Dockerfile dockerfile = Image.SIDECAR.read();
+    Stage cds = dockerfile.stage("cds");
+    Stage runtime = dockerfile.image();
+    assertThat(cds.image()).isEqualTo(runtime.image());
+    assertThat(cds.copies())
+        .filteredOn(c -> c.from() == null)
+        .extracting(c -> Map.entry(c.sources().get(0), c.destination()))
+        .containsExactly(
+            Map.entry("sidecar/jvm.options", "/app/jvm.options"),
+            Map.entry("sidecar/cds-training.yaml", "/app/cds-training.yaml"));
+    assertThat(cds.last("RUN").execArguments())
         .containsExactly(
             "java",
             "-XX:ArchiveClassesAtExit=/app/keyrelay-sidecar.jsa",
@@ -192,15 +205,20 @@ class DockerfileTest {
             "--config",
             "/app/cds-training.yaml",
             "--exit-when-ready");
-    assertThat(runs.get(1).execArguments())
-        .startsWith("java", "-Xshare:on", "-XX:SharedArchiveFile=/app/keyrelay-sidecar.jsa")
-        .endsWith("-cp", "/app/keyrelay-sidecar.jar", "-version");
+
     assertThat(runtime.copies())
-        .filteredOn(c -> c.from() == null)
-        .extracting(c -> Map.entry(c.sources().get(0), c.destination()))
-        .containsExactly(
-            Map.entry("sidecar/jvm.options", "/app/jvm.options"),
-            Map.entry("sidecar/cds-training.yaml", "/app/cds-training.yaml"));
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.from()).isEqualTo("cds");
+              assertThat(c.sources()).containsExactly("/app");
+              assertThat(c.destination()).isEqualTo("/app");
+            });
+    assertThat(runtime.last("RUN").execArguments())
+        .startsWith("java")
+        .contains(
+            "-Xshare:on", "-XX:SharedArchiveFile=/app/keyrelay-sidecar.jsa", "@/app/jvm.options")
+        .endsWith("-cp", "/app/keyrelay-sidecar.jar", "-version");
   }
 
   @Test
