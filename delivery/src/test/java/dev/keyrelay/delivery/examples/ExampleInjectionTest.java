@@ -34,6 +34,7 @@ class ExampleInjectionTest {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final InjectionSettings SETTINGS = InjectionSettings.defaults();
+  private static final String PROXY = "http://127.0.0.1:" + SidecarPaths.PROXY_PORT;
 
   private static List<InjectionRoute> exampleRoutes() throws Exception {
     return OfflineRoutes.from(
@@ -70,8 +71,8 @@ class ExampleInjectionTest {
 
     Container agent = pod.getContainers().get(0);
     assertThat(env(agent))
-        .containsEntry("HTTPS_PROXY", SidecarPaths.PROXY_URL)
-        .containsEntry("HTTP_PROXY", SidecarPaths.PROXY_URL)
+        .containsEntry("HTTPS_PROXY", PROXY)
+        .containsEntry("HTTP_PROXY", PROXY)
         .containsEntry("SSL_CERT_FILE", SidecarPaths.CA_BUNDLE)
         .containsEntry("CURL_CA_BUNDLE", SidecarPaths.CA_BUNDLE)
         .containsEntry("ANTHROPIC_API_KEY", "placeholder")
