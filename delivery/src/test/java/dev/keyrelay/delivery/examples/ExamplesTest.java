@@ -1,0 +1,172 @@
+package dev.keyrelay.delivery.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyrelay.delivery.examples.KubernetesManifests.Manifest;
+import dev.keyrelay.operator.api.v1alpha1.CrdSchemaCheck;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.route.NamespaceRoutes;
+import dev.keyrelay.operator.route.RouteSpecValidator;
+import dev.keyrelay.sidecar.config.ConfigLoader;
+import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.config.Route;
+import dev.keyrelay.sidecar.config.SidecarConfig;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every file under {@code examples/} and {@code crds/} is what it claims to be: Kubernetes objects
+ * in fabric8's model with no unknown field, CredentialRoutes the API server and the operator
+ * accept, the Secrets those routes expect (with placeholder values), and the laptop sidecar config.
+ */
+class ExamplesTest {
+
+  @Test
+  void everyManifestUnderExamplesAndCrdsParsesAsTheObjectItClaimsToBe() throws Exception {
+    List<Manifest> examples = Examples.manifests();
+    assertThat(examples)
+        .extracting(Manifest::kind)
+        .contains("Namespace", "Secret", "CredentialRoute", "Deployment", "Job", "ServiceAccount");
+
+    for (Path crd : Examples.yamlFiles(Path.of("../crds"))) {
+      assertThat(KubernetesManifests.read(crd))
+          .as(crd.toString())
+          .isNotEmpty()
+          .allSatisfy(m -> assertThat(m.object()).isInstanceOf(CustomResourceDefinition.class));
+    }
+  }
+
+  @Test
+  void theStrictReaderRefusesAMisspelledFieldAndAnUnknownKind(@TempDir Path dir) throws Exception {
+    Path typo = dir.resolve("typo.yaml");
+    Files.writeString(
+        typo,
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\nstringData: {k: v}\n---\n"
+            + "apiVersion: keyrelay.dev/v1alpha1\nkind: CredentialRoute\nmetadata: {name: b}\n"
+            + "spec: {http: {host: h, auth: {type: basic, usename: x}}}\n");
+    assertThatThrownBy(() -> KubernetesManifests.read(typo))
+        .hasMessageContaining(typo + " document 2 (CredentialRoute)")
+        .hasMessageContaining("\"usename\"");
+
+    Path unknown = dir.resolve("unknown.yaml");
+    Files.writeString(unknown, "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: c}\n");
+    assertThatThrownBy(() -> KubernetesManifests.read(unknown))
+        .hasMessageContaining("document 1: example.com/v1 Gadget is not a Kubernetes kind");
+  }
+
+  @Test
+  void everyExampleRouteIsAdmittedByTheCrdSchemaAndAcceptedByTheOperator() throws Exception {
+    CrdSchemaCheck schema = CrdSchemaCheck.committed();
+    List<Manifest> routes = Examples.routes();
+    for (Manifest m : routes) {
+      assertThat(schema.validate(m.tree())).as(m.toString()).isEmpty();
+      assertThat(RouteSpecValidator.validate(spec(m))).as(m.toString()).isEmpty();
+    }
+    Map<String, List<CredentialRoute>> byNamespace =
+        routes.stream()
+            .map(m -> (CredentialRoute) m.object())
+            .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()));
+    byNamespace.forEach(
+        (namespace, inNamespace) ->
+            assertThat(NamespaceRoutes.evaluate(inNamespace).values())
+                .as(namespace)
+                .allSatisfy(v -> assertThat(v.accepted()).as(v.toString()).isTrue()));
+  }
+
+  @Test
+  void theExamplesCoverEachCredentialShape() throws Exception {
+    Map<String, String> shapes =
+        Examples.routes().stream()
+            .collect(
+                Collectors.toMap(
+                    m ->
+                        m.object().getMetadata().getNamespace()
+                            + "/"
+                            + m.object().getMetadata().getName(),
+                    m -> shape(spec(m))));
+    assertThat(shapes)
+        .containsEntry("ai-agents/anthropic", "header x-api-key from Secret")
+        .containsEntry("ai-agents/openai", "header Authorization Bearer from Secret")
+        .containsEntry("ai-agents/github-api", "header Authorization Bearer from Secret")
+        .containsEntry("ai-agents/github-git", "basic x-access-token from Secret")
+        .containsEntry("ai-agents/orders-db", "postgres :15432 from Secret")
+        .containsEntry("ai-agents-vault/github-api", "header Authorization Bearer from Vault");
+  }
+
+  @Test
+  void eachRouteSecretIsInTheRoutesFileWithPlaceholderValuesOnly() throws Exception {
+    List<Manifest> all = Examples.manifests();
+    for (Manifest route : Examples.routes()) {
+      KeyRef ref = spec(route).getSecret().getKubernetes();
+      if (ref == null) {
+        continue;
+      }
+      assertThat(all)
+          .as("%s names Secret %s, key %s", route, ref.getName(), ref.getKey())
+          .filteredOn(m -> m.file().equals(route.file()) && m.object() instanceof Secret)
+          .map(m -> (Secret) m.object())
+          .anySatisfy(
+              s -> {
+                assertThat(s.getMetadata().getName()).isEqualTo(ref.getName());
+                assertThat(s.getMetadata().getNamespace())
+                    .isEqualTo(route.object().getMetadata().getNamespace());
+                assertThat(s.getStringData()).containsKey(ref.getKey());
+              });
+    }
+    assertThat(all)
+        .filteredOn(m -> m.object() instanceof Secret)
+        .isNotEmpty()
+        .allSatisfy(
+            m -> {
+              Secret s = (Secret) m.object();
+              assertThat(s.getData()).as(m.toString()).isNullOrEmpty();
+              assertThat(s.getStringData().values())
+                  .as(m.toString())
+                  .allSatisfy(v -> assertThat(v).startsWith("REPLACE_ME"));
+            });
+  }
+
+  @Test
+  void theLaptopConfigOfTheQuickStartLoadsWithTheSidecarsLoader() throws Exception {
+    SidecarConfig config = ConfigLoader.load(Examples.LOCAL_SIDECAR_CONFIG);
+
+    // The Quick start exports HTTPS_PROXY and the CA bundle path from these.
+    assertThat(config.proxy().listen()).isEqualTo(new HostPort("127.0.0.1", 6790));
+    assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
+    assertThat(config.ca().dir()).isEqualTo(Path.of("/tmp/keyrelay"));
+    assertThat(config.routes())
+        .extracting(Route::name)
+        .containsExactly("anthropic", "openai", "github-api", "github-git");
+  }
+
+  private static CredentialRouteSpec spec(Manifest m) {
+    return ((CredentialRoute) m.object()).getSpec();
+  }
+
+  private static String shape(CredentialRouteSpec spec) {
+    String source = spec.getSecret().getVault() != null ? "Vault" : "Secret";
+    if (spec.getPostgres() != null) {
+      return "postgres :" + spec.getPostgres().getListenPort() + " from " + source;
+    }
+    var auth = spec.getHttp().getAuth();
+    String how =
+        switch (auth.getType()) {
+          case HEADER ->
+              "header "
+                  + auth.getHeaderName()
+                  + (auth.getScheme() == null ? "" : " " + auth.getScheme());
+          case BASIC -> "basic " + auth.getUsername();
+        };
+    return how + " from " + source;
+  }
+}
