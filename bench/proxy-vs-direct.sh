@@ -81,8 +81,13 @@ YAML
   done
 } > "$work/cfg/keyrelay.yaml"
 
-# The JVM flags a sidecar container should use (small heap, serial GC, small code cache).
-JVM_FLAGS=${JVM_FLAGS:--XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=48m -Xss512k -XX:TieredStopAtLevel=4}
+# The JVM as the sidecar image runs it (Dockerfile.sidecar): its jvm.options, a class-data-sharing
+# archive trained the same way, glibc limited to two malloc arenas, and the memory a pod with the
+# injector's default limit (256Mi) shows the JVM.
+export MALLOC_ARENA_MAX=2
+java -XX:ArchiveClassesAtExit="$work/sidecar.jsa" @sidecar/jvm.options \
+  -jar sidecar/target/keyrelay-sidecar.jar --config sidecar/cds-training.yaml --exit-when-ready >/dev/null
+JVM_FLAGS=${JVM_FLAGS:-@sidecar/jvm.options -XX:SharedArchiveFile=$work/sidecar.jsa -XX:MaxRAM=256m}
 start=$(date +%s%N)
 # shellcheck disable=SC2086
 BENCH_API_KEY=bench-secret java $JVM_FLAGS -jar sidecar/target/keyrelay-sidecar.jar \

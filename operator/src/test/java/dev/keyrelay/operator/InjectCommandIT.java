@@ -134,6 +134,25 @@ class InjectCommandIT {
   }
 
   @Test
+  void takesARoutesFileThatCarriesItsSecretButNotOneWithoutARoute() throws Exception {
+    String secret =
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: anthropic, namespace: agents}\n"
+            + "stringData: {api-key: REPLACE_ME}\n";
+    Path withSecret = dir.resolve("with-secret.yaml");
+    Files.writeString(withSecret, secret + "---\n" + InjectFixtures.text("credential-routes.yaml"));
+    Run run =
+        run(InjectFixtures.text("agent-pod.yaml"), "-f", "-", "--routes", withSecret.toString());
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).contains("secretName: anthropic");
+
+    Path onlySecret = dir.resolve("only-secret.yaml");
+    Files.writeString(onlySecret, secret);
+    Run refused = run("", "-f", "-", "--routes", onlySecret.toString());
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("no CredentialRoute");
+  }
+
+  @Test
   void badUsageExitsTwo() throws Exception {
     assertThat(run("", "--bogus").exit()).isEqualTo(2);
     assertThat(run("", "-f", dir.resolve("missing.yaml").toString()).stderr())

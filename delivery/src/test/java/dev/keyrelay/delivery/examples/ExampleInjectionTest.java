@@ -3,7 +3,6 @@ package dev.keyrelay.delivery.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keyrelay.delivery.examples.KubernetesManifests.Manifest;
 import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionSettings;
@@ -18,6 +17,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,11 +38,12 @@ class ExampleInjectionTest {
   private static final String PROXY = "http://127.0.0.1:" + SidecarPaths.PROXY_PORT;
 
   private static List<InjectionRoute> exampleRoutes() throws Exception {
-    return OfflineRoutes.from(
-        Examples.routes().stream()
-            .filter(m -> m.file().startsWith(Examples.DIR.resolve("routes")))
-            .map(Manifest::tree)
-            .toList());
+    // Whole files, Secrets included, as `inject --routes examples/routes/x.yaml` reads them.
+    List<JsonNode> documents = new ArrayList<>();
+    for (Path file : Examples.yamlFiles(Examples.DIR.resolve("routes"))) {
+      KubernetesManifests.read(file).forEach(m -> documents.add(m.tree()));
+    }
+    return OfflineRoutes.from(documents);
   }
 
   private static WorkloadInjector.Result inject(String example) throws Exception {

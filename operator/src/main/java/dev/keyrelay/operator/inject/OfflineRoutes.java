@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The routes the offline command injects: CredentialRoutes (validated and rendered exactly as the
- * operator publishes them) or a published {@code keyrelay-routes} ConfigMap.
+ * operator publishes them) or a published {@code keyrelay-routes} ConfigMap. Other documents, such
+ * as the Secret a route file usually carries next to its route, are skipped.
  */
 public final class OfflineRoutes {
 
@@ -22,22 +23,28 @@ public final class OfflineRoutes {
   private OfflineRoutes() {}
 
   /**
-   * @throws IllegalArgumentException naming the route and its problems when a route is refused
+   * @throws IllegalArgumentException naming the route and its problems when a route is refused, or
+   *     when the documents hold no route at all
    */
   public static List<InjectionRoute> from(List<JsonNode> documents) {
     List<CredentialRoute> credentialRoutes = new ArrayList<>();
     List<InjectionRoute> out = new ArrayList<>();
+    boolean publishedConfigMap = false;
     for (JsonNode doc : documents) {
       String kind = doc.path("kind").asText();
+      JsonNode published = doc.path("data").path(RoutesConfig.INJECTION_KEY);
       if (kind.equals("CredentialRoute")) {
         credentialRoutes.add(SERIALIZATION.convertValue(doc, CredentialRoute.class));
-      } else if (kind.equals("ConfigMap")) {
-        out.addAll(
-            InjectionRoutes.parse(doc.path("data").path(RoutesConfig.INJECTION_KEY).asText()));
-      } else {
-        throw new IllegalArgumentException(
-            "expected CredentialRoute or ConfigMap documents, found kind '" + kind + "'");
+      } else if (kind.equals("ConfigMap") && published.isTextual()) {
+        out.addAll(InjectionRoutes.parse(published.asText()));
+        publishedConfigMap = true;
       }
+    }
+    if (credentialRoutes.isEmpty() && !publishedConfigMap) {
+      throw new IllegalArgumentException(
+          "no CredentialRoute and no published keyrelay-routes ConfigMap (with "
+              + RoutesConfig.INJECTION_KEY
+              + ") among the documents");
     }
     Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(credentialRoutes);
     for (RouteVerdict verdict : verdicts.values()) {
