@@ -60,7 +60,7 @@ class ConfigLoaderRejectionTest {
         arguments("proxy: { idleTimeout: 1.5s }", "proxy.idleTimeout", "is not a duration"),
         arguments("proxy: { allowNonLoopback: maybe }", "proxy.allowNonLoopback", "true or false"),
         arguments("proxy: { workers: 0 }", "proxy.workers", "is not between 1 and 64"),
-        arguments("proxy: { workers: two }", "proxy.workers", "two"),
+        arguments("proxy: { workers: two }", "proxy.workers", "expected a whole number"),
         arguments("admin: { listen: \"[::1\" }", "admin.listen", "unclosed '['"),
         arguments("ca: { dir: \"\" }", "ca.dir", "must not be empty"),
         arguments(
