@@ -3,11 +3,12 @@ package dev.keyrelay.sidecar;
 import dev.keyrelay.sidecar.config.ConfigException;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
+import dev.keyrelay.sidecar.upstream.RootCause;
 
 /**
  * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
- * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a wait that timed out, 2 a bad
- * command line or config.
+ * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a failed start or a wait that
+ * timed out, 2 a bad command line or config.
  */
 public final class SidecarMain {
 
@@ -48,7 +49,17 @@ public final class SidecarMain {
       System.exit(2);
       return;
     }
-    Sidecar sidecar = Sidecar.start(config, run.overrides());
+    Sidecar sidecar;
+    try {
+      sidecar = Sidecar.start(config, run.overrides());
+    } catch (Exception e) {
+      // Netty's threads are not daemons: without an explicit exit, a failed start would hang.
+      System.err.println(
+          "keyrelay: cannot start: "
+              + (e.getMessage() == null ? RootCause.message(e) : e.getMessage()));
+      System.exit(1);
+      return;
+    }
     // SIGTERM and System.exit both run this; close() is idempotent.
     Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "keyrelay-shutdown"));
     if (!run.exitWhenReady()) {

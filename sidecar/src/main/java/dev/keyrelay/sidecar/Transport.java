@@ -1,8 +1,10 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -18,6 +20,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.util.function.Consumer;
 
 /** The Netty transport in use: native epoll on Linux, NIO elsewhere. */
@@ -48,20 +51,34 @@ public record Transport(
       EventLoopGroup boss,
       EventLoopGroup workers,
       Consumer<ChannelPipeline> pipeline)
-      throws InterruptedException {
-    return new ServerBootstrap()
-        .group(boss, workers)
-        .channel(serverChannel)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(
-            new ChannelInitializer<>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                pipeline.accept(ch.pipeline());
-              }
-            })
-        .bind(listen.host(), listen.port())
-        .sync()
-        .channel();
+      throws ListenException {
+    ChannelFuture bound =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(serverChannel)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    pipeline.accept(ch.pipeline());
+                  }
+                })
+            .bind(listen.host(), listen.port())
+            .awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      // Netty's message names no address; the operator needs to know which listener failed.
+      throw new ListenException(listen, bound.cause());
+    }
+    return bound.channel();
+  }
+
+  /** A listener that could not be bound, naming its address. */
+  public static final class ListenException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ListenException(HostPort listen, Throwable cause) {
+      super("cannot listen on " + listen + ": " + RootCause.message(cause), cause);
+    }
   }
 }

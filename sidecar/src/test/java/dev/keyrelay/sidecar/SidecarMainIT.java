@@ -10,6 +10,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -94,6 +95,25 @@ class SidecarMainIT {
     assertThat(result.output()).contains("keyrelay sidecar listening");
     for (String file : List.of("ca.crt", "ca-bundle.crt", "ca-truststore.p12")) {
       assertThat(dir.resolve("ca").resolve(file)).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void aPortThatCannotBeBoundExits1InsteadOfHanging() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path config =
+          config("127.0.0.1:" + SidecarProcess.freePort(), "127.0.0.1:" + taken.getLocalPort());
+
+      SidecarProcess.Result result =
+          SidecarProcess.run(
+              dir.resolve("run.log"),
+              EXIT_WITHIN,
+              List.of(),
+              List.of("--config", config.toString(), "--exit-when-ready"));
+
+      assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+      assertThat(result.output())
+          .contains("keyrelay: cannot start", String.valueOf(taken.getLocalPort()));
     }
   }
 

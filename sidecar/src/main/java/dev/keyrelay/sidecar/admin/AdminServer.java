@@ -32,7 +32,7 @@ public final class AdminServer implements AutoCloseable {
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
       Runnable quit)
-      throws InterruptedException {
+      throws Transport.ListenException {
     AdminHandler handler = new AdminHandler(registry, ready, quit);
     Channel bound =
         transport.bind(

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
+import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.HostPort;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -17,7 +18,7 @@ public final class ProxyServer implements AutoCloseable {
   /** Binds and starts accepting; blocks until bound (called once at start, not on an event loop). */
   public static ProxyServer bind(
       HostPort listen, EventLoopGroup boss, EventLoopGroup workers, ProxyServices services)
-      throws InterruptedException {
+      throws Transport.ListenException {
     Channel bound =
         services
             .transport()

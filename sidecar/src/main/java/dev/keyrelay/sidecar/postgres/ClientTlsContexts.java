@@ -25,11 +25,21 @@ public final class ClientTlsContexts {
           SelectedListenerFailureBehavior.ACCEPT,
           ALPN);
 
-  private final SslContext context;
+  private final LeafCertificateMinter minter;
+  private volatile SslContext context;
 
-  /** Mints the certificate now; call it off the event loops. */
   public ClientTlsContexts(LeafCertificateMinter minter) {
-    this.context = minter.serverContext(POSTGRES_ALPN, "localhost", "127.0.0.1", "::1");
+    this.minter = minter;
+  }
+
+  /**
+   * Mints the certificate the first time a listener is bound, so a sidecar without listeners
+   * never pays for it at start; call it off the event loops.
+   */
+  synchronized void prepare() {
+    if (context == null) {
+      context = minter.serverContext(POSTGRES_ALPN, "localhost", "127.0.0.1", "::1");
+    }
   }
 
   SslHandler newHandler(ByteBufAllocator alloc) {

@@ -34,7 +34,6 @@ public final class PostgresListeners implements AutoCloseable {
   private final PostgresServices services;
   private final Map<String, PostgresServer> servers = new LinkedHashMap<>();
 
-  /** Mints the listeners' client certificates; call it off the event loops. */
   public PostgresListeners(
       Transport transport,
       EventLoopGroup boss,
@@ -65,7 +64,8 @@ public final class PostgresListeners implements AutoCloseable {
 
   /**
    * Binds, rebinds and unbinds so that exactly {@code wanted} are served. A listener that cannot be
-   * bound is logged and skipped; the others still apply.
+   * bound is logged and skipped; the others still apply. Call it off the event loops: the first
+   * listener mints the agent-side certificate.
    *
    * @return one line per listener that could not be bound; empty when all are served
    */
@@ -94,6 +94,7 @@ public final class PostgresListeners implements AutoCloseable {
 
   private void bind(PostgresListener listener, List<String> failures) {
     try {
+      services.clientTls().prepare();
       PostgresServer server = PostgresServer.bind(listener, boss, workers, services);
       servers.put(listener.name(), server);
       log.info(
@@ -101,16 +102,13 @@ public final class PostgresListeners implements AutoCloseable {
           kv("listener", listener.name()),
           kv("listen", server.address().toString()),
           kv("upstream", listener.upstream().host() + ":" + listener.upstream().port()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failures.add("listener " + listener.name() + ": interrupted while binding");
-    } catch (RuntimeException e) {
-      failures.add("listener " + listener.name() + " cannot bind " + listener.listen() + ": " + e);
+    } catch (Transport.ListenException | RuntimeException e) {
+      failures.add("listener " + listener.name() + ": " + e.getMessage());
       log.error(
           "postgres listener cannot bind {} {} {}",
           kv("listener", listener.name()),
           kv("listen", listener.listen().toString()),
-          kv("error", e.toString()));
+          kv("error", e.getMessage()));
     }
   }
 

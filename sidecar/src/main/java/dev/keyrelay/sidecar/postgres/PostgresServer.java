@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.postgres;
 
+import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -22,7 +23,7 @@ final class PostgresServer implements AutoCloseable {
       EventLoopGroup boss,
       EventLoopGroup workers,
       PostgresServices services)
-      throws InterruptedException {
+      throws Transport.ListenException {
     Channel bound =
         services
             .transport()

@@ -32,6 +32,7 @@ class StartupDecoderTest {
   @BeforeAll
   static void mint() {
     clientTls = new ClientTlsContexts(new LeafCertificateMinter(CertificateAuthority.generate()));
+    clientTls.prepare();
   }
 
   EmbeddedChannel channel(ClientTls mode) {
