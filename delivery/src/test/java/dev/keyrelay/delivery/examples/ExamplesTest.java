@@ -55,13 +55,13 @@ class ExamplesTest {
             + "apiVersion: keyrelay.dev/v1alpha1\nkind: CredentialRoute\nmetadata: {name: b}\n"
             + "spec: {http: {host: h, auth: {type: basic, usename: x}}}\n");
     assertThatThrownBy(() -> KubernetesManifests.read(typo))
-        .hasMessageContaining(typo + " document 2 (CredentialRoute)")
+        .hasMessageContaining(typo + " document 2 (CredentialRoute b)")
         .hasMessageContaining("\"usename\"");
 
     Path unknown = dir.resolve("unknown.yaml");
     Files.writeString(unknown, "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: c}\n");
     assertThatThrownBy(() -> KubernetesManifests.read(unknown))
-        .hasMessageContaining("document 1: example.com/v1 Gadget is not a Kubernetes kind");
+        .hasMessageContaining("document 1: no fabric8 model class for example.com/v1 Gadget");
   }
 
   @Test
