@@ -97,6 +97,8 @@ until curl -sf http://127.0.0.1:19090/readyz >/dev/null 2>&1; do sleep 0.005; do
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 sleep 3
 rss_kb=$(ps -o rss= -p $sidecar | tr -d ' ')
+rss_anon_kb=$(awk '/^RssAnon/ {print $2}' /proc/$sidecar/status)
+rss_file_kb=$(awk '/^RssFile/ {print $2}' /proc/$sidecar/status)
 
 run() { # label, extra hey args... (label nginx_rp_url: through the nginx reverse proxy)
   local label=$1; shift
@@ -130,6 +132,9 @@ awk -v p="$proxy_c1_p50_us" -v d="$direct_c1_p50_us" \
   'BEGIN {printf "added_latency_p50_us=%.0f\n", p-d}'
 echo "ready_after_start_ms=$ready_ms"
 echo "idle_rss_mb=$((rss_kb / 1024))"
+# Of that, anonymous memory is the sidecar's own; file-backed pages (the JVM's libraries) are shared
+# by every sidecar on a node that runs the same image.
+echo "idle_rss_anon_mb=$((rss_anon_kb / 1024)) idle_rss_file_mb=$((rss_file_kb / 1024))"
 echo "loaded_rss_mb=$(( $(ps -o rss= -p $sidecar | tr -d ' ') / 1024 ))"
 
 # New-host mint time: CONNECT to 300 routed hosts the sidecar has never seen; the 200 comes only

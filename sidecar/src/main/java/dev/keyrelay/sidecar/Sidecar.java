@@ -68,7 +68,8 @@ public final class Sidecar implements AutoCloseable {
   private volatile SidecarConfig config;
   private volatile boolean ready;
 
-  private Sidecar(SidecarConfig config, ConfigOverrides overrides) throws Exception {
+  private Sidecar(SidecarConfig config, ConfigOverrides overrides, CertificateAuthority ca)
+      throws Exception {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
     new JvmMemoryMetrics().bindTo(registry);
@@ -84,7 +85,6 @@ public final class Sidecar implements AutoCloseable {
             () -> ready,
             quitRequested::countDown);
 
-    CertificateAuthority ca = CertificateAuthority.generate();
     CaFiles.write(ca, config.ca().dir());
     LeafCertificateMinter minter = new LeafCertificateMinter(ca);
     ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
@@ -136,7 +136,13 @@ public final class Sidecar implements AutoCloseable {
    * @param config loaded with {@code overrides}, which reloads of its file keep applying
    */
   public static Sidecar start(SidecarConfig config, ConfigOverrides overrides) throws Exception {
-    Sidecar sidecar = new Sidecar(config, overrides);
+    return start(config, overrides, CertificateAuthority.generate());
+  }
+
+  /** Starts with a CA made beforehand, for example by {@link dev.keyrelay.sidecar.tls.TlsStartup} while the config loads. */
+  public static Sidecar start(
+      SidecarConfig config, ConfigOverrides overrides, CertificateAuthority ca) throws Exception {
+    Sidecar sidecar = new Sidecar(config, overrides, ca);
     log.info(
         "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", hostPort(sidecar.proxyAddress())),

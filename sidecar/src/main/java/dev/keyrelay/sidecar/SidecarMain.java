@@ -3,7 +3,11 @@ package dev.keyrelay.sidecar;
 import dev.keyrelay.sidecar.config.ConfigException;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
+import dev.keyrelay.sidecar.tls.CertificateAuthority;
+import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.upstream.RootCause;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
@@ -41,6 +45,7 @@ public final class SidecarMain {
   }
 
   private static void run(SidecarCommand.Run run) throws Exception {
+    CompletableFuture<CertificateAuthority> ca = TlsStartup.begin();
     SidecarConfig config;
     try {
       config = ConfigLoader.load(run.config(), run.overrides());
@@ -51,12 +56,13 @@ public final class SidecarMain {
     }
     Sidecar sidecar;
     try {
-      sidecar = Sidecar.start(config, run.overrides());
+      sidecar = Sidecar.start(config, run.overrides(), ca.join());
     } catch (Exception e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       // Netty's threads are not daemons: without an explicit exit, a failed start would hang.
       System.err.println(
           "keyrelay: cannot start: "
-              + (e.getMessage() == null ? RootCause.message(e) : e.getMessage()));
+              + (cause.getMessage() == null ? RootCause.message(cause) : cause.getMessage()));
       System.exit(1);
       return;
     }
