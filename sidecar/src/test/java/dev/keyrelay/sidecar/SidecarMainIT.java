@@ -79,17 +79,19 @@ class SidecarMainIT {
     }
   }
 
+  /** Runs the jar with {@code --exit-when-ready}, the admin port on {@code adminPort}. */
+  private SidecarProcess.Result runUntilReady(int adminPort) throws Exception {
+    Path config = config("127.0.0.1:" + SidecarProcess.freePort(), "127.0.0.1:" + adminPort);
+    return SidecarProcess.run(
+        dir.resolve("run.log"),
+        EXIT_WITHIN,
+        List.of(),
+        List.of("--config", config.toString(), "--exit-when-ready"));
+  }
+
   @Test
   void exitWhenReadyExitsZeroWithEveryCaFileWritten() throws Exception {
-    Path config =
-        config("127.0.0.1:" + SidecarProcess.freePort(), "127.0.0.1:" + SidecarProcess.freePort());
-
-    SidecarProcess.Result result =
-        SidecarProcess.run(
-            dir.resolve("run.log"),
-            EXIT_WITHIN,
-            List.of(),
-            List.of("--config", config.toString(), "--exit-when-ready"));
+    SidecarProcess.Result result = runUntilReady(SidecarProcess.freePort());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("keyrelay sidecar listening");
@@ -101,15 +103,7 @@ class SidecarMainIT {
   @Test
   void aPortThatCannotBeBoundExits1InsteadOfHanging() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Path config =
-          config("127.0.0.1:" + SidecarProcess.freePort(), "127.0.0.1:" + taken.getLocalPort());
-
-      SidecarProcess.Result result =
-          SidecarProcess.run(
-              dir.resolve("run.log"),
-              EXIT_WITHIN,
-              List.of(),
-              List.of("--config", config.toString(), "--exit-when-ready"));
+      SidecarProcess.Result result = runUntilReady(taken.getLocalPort());
 
       assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
       assertThat(result.output())
