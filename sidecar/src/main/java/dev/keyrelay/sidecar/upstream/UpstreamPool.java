@@ -15,6 +15,8 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -23,33 +25,52 @@ import java.util.concurrent.TimeUnit;
  * Keep-alive upstream connections, pooled per event loop and {@link UpstreamKey}, so a client
  * connection and its upstream share a thread. A connection is handed out only after its TLS
  * handshake (certificate and host name verified) has succeeded, so nothing is ever written to an
- * unverified upstream.
+ * unverified upstream. Each event loop keeps at most {@link #MAX_POOLS_PER_LOOP} pools and drops
+ * the least recently used one beyond that, so an agent that calls very many hosts cannot make the
+ * sidecar grow without bound.
  */
 public final class UpstreamPool implements AutoCloseable {
 
-  private static final AttributeKey<SimpleChannelPool> POOL = AttributeKey.valueOf("keyrelayPool");
+  static final int MAX_POOLS_PER_LOOP = 256;
+
+  private static final AttributeKey<PoolRef> POOL = AttributeKey.valueOf("keyrelayPool");
   // Shorter than common server keep-alive timeouts, so the pool rarely hands out a dying connection.
   private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
 
-  private record PoolKey(EventLoop loop, UpstreamKey key) {}
+  /** The pool a connection came from, and the key it was filed under on its loop. */
+  private record PoolRef(UpstreamKey key, SimpleChannelPool pool) {}
 
   private final Transport transport;
   private final UpstreamTlsContexts tls;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
-  private final ConcurrentMap<PoolKey, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+  private final int maxPoolsPerLoop;
+  // Each loop's map is used by that loop's thread, and by close(): the lock is uncontended.
+  private final ConcurrentMap<EventLoop, Map<UpstreamKey, SimpleChannelPool>> pools =
+      new ConcurrentHashMap<>();
 
   public UpstreamPool(
       Transport transport, UpstreamTlsContexts tls, Duration connectTimeout, Duration idleTimeout) {
+    this(transport, tls, connectTimeout, idleTimeout, MAX_POOLS_PER_LOOP);
+  }
+
+  UpstreamPool(
+      Transport transport,
+      UpstreamTlsContexts tls,
+      Duration connectTimeout,
+      Duration idleTimeout,
+      int maxPoolsPerLoop) {
     this.transport = transport;
     this.tls = tls;
     this.connectTimeout = connectTimeout;
     this.idleTimeout = idleTimeout;
+    this.maxPoolsPerLoop = maxPoolsPerLoop;
   }
 
   /** A connection to {@code key} on {@code loop}, reused when one is idle, verified when TLS. */
   public Future<Channel> acquire(EventLoop loop, UpstreamKey key) {
-    SimpleChannelPool pool = pools.computeIfAbsent(new PoolKey(loop, key), this::newPool);
+    PoolRef ref = new PoolRef(key, pool(loop, key));
+    SimpleChannelPool pool = ref.pool();
     Promise<Channel> ready = loop.newPromise();
     pool.acquire()
         .addListener(
@@ -59,7 +80,7 @@ public final class UpstreamPool implements AutoCloseable {
                 return;
               }
               Channel channel = acquired.getNow();
-              channel.attr(POOL).set(pool);
+              channel.attr(POOL).set(ref);
               SslHandler ssl = channel.pipeline().get(SslHandler.class);
               if (ssl == null) {
                 ready.setSuccess(channel);
@@ -87,8 +108,58 @@ public final class UpstreamPool implements AutoCloseable {
   /** Returns a connection whose exchange completed cleanly, for reuse. */
   public void release(Channel channel) {
     channel.pipeline().get(UpstreamHandler.class).unbind();
+    PoolRef ref = channel.attr(POOL).get();
+    if (ref.pool() != current(channel.eventLoop(), ref.key())) {
+      // its pool was dropped while the connection was in use
+      channel.close();
+      return;
+    }
     channel.config().setAutoRead(true);
-    channel.attr(POOL).get().release(channel);
+    ref.pool().release(channel);
+  }
+
+  /** How many pools {@code loop} keeps. */
+  int poolCount(EventLoop loop) {
+    Map<UpstreamKey, SimpleChannelPool> loopPools = pools.get(loop);
+    if (loopPools == null) {
+      return 0;
+    }
+    synchronized (loopPools) {
+      return loopPools.size();
+    }
+  }
+
+  private SimpleChannelPool pool(EventLoop loop, UpstreamKey key) {
+    Map<UpstreamKey, SimpleChannelPool> loopPools = pools.computeIfAbsent(loop, l -> lruMap());
+    synchronized (loopPools) {
+      return loopPools.computeIfAbsent(key, k -> newPool(loop, k));
+    }
+  }
+
+  private SimpleChannelPool current(EventLoop loop, UpstreamKey key) {
+    Map<UpstreamKey, SimpleChannelPool> loopPools = pools.get(loop);
+    if (loopPools == null) {
+      return null;
+    }
+    synchronized (loopPools) {
+      return loopPools.get(key);
+    }
+  }
+
+  private Map<UpstreamKey, SimpleChannelPool> lruMap() {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<UpstreamKey, SimpleChannelPool> eldest) {
+        if (size() <= maxPoolsPerLoop) {
+          return false;
+        }
+        // closes its idle connections; never blocks the event loop
+        eldest.getValue().closeAsync();
+        return true;
+      }
+    };
   }
 
   /** Closes a connection that must not be reused (failed or half-finished exchange). */
@@ -100,11 +171,10 @@ public final class UpstreamPool implements AutoCloseable {
     channel.close();
   }
 
-  private SimpleChannelPool newPool(PoolKey poolKey) {
-    UpstreamKey key = poolKey.key();
+  private SimpleChannelPool newPool(EventLoop loop, UpstreamKey key) {
     Bootstrap bootstrap =
         new Bootstrap()
-            .group(poolKey.loop())
+            .group(loop)
             .channel(transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
@@ -134,7 +204,11 @@ public final class UpstreamPool implements AutoCloseable {
 
   @Override
   public void close() {
-    pools.values().forEach(SimpleChannelPool::close);
-    pools.clear();
+    for (Map<UpstreamKey, SimpleChannelPool> loopPools : pools.values()) {
+      synchronized (loopPools) {
+        loopPools.values().forEach(SimpleChannelPool::closeAsync);
+        loopPools.clear();
+      }
+    }
   }
 }
