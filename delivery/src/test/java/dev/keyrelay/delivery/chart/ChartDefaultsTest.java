@@ -94,6 +94,7 @@ class ChartDefaultsTest {
     InjectionSettings injection =
         InjectionSettings.fromEnvironment(manifests.operatorEnvironment());
     assertThat(injection.sidecarImage()).isEqualTo(InjectionSettings.DEFAULT_IMAGE);
+    assertThat(injection.sidecarPullPolicy()).isEqualTo("IfNotPresent");
     assertThat(injection.resources()).isEqualTo(SidecarResources.DEFAULTS);
     assertThat(injection.logLevel()).isEqualTo("INFO");
     assertThat(injection.nativeSidecar()).isTrue();

@@ -10,6 +10,7 @@ import java.util.Map;
  * flags).
  *
  * @param sidecarImage the sidecar image
+ * @param sidecarPullPolicy Always, IfNotPresent or Never; null leaves Kubernetes' default
  * @param nativeSidecar whether the sidecar is a native sidecar (init container, restartPolicy
  *     Always) unless a pod says otherwise; needs Kubernetes 1.29+ on every node
  * @param resources the sidecar's default requests and limits
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 public record InjectionSettings(
     String sidecarImage,
+    String sidecarPullPolicy,
     boolean nativeSidecar,
     SidecarResources resources,
     String logLevel,
@@ -37,6 +39,7 @@ public record InjectionSettings(
   public static InjectionSettings defaults() {
     return new InjectionSettings(
         DEFAULT_IMAGE,
+        null,
         true,
         SidecarResources.DEFAULTS,
         "INFO",
@@ -46,7 +49,8 @@ public record InjectionSettings(
   }
 
   /**
-   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
+   * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_SIDECAR_IMAGE_PULL_POLICY}, {@code
+   * KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
    * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
    * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}, {@code KEYRELAY_JAVA_TOOL_OPTIONS} and
    * {@code KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false); the API server's
@@ -61,6 +65,7 @@ public record InjectionSettings(
     SidecarResources r = d.resources();
     return new InjectionSettings(
         env.getOrDefault("KEYRELAY_SIDECAR_IMAGE", d.sidecarImage()),
+        pullPolicy(env.get("KEYRELAY_SIDECAR_IMAGE_PULL_POLICY")),
         nativeSidecar(env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto")),
         new SidecarResources(
             quantity(env, "KEYRELAY_SIDECAR_CPU_REQUEST", r.cpuRequest()),
@@ -78,6 +83,7 @@ public record InjectionSettings(
   public InjectionSettings withNativeSidecar(boolean on) {
     return new InjectionSettings(
         sidecarImage,
+        sidecarPullPolicy,
         on,
         resources,
         logLevel,
@@ -91,6 +97,12 @@ public record InjectionSettings(
    */
   private static boolean nativeSidecar(String value) {
     return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
+  }
+
+  private static String pullPolicy(String value) {
+    return value == null || value.isBlank()
+        ? null
+        : PodOptions.pullPolicy("KEYRELAY_SIDECAR_IMAGE_PULL_POLICY", value);
   }
 
   private static boolean flag(Map<String, String> env, String name) {

@@ -134,7 +134,8 @@ public final class PodInjector {
       InjectionSettings settings) {
     SidecarVolumes volumes = SidecarVolumes.forRoutes(routes);
     Container sidecar =
-        SidecarContainer.build(options, settings.sidecarImage(), volumes.sidecarMounts());
+        SidecarContainer.build(
+            options, settings.sidecarImage(), settings.sidecarPullPolicy(), volumes.sidecarMounts());
     List<Container> inits = Objects.requireNonNullElse(spec.getInitContainers(), List.of());
     List<Container> apps = new ArrayList<>();
     List<Container> newInits = new ArrayList<>();

@@ -31,6 +31,7 @@ public record PodOptions(
     boolean javaToolOptions) {
 
   /** Below 1024 a non-root process cannot bind. */
+  private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
   private static final int MIN_PROXY_PORT = 1024;
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
@@ -77,6 +78,14 @@ public record PodOptions(
       case "false" -> false;
       default -> throw refused(name, value, "\"true\" or \"false\"");
     };
+  }
+
+  static String pullPolicy(String name, String value) {
+    String policy = value.trim();
+    if (!PULL_POLICIES.contains(policy)) {
+      throw refused(name, value, "one of " + String.join(", ", PULL_POLICIES));
+    }
+    return policy;
   }
 
   static String logLevel(String name, String value) {

@@ -37,7 +37,8 @@ final class SidecarContainer {
 
   private SidecarContainer() {}
 
-  static Container build(PodOptions options, String image, List<VolumeMount> mounts) {
+  static Container build(
+      PodOptions options, String image, String pullPolicy, List<VolumeMount> mounts) {
     List<String> args = new ArrayList<>(List.of("--config", SidecarPaths.CONFIG_FILE));
     if (options.proxyPort() != SidecarPaths.PROXY_PORT) {
       args.addAll(List.of("--proxy-port", Integer.toString(options.proxyPort())));
@@ -46,6 +47,7 @@ final class SidecarContainer {
         new ContainerBuilder()
             .withName(SidecarPaths.CONTAINER)
             .withImage(image)
+            .withImagePullPolicy(pullPolicy)
             .withArgs(args)
             .addNewEnv()
             .withName("KEYRELAY_LOG_LEVEL")

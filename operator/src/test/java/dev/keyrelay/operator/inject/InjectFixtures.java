@@ -21,6 +21,7 @@ public final class InjectFixtures {
   public static final InjectionSettings SETTINGS =
       new InjectionSettings(
           "ghcr.io/keyrelay/keyrelay-sidecar:0.1.0",
+          null,
           true,
           SidecarResources.DEFAULTS,
           "INFO",

@@ -36,4 +36,20 @@ class InjectionSettingsTest {
         .hasMessage(
             "KEYRELAY_PROMETHEUS_ANNOTATIONS: \"1\" is not valid; expected \"true\" or \"false\"");
   }
+
+  @Test
+  void theSidecarPullPolicyIsKubernetesDefaultUnlessSetAndRefusedWhenMisspelled() {
+    assertThat(InjectionSettings.fromEnvironment(Map.of()).sidecarPullPolicy()).isNull();
+    InjectionSettings always =
+        InjectionSettings.fromEnvironment(Map.of("KEYRELAY_SIDECAR_IMAGE_PULL_POLICY", "Always"));
+    assertThat(always.sidecarPullPolicy()).isEqualTo("Always");
+    assertThat(always.withNativeSidecar(false).sidecarPullPolicy()).isEqualTo("Always");
+    assertThatThrownBy(
+            () ->
+                InjectionSettings.fromEnvironment(
+                    Map.of("KEYRELAY_SIDECAR_IMAGE_PULL_POLICY", "always")))
+        .hasMessage(
+            "KEYRELAY_SIDECAR_IMAGE_PULL_POLICY: \"always\" is not valid; expected one of Always,"
+                + " IfNotPresent, Never");
+  }
 }

@@ -19,6 +19,14 @@ class PodInjectorTest {
     return PodInjector.inject(pod, InjectFixtures.routes(), InjectFixtures.SETTINGS);
   }
 
+  private static Container sidecar(Pod pod) {
+    return Stream.concat(
+            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
+        .filter(c -> c.getName().equals(SidecarPaths.CONTAINER))
+        .findFirst()
+        .orElseThrow();
+  }
+
   private static Pod annotated(String key, String value) {
     return new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
         .editMetadata()
@@ -182,6 +190,26 @@ class PodInjectorTest {
   }
 
   @Test
+  void theSidecarGetsTheClusterPullPolicyAndNoneWhenUnset() {
+    Pod pod = InjectFixtures.pod("agent-pod.yaml");
+    InjectionSettings always =
+        new InjectionSettings(
+            InjectFixtures.SETTINGS.sidecarImage(),
+            "Always",
+            true,
+            SidecarResources.DEFAULTS,
+            "INFO",
+            List.of(),
+            false,
+            false);
+
+    assertThat(sidecar(PodInjector.inject(pod, InjectFixtures.routes(), always).pod()))
+        .satisfies(c -> assertThat(c.getImagePullPolicy()).isEqualTo("Always"));
+    assertThat(sidecar(inject(pod).pod()))
+        .satisfies(c -> assertThat(c.getImagePullPolicy()).isNull());
+  }
+
+  @Test
   void javaToolOptionsFollowTheClusterDefaultUnlessThePodSaysOtherwise() {
     Pod plain =
         new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
@@ -192,6 +220,7 @@ class PodInjectorTest {
     InjectionSettings on =
         new InjectionSettings(
             InjectFixtures.SETTINGS.sidecarImage(),
+            null,
             true,
             SidecarResources.DEFAULTS,
             "INFO",
