@@ -8,6 +8,7 @@ import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.upstream.RootCause;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.slf4j.LoggerFactory;
 
 /**
  * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
@@ -45,6 +46,9 @@ public final class SidecarMain {
   }
 
   private static void run(SidecarCommand.Run run) throws Exception {
+    // Logging first: a log call from the start-up thread while SLF4J initialises would be queued
+    // and replayed with a warning on stderr.
+    LoggerFactory.getILoggerFactory();
     CompletableFuture<CertificateAuthority> ca = TlsStartup.begin();
     SidecarConfig config;
     try {

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyrelay.sidecar.testing.Clients;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import java.io.IOException;
@@ -95,6 +96,11 @@ class SidecarMainIT {
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(result.output()).contains("keyrelay sidecar listening");
+    // A log collector gets one JSON object per line, start-up included.
+    ObjectMapper json = new ObjectMapper();
+    assertThat(result.output().lines())
+        .isNotEmpty()
+        .allSatisfy(line -> assertThat(json.readTree(line).isObject()).as(line).isTrue());
     for (String file : List.of("ca.crt", "ca-bundle.crt", "ca-truststore.p12")) {
       assertThat(dir.resolve("ca").resolve(file)).isNotEmptyFile();
     }
