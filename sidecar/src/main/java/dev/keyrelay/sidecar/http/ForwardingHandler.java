@@ -147,6 +147,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private final String method;
     private final String path;
     private final boolean clientKeepAlive;
+    private final boolean webSocket;
     private State state = State.PREPARING;
     private ExchangeTarget target;
     private Channel upstream;
@@ -162,6 +163,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       this.method = request.method().name();
       this.path = AuditEvent.pathOf(request.uri());
       this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+      this.webSocket = WebSocketUpgrade.requested(request, ctx.channel());
     }
 
     void begin() {
@@ -220,6 +222,9 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       upstream = channel;
       UpstreamPool.bind(channel, this);
       HopByHopHeaders.strip(request.headers());
+      if (webSocket) {
+        WebSocketUpgrade.keepHandshakeHeaders(request.headers());
+      }
       if (target.route() != null) {
         CredentialInjector.inject(request.headers(), target.route().auth(), secret);
         services.metrics().injected(target.routeName());
@@ -264,10 +269,24 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
                   "malformed response from the upstream"));
           return;
         }
+        if (response.status().code() == 101 && !webSocket) {
+          ReferenceCountUtil.release(message);
+          fail(
+              new ProxyRejection(
+                  HttpResponseStatus.BAD_GATEWAY,
+                  "upstream_failed",
+                  target.routeName(),
+                  "the upstream switched protocols without being asked to"));
+          return;
+        }
         prepareResponseHead(response);
       }
       if (message instanceof HttpContent content) {
         services.metrics().bodyBytes("received", content.content().readableBytes());
+      }
+      if (message instanceof LastHttpContent && status == 101 && webSocket) {
+        switchToRelay(message);
+        return;
       }
       if (message instanceof LastHttpContent && !interim) {
         complete(ctx.write(message));
@@ -296,6 +315,10 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       services.metrics().upstreamLatency(target.routeName(), System.nanoTime() - sentNanos);
       upstreamKeepAlive = HttpUtil.isKeepAlive(response);
       HopByHopHeaders.strip(response.headers());
+      if (status == 101) {
+        // Only a WebSocket handshake may switch protocols; anything else is refused below.
+        WebSocketUpgrade.keepHandshakeHeaders(response.headers());
+      }
       if (!clientKeepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       }
@@ -310,7 +333,22 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private boolean mayHaveBody(HttpResponseStatus responseStatus) {
       int code = responseStatus.code();
-      return !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
+      return !request.method().equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
+    }
+
+    /** The upstream accepted the WebSocket handshake: from here on both sides relay bytes. */
+    private void switchToRelay(HttpObject last) {
+      ctx.writeAndFlush(last);
+      Channel relayed = upstream;
+      upstream = null;
+      finish(target.route() == null ? "forwarded" : "injected", status);
+      exchange = null;
+      releasePending();
+      WebSocketUpgrade.relay(
+          ctx,
+          relayed,
+          n -> services.metrics().tunnelBytes("sent", n),
+          n -> services.metrics().tunnelBytes("received", n));
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.SimpleChannelPool;
@@ -160,6 +162,18 @@ public final class UpstreamPool implements AutoCloseable {
         return true;
       }
     };
+  }
+
+  /**
+   * Takes a connection out of HTTP for good (a switched protocol): it never returns to a pool, and
+   * from now on {@code next} gets its raw bytes, including any the HTTP decoder still held.
+   */
+  public static void detach(Channel channel, ChannelHandler next) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.remove(IdleStateHandler.class);
+    pipeline.remove(UpstreamHandler.class);
+    pipeline.addLast(next);
+    pipeline.remove(HttpClientCodec.class);
   }
 
   /** Closes a connection that must not be reused (failed or half-finished exchange). */
