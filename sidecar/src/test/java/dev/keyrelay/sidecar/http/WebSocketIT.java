@@ -22,12 +22,18 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -56,6 +62,8 @@ class WebSocketIT {
   private static Channel server;
   private static final CompletableFuture<HttpHeaders> handshake = new CompletableFuture<>();
   private static SidecarProcess sidecar;
+  /** Answers every request with 101, whether or not it asked to switch protocols. */
+  private static ServerSocket rogue;
 
   @BeforeAll
   static void start() throws Exception {
@@ -85,6 +93,11 @@ class WebSocketIT {
             .channel();
     int port = ((InetSocketAddress) server.localAddress()).getPort();
 
+    rogue = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread rogueAcceptor = new Thread(WebSocketIT::switchProtocolsUnasked, "rogue-upstream");
+    rogueAcceptor.setDaemon(true);
+    rogueAcceptor.start();
+
     pki.writeCaPem(dir.resolve("upstream-ca.pem"));
     int proxyPort = SidecarProcess.freePort();
     int adminPort = SidecarProcess.freePort();
@@ -101,8 +114,13 @@ class WebSocketIT {
                 upstream: { caFile: upstream-ca.pem }
                 auth: { type: header, headerName: Authorization, scheme: Bearer }
                 secret: { env: WS_TOKEN }
+              - name: rogue
+                match: { host: localhost, port: %d }
+                auth: { type: header, headerName: Authorization, scheme: Bearer }
+                secret: { env: WS_TOKEN }
+                allowInsecureHttp: true
             """
-                .formatted(proxyPort, adminPort, port));
+                .formatted(proxyPort, adminPort, port, rogue.getLocalPort()));
     sidecar = SidecarProcess.start(config, proxyPort, adminPort, Map.of("WS_TOKEN", TOKEN));
   }
 
@@ -116,6 +134,9 @@ class WebSocketIT {
     } finally {
       if (server != null) {
         server.close().sync();
+      }
+      if (rogue != null) {
+        rogue.close();
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
@@ -161,6 +182,43 @@ class WebSocketIT {
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
     assertThat(sidecar.logs())
         .contains("\"decision\":\"injected\"", "\"route\":\"realtime\"", "\"status\":101");
+  }
+
+  @Test
+  void aSwitchOfProtocolsNobodyAskedForIsRefused() throws Exception {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", sidecar.proxyPort())))
+            .build();
+
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + rogue.getLocalPort() + "/v1/models"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(response.body())
+        .contains("\"error\":\"upstream_failed\"", "switched protocols without being asked");
+  }
+
+  private static void switchProtocolsUnasked() {
+    while (!rogue.isClosed()) {
+      try (Socket socket = rogue.accept()) {
+        socket.getInputStream().read(new byte[4096]);
+        socket
+            .getOutputStream()
+            .write(
+                ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        socket.getInputStream().read(new byte[4096]);
+      } catch (IOException e) {
+        // closed at the end of the test, or the sidecar hung up
+      }
+    }
   }
 
   /** Records the opening handshake's headers and answers each text frame with "echo:" + text. */
