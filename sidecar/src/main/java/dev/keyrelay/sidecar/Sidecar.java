@@ -21,6 +21,7 @@ import dev.keyrelay.sidecar.tls.CaFiles;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
 import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
+import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
@@ -68,7 +69,7 @@ public final class Sidecar implements AutoCloseable {
   private volatile SidecarConfig config;
   private volatile boolean ready;
 
-  private Sidecar(SidecarConfig config, ConfigOverrides overrides, CertificateAuthority ca)
+  private Sidecar(SidecarConfig config, ConfigOverrides overrides, TlsStartup.Started tls)
       throws Exception {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
@@ -85,8 +86,8 @@ public final class Sidecar implements AutoCloseable {
             () -> ready,
             quitRequested::countDown);
 
-    CaFiles.write(ca, config.ca().dir());
-    LeafCertificateMinter minter = new LeafCertificateMinter(ca);
+    CaFiles.write(tls.caFiles(), config.ca().dir());
+    LeafCertificateMinter minter = new LeafCertificateMinter(tls.ca());
     ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
     UpstreamTlsContexts upstreamTls = new UpstreamTlsContexts();
     AuditLog audit = new AuditLog();
@@ -136,13 +137,14 @@ public final class Sidecar implements AutoCloseable {
    * @param config loaded with {@code overrides}, which reloads of its file keep applying
    */
   public static Sidecar start(SidecarConfig config, ConfigOverrides overrides) throws Exception {
-    return start(config, overrides, CertificateAuthority.generate());
+    CertificateAuthority ca = CertificateAuthority.generate();
+    return start(config, overrides, new TlsStartup.Started(ca, CaFiles.prepare(ca)));
   }
 
-  /** Starts with a CA made beforehand, for example by {@link dev.keyrelay.sidecar.tls.TlsStartup} while the config loads. */
+  /** Starts with the TLS work done beforehand by {@link TlsStartup} while the config loaded. */
   public static Sidecar start(
-      SidecarConfig config, ConfigOverrides overrides, CertificateAuthority ca) throws Exception {
-    Sidecar sidecar = new Sidecar(config, overrides, ca);
+      SidecarConfig config, ConfigOverrides overrides, TlsStartup.Started tls) throws Exception {
+    Sidecar sidecar = new Sidecar(config, overrides, tls);
     log.info(
         "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", hostPort(sidecar.proxyAddress())),

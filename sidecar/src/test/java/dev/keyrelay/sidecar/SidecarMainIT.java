@@ -95,14 +95,29 @@ class SidecarMainIT {
     SidecarProcess.Result result = runUntilReady(SidecarProcess.freePort());
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    assertThat(result.output()).contains("keyrelay sidecar listening");
-    // A log collector gets one JSON object per line, start-up included.
+    assertThat(result.output())
+        .contains("keyrelay sidecar listening")
+        .doesNotContain("\"level\":\"DEBUG\"");
+    // A log collector gets one JSON object per line, start-up included, every queued line
+    // written before the exit.
     ObjectMapper json = new ObjectMapper();
     assertThat(result.output().lines())
         .isNotEmpty()
         .allSatisfy(line -> assertThat(json.readTree(line).isObject()).as(line).isTrue());
     for (String file : List.of("ca.crt", "ca-bundle.crt", "ca-truststore.p12")) {
       assertThat(dir.resolve("ca").resolve(file)).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void keyrelayLogLevelSetsTheLevel() throws Exception {
+    int proxyPort = SidecarProcess.freePort();
+    int adminPort = SidecarProcess.freePort();
+    Path config = config("127.0.0.1:" + proxyPort, "127.0.0.1:" + adminPort);
+    try (SidecarProcess sidecar =
+        SidecarProcess.start(config, proxyPort, adminPort, Map.of("KEYRELAY_LOG_LEVEL", "debug"))) {
+      assertThat(sidecar.logsOnceThey(logs -> logs.contains("listening")))
+          .contains("\"level\":\"DEBUG\"", "system roots for ca-bundle.crt");
     }
   }
 
@@ -151,7 +166,8 @@ class SidecarMainIT {
               })
           .as("nothing listens on the file's port")
           .isInstanceOf(IOException.class);
-      assertThat(sidecar.logs()).contains("proxy=127.0.0.1:" + cliPort);
+      assertThat(sidecar.logsOnceThey(logs -> logs.contains("listening")))
+          .contains("proxy=127.0.0.1:" + cliPort);
     }
   }
 

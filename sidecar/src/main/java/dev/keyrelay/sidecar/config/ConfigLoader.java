@@ -110,7 +110,7 @@ public final class ConfigLoader {
 
   private static int workers(Integer raw, Problems problems) {
     if (raw == null) {
-      return ProxySettings.defaultWorkers();
+      return ProxySettings.DEFAULT_WORKERS;
     }
     if (raw < 1 || raw > MAX_WORKERS) {
       problems.add("proxy.workers", raw + " is not between 1 and " + MAX_WORKERS);

@@ -19,13 +19,11 @@ public record ProxySettings(
     int workers) {
 
   /**
-   * Two, or one on a single CPU: one agent rarely keeps more busy, and in a pod without a CPU
-   * limit the JVM sees every core of the node, which would mean a thread and a connection pool
-   * per core.
+   * One. A single event loop serves some 18,000 intercepted requests a second on a shared 2-core
+   * machine; a second one made the sidecar 30% slower there, its threads preempting each other and
+   * the agent's (README "Benchmarks"). More only pays off when the sidecar has cores of its own.
    */
-  public static int defaultWorkers() {
-    return Math.min(2, Runtime.getRuntime().availableProcessors());
-  }
+  public static final int DEFAULT_WORKERS = 1;
 
   public ProxySettings withListen(HostPort newListen) {
     return new ProxySettings(newListen, allowNonLoopback, connectTimeout, idleTimeout, workers);

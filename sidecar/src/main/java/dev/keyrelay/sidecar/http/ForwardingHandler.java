@@ -176,18 +176,26 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       targets
           .select(request)
           .thenCompose(this::secretFor)
-          .whenCompleteAsync(
+          .whenComplete(
               (secret, failure) -> {
-                if (state != State.PREPARING) {
-                  return;
-                }
-                if (failure != null) {
-                  fail(failure);
+                // Secrets from memory arrive on this event loop: carry on without a task hop.
+                if (ctx.executor().inEventLoop()) {
+                  proceed(secret, failure);
                 } else {
-                  acquire(secret);
+                  ctx.executor().execute(() -> proceed(secret, failure));
                 }
-              },
-              ctx.executor());
+              });
+    }
+
+    private void proceed(SecretValue secret, Throwable failure) {
+      if (state != State.PREPARING) {
+        return;
+      }
+      if (failure != null) {
+        fail(failure);
+      } else {
+        acquire(secret);
+      }
     }
 
     private CompletableFuture<SecretValue> secretFor(ExchangeTarget selected) {
@@ -440,6 +448,11 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void finish(String decision, int finalStatus) {
+      if (state == State.PREPARING) {
+        // Never written upstream (the write would have released it): an HTTP/2 request arrives
+        // whole, its body in a buffer that is ours to free.
+        ReferenceCountUtil.release(request);
+      }
       state = State.DONE;
       String route = target == null ? null : target.routeName();
       String host = target == null ? null : target.upstream().host();

@@ -15,6 +15,9 @@ final class SecretMetrics {
   private final MeterRegistry registry;
   private final LongSupplier ticker;
   private final ConcurrentMap<RouteSource, AtomicLong> lastFetch = new ConcurrentHashMap<>();
+  // Meters are looked up once per key: building a meter id on every read costs more than counting.
+  private final ConcurrentMap<Read, Counter> reads = new ConcurrentHashMap<>();
+  private final ConcurrentMap<RouteSource, Counter> cacheHits = new ConcurrentHashMap<>();
 
   SecretMetrics(MeterRegistry registry, LongSupplier ticker) {
     this.registry = registry;
@@ -23,21 +26,29 @@ final class SecretMetrics {
 
   /** Counts one read; {@code outcome} is "ok", "stale" or "unavailable". */
   void read(String route, String source, String outcome) {
-    Counter.builder("keyrelay.secret.reads")
-        .description("Secret reads for routes, by source and outcome")
-        .tag("route", route)
-        .tag("source", source)
-        .tag("outcome", outcome)
-        .register(registry)
+    reads
+        .computeIfAbsent(
+            new Read(route, source, outcome),
+            key ->
+                Counter.builder("keyrelay.secret.reads")
+                    .description("Secret reads for routes, by source and outcome")
+                    .tag("route", key.route())
+                    .tag("source", key.source())
+                    .tag("outcome", key.outcome())
+                    .register(registry))
         .increment();
   }
 
   void cacheHit(String route, String source) {
-    Counter.builder("keyrelay.secret.cache.hits")
-        .description("Secret reads answered from the cache without asking the store")
-        .tag("route", route)
-        .tag("source", source)
-        .register(registry)
+    cacheHits
+        .computeIfAbsent(
+            new RouteSource(route, source),
+            key ->
+                Counter.builder("keyrelay.secret.cache.hits")
+                    .description("Secret reads answered from the cache without asking the store")
+                    .tag("route", key.route())
+                    .tag("source", key.source())
+                    .register(registry))
         .increment();
   }
 
@@ -63,4 +74,6 @@ final class SecretMetrics {
   }
 
   private record RouteSource(String route, String source) {}
+
+  private record Read(String route, String source, String outcome) {}
 }

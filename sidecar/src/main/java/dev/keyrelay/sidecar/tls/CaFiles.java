@@ -48,21 +48,54 @@ public final class CaFiles {
   }
 
   /**
+   * The three files' bytes. Building them (reading the system roots into the trust store) takes a
+   * tenth of a second, so the sidecar does it while its config loads and writes them once it knows
+   * the directory.
+   */
+  public static final class Contents {
+
+    private final byte[] caPem;
+    private final byte[] trustStore;
+    private final byte[] bundle;
+
+    private Contents(byte[] caPem, byte[] trustStore, byte[] bundle) {
+      this.caPem = caPem;
+      this.trustStore = trustStore;
+      this.bundle = bundle;
+    }
+  }
+
+  /** The files for {@code ca}, with the roots of the first OS bundle found (else the JDK's). */
+  public static Contents prepare(CertificateAuthority ca) throws IOException {
+    return prepare(ca, OS_BUNDLES);
+  }
+
+  static Contents prepare(CertificateAuthority ca, List<Path> osBundles) throws IOException {
+    byte[] caPem = ca.certificatePem().getBytes(StandardCharsets.US_ASCII);
+    byte[] bundle = concat(systemRoots(osBundles), caPem);
+    return new Contents(
+        caPem, Pkcs12TrustStore.encode(Pem.readCertificates(bundle, BUNDLE)), bundle);
+  }
+
+  /** Prepares and writes the files for {@code ca}; see {@link #write(Contents, Path)}. */
+  public static void write(CertificateAuthority ca, Path dir) throws IOException {
+    write(prepare(ca), dir);
+  }
+
+  static void write(CertificateAuthority ca, Path dir, List<Path> osBundles) throws IOException {
+    write(prepare(ca, osBundles), dir);
+  }
+
+  /**
    * Writes {@code ca.crt}, {@code ca-truststore.p12} and {@code ca-bundle.crt} into {@code dir},
    * each atomically, mode 0644. The bundle comes last: a container that waits for it (the fallback
    * postStart hook) then finds every file in place.
    */
-  public static void write(CertificateAuthority ca, Path dir) throws IOException {
-    write(ca, dir, OS_BUNDLES);
-  }
-
-  static void write(CertificateAuthority ca, Path dir, List<Path> osBundles) throws IOException {
+  public static void write(Contents files, Path dir) throws IOException {
     Files.createDirectories(dir);
-    byte[] caPem = ca.certificatePem().getBytes(StandardCharsets.US_ASCII);
-    byte[] bundle = concat(systemRoots(osBundles), caPem);
-    writeAtomically(caCert(dir), caPem);
-    writeAtomically(trustStore(dir), Pkcs12TrustStore.encode(Pem.readCertificates(bundle, BUNDLE)));
-    writeAtomically(bundle(dir), bundle);
+    writeAtomically(caCert(dir), files.caPem);
+    writeAtomically(trustStore(dir), files.trustStore);
+    writeAtomically(bundle(dir), files.bundle);
     LOG.info("wrote {}, {} and {} in {}", CA_CERT, TRUST_STORE, BUNDLE, dir);
   }
 

@@ -62,7 +62,7 @@ public final class LeafCertificateMinter {
     }
     try {
       X509Certificate leaf = build(canonical, names.toArray(GeneralName[]::new));
-      leaf.verify(ca.certificate().getPublicKey(), Certificates.BC);
+      Certificates.verify(leaf, ca.certificate().getPublicKey());
       leaf.checkValidity();
       return leaf;
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {

@@ -123,7 +123,7 @@ class ConfigLoaderTest {
                     false,
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(300),
-                    ProxySettings.defaultWorkers()),
+                    ProxySettings.DEFAULT_WORKERS),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
                 new CaSettings(Path.of("/var/run/keyrelay")),
                 new EgressSettings(List.of(), List.of(), List.of()),

@@ -61,9 +61,8 @@ class ConfigReloadIT {
 
   @AfterAll
   static void stop() throws Exception {
-    String everything = sidecar.logs() + sidecar.scrapeMetrics();
+    String everything = sidecar.closeAndCollectOutput();
     assertThat(everything).doesNotContain("first-secret-value").doesNotContain("rotated-secret");
-    sidecar.close();
     first.close();
     second.close();
   }

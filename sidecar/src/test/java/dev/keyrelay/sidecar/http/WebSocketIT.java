@@ -128,8 +128,7 @@ class WebSocketIT {
   static void stop() throws Exception {
     try {
       if (sidecar != null) {
-        assertThat(sidecar.logs() + sidecar.scrapeMetrics()).doesNotContain(TOKEN);
-        sidecar.close();
+        assertThat(sidecar.closeAndCollectOutput()).doesNotContain(TOKEN);
       }
     } finally {
       if (server != null) {
@@ -180,7 +179,7 @@ class WebSocketIT {
     assertThat(received.get("authorization")).isEqualTo("Bearer " + TOKEN);
     assertThat(received.toString()).doesNotContain("placeholder");
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
-    assertThat(sidecar.logs())
+    assertThat(sidecar.logsOnceThey(logs -> logs.contains("\"route\":\"realtime\"")))
         .contains("\"decision\":\"injected\"", "\"route\":\"realtime\"", "\"status\":101");
   }
 

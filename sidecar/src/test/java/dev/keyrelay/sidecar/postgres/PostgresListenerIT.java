@@ -148,9 +148,8 @@ class PostgresListenerIT {
   @AfterAll
   static void stop() throws Exception {
     if (sidecar != null) {
-      String everything = sidecar.logs() + sidecar.scrapeMetrics();
+      String everything = sidecar.closeAndCollectOutput();
       assertThat(everything).doesNotContain(PASSWORD).doesNotContain(WRONG).doesNotContain("LEAK:");
-      sidecar.close();
     }
     if (pg != null) {
       pg.close();
@@ -450,7 +449,7 @@ class PostgresListenerIT {
         .contains(
             "keyrelay_postgres_cancel_requests_total{listener=\"scram\",outcome=\"forwarded\"}")
         .contains("keyrelay_postgres_sessions_active{listener=\"scram\"}");
-    assertThat(sidecar.logs())
+    assertThat(sidecar.logsOnceThey(logs -> logs.contains("\"outcome\":\"wrong_user\"")))
         .contains(
             "\"decision\":\"postgres_session\",\"listener\":\"scram\","
                 + "\"upstream\":\"localhost:"

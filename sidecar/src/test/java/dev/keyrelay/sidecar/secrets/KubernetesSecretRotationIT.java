@@ -87,8 +87,7 @@ class KubernetesSecretRotationIT {
   static void stop() throws Exception {
     try {
       if (sidecar != null) {
-        assertThat(sidecar.logs() + sidecar.scrapeMetrics()).doesNotContain(A, B);
-        sidecar.close();
+        assertThat(sidecar.closeAndCollectOutput()).doesNotContain(A, B);
       }
     } finally {
       upstream.close();

@@ -132,11 +132,10 @@ class VaultSecretsIT {
   static void stop() throws Exception {
     try {
       if (sidecar != null) {
-        String everything = sidecar.logs() + sidecar.scrapeMetrics();
+        String everything = sidecar.closeAndCollectOutput();
         assertThat(everything)
             .as("logs and metrics must not contain a secret or a credential")
             .doesNotContain(FIRST, SECOND, LOCAL, JWT, "never-served-value", "hvs.");
-        sidecar.close();
       }
     } finally {
       for (AutoCloseable c : List.of(vault, internal, forbidden, local)) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.Map;
 
 /**
@@ -68,7 +70,7 @@ public final class SidecarProcess implements AutoCloseable {
   public static Result run(Path out, Duration timeout, List<String> jvmArgs, List<String> args)
       throws Exception {
     Process process = launch(jvmArgs, args, Map.of(), out);
-    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("sidecar did not exit within " + timeout);
     }
@@ -144,14 +146,39 @@ public final class SidecarProcess implements AutoCloseable {
     return "http://127.0.0.1:" + proxyPort;
   }
 
-  /** Everything the process printed so far. */
+  /**
+   * Everything the process printed so far. Log lines reach the file some tens of milliseconds
+   * after they are logged (the sidecar batches its writes): to see a line a request just caused,
+   * use {@link #logsOnceThey}.
+   */
   public String logs() throws IOException {
     return Files.readString(log);
   }
 
+  /** The log as soon as {@code condition} holds for it, or as it is after 10 s. */
+  public String logsOnceThey(Predicate<String> condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String logs = logs();
+    while (!condition.test(logs) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      logs = logs();
+    }
+    return logs;
+  }
+
+  /**
+   * Scrapes /metrics, stops the process (which writes every queued log line) and returns the
+   * metrics followed by the whole log: what a leak check must read.
+   */
+  public String closeAndCollectOutput() throws Exception {
+    String metrics = scrapeMetrics();
+    close();
+    return metrics + logs();
+  }
+
   /** Waits for the process to end on its own and returns its exit code. */
   public int awaitExit(Duration timeout) throws InterruptedException {
-    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("sidecar still running after " + timeout);
     }
     return process.exitValue();
