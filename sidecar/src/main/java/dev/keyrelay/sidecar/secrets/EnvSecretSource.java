@@ -35,4 +35,9 @@ public final class EnvSecretSource implements SecretSource {
   public String describe() {
     return "env " + variable;
   }
+
+  @Override
+  public boolean inMemory() {
+    return true;
+  }
 }

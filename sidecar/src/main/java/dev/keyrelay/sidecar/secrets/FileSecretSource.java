@@ -21,6 +21,7 @@ public final class FileSecretSource implements SecretSource {
 
   private final Path path;
   private final String description;
+  private final boolean inMemory;
   private volatile Snapshot last;
 
   /**
@@ -31,6 +32,13 @@ public final class FileSecretSource implements SecretSource {
   public FileSecretSource(Path path, String description) {
     this.path = path;
     this.description = description;
+    this.inMemory = MemoryFileSystems.holds(path);
+  }
+
+  /** True on tmpfs or ramfs: a stat and a read there are memory operations. */
+  @Override
+  public boolean inMemory() {
+    return inMemory;
   }
 
   @Override

@@ -21,4 +21,13 @@ public interface SecretSource {
   default boolean remote() {
     return false;
   }
+
+  /**
+   * Whether reading never waits for a disk or the network (an environment variable, a file on
+   * tmpfs such as every mounted Kubernetes Secret), so that it may run on the calling thread, an
+   * event loop included. Other sources are read on the blocking pool.
+   */
+  default boolean inMemory() {
+    return false;
+  }
 }

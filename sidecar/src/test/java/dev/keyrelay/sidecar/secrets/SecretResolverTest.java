@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,6 +112,59 @@ class SecretResolverTest {
 
     assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v2");
     assertThat(reads("git", "kubernetes", "ok")).isEqualTo(2.0);
+  }
+
+  @Test
+  void aSecretVolumeOnTmpfsIsReadInPlaceAndStillFollowsTheSwap() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"));
+    Path root = Files.createTempDirectory(shm, "keyrelay-test");
+    try {
+      TestingSecretVolume volume =
+          TestingSecretVolume.create(root.resolve("github-token"), "token", "v1");
+      AtomicInteger handedToPool = new AtomicInteger();
+      SecretResolver resolver =
+          new SecretResolver(
+              task -> {
+                handedToPool.incrementAndGet();
+                readers.execute(task);
+              },
+              registry,
+              SETTINGS,
+              null);
+      SecretRef ref = new SecretRef.Kubernetes("github-token", "token", root);
+
+      CompletableFuture<SecretValue> first = resolver.resolve("git", ref);
+      assertThat(first).isDone();
+      assertThat(first.join().reveal()).isEqualTo("v1");
+      volume.swap("v2");
+      assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v2");
+      assertThat(handedToPool).hasValue(0);
+    } finally {
+      try (var files = Files.walk(root)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void aFileOnDiskIsReadOnTheBlockingPool() throws Exception {
+    assumeTrue(!MemoryFileSystems.isMemoryType(Files.getFileStore(dir).type()));
+    Path file = Files.writeString(dir.resolve("token"), "ghp_first\n");
+    AtomicInteger handedToPool = new AtomicInteger();
+    SecretResolver resolver =
+        new SecretResolver(
+            task -> {
+              handedToPool.incrementAndGet();
+              readers.execute(task);
+            },
+            registry,
+            SETTINGS,
+            null);
+
+    assertThat(resolver.resolve("github", new SecretRef.File(file)).join().reveal())
+        .isEqualTo("ghp_first");
+    assertThat(handedToPool).hasValue(1);
   }
 
   @Test
