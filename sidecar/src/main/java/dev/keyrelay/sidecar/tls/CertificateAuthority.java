@@ -55,8 +55,10 @@ public final class CertificateAuthority {
                   Extension.subjectKeyIdentifier,
                   false,
                   utils.createSubjectKeyIdentifier(keys.getPublic()));
-      X509Certificate certificate = Certificates.sign(builder, keys.getPrivate());
-      certificate.verify(keys.getPublic());
+      Certificates.IssuerKeys issuer =
+          Certificates.IssuerKeys.of(keys.getPrivate(), keys.getPublic());
+      X509Certificate certificate = Certificates.sign(builder, issuer);
+      Certificates.verify(certificate, issuer);
       return new CertificateAuthority(certificate, keys.getPrivate());
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot generate the sidecar CA: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
@@ -64,20 +65,32 @@ final class Certificates {
     return new JcaX509ExtensionUtils();
   }
 
-  static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
-      throws GeneralSecurityException, OperatorCreationException, IOException {
-    var signer =
-        new BcECContentSignerBuilder(SHA256_WITH_ECDSA, SHA256)
-            .build(PrivateKeyFactory.createKey(issuerKey.getEncoded()));
+  /**
+   * An issuer's keys in the form BouncyCastle's lightweight API takes, converted once: BC keeps
+   * its precomputation for a public point on the key object, which a conversion per certificate
+   * threw away.
+   */
+  record IssuerKeys(AsymmetricKeyParameter signing, AsymmetricKeyParameter verifying) {
+
+    static IssuerKeys of(PrivateKey privateKey, PublicKey publicKey) throws IOException {
+      return new IssuerKeys(
+          PrivateKeyFactory.createKey(privateKey.getEncoded()),
+          PublicKeyFactory.createKey(publicKey.getEncoded()));
+    }
+  }
+
+  static X509Certificate sign(X509v3CertificateBuilder builder, IssuerKeys issuer)
+      throws GeneralSecurityException, OperatorCreationException {
+    var signer = new BcECContentSignerBuilder(SHA256_WITH_ECDSA, SHA256).build(issuer.signing());
     return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
   }
 
-  /** Checks that {@code certificate} carries a valid signature by {@code issuerKey}. */
-  static void verify(X509Certificate certificate, PublicKey issuerKey)
-      throws GeneralSecurityException, OperatorCreationException, IOException {
+  /** Checks that {@code certificate} carries a valid signature by {@code issuer}. */
+  static void verify(X509Certificate certificate, IssuerKeys issuer)
+      throws GeneralSecurityException, OperatorCreationException {
     var verifiers =
         new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
-            .build(PublicKeyFactory.createKey(issuerKey.getEncoded()));
+            .build(issuer.verifying());
     try {
       if (!new JcaX509CertificateHolder(certificate).isSignatureValid(verifiers)) {
         throw new SignatureException("the certificate's signature does not verify");

@@ -37,14 +37,17 @@ public final class LeafCertificateMinter {
   private static final int MAX_CN_LENGTH = 64;
 
   private final CertificateAuthority ca;
+  private final Certificates.IssuerKeys issuer;
   private final KeyPair leafKeys;
 
   public LeafCertificateMinter(CertificateAuthority ca) {
     this.ca = ca;
     try {
+      this.issuer =
+          Certificates.IssuerKeys.of(ca.privateKey(), ca.certificate().getPublicKey());
       this.leafKeys = Certificates.newP256KeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot generate the leaf key pair: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot prepare the leaf key pair: " + e.getMessage(), e);
     }
   }
 
@@ -62,7 +65,7 @@ public final class LeafCertificateMinter {
     }
     try {
       X509Certificate leaf = build(canonical, names.toArray(GeneralName[]::new));
-      Certificates.verify(leaf, ca.certificate().getPublicKey());
+      Certificates.verify(leaf, issuer);
       leaf.checkValidity();
       return leaf;
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
@@ -105,7 +108,7 @@ public final class LeafCertificateMinter {
                 Extension.subjectKeyIdentifier,
                 false,
                 utils.createSubjectKeyIdentifier(leafKeys.getPublic()));
-    return Certificates.sign(builder, ca.privateKey());
+    return Certificates.sign(builder, issuer);
   }
 
   private static GeneralName altName(String host) {

@@ -44,6 +44,19 @@ class LeafCertificateMinterTest {
   }
 
   @Test
+  void theSelfCheckAfterSigningRefusesASignatureByAnotherKey() throws Exception {
+    X509Certificate leaf = minter.mint("api.example.test");
+    CertificateAuthority stranger = CertificateAuthority.generate();
+    var strangerKeys =
+        Certificates.IssuerKeys.of(stranger.privateKey(), stranger.certificate().getPublicKey());
+
+    var caKeys = Certificates.IssuerKeys.of(ca.privateKey(), ca.certificate().getPublicKey());
+    Certificates.verify(leaf, caKeys);
+    assertThatThrownBy(() -> Certificates.verify(leaf, strangerKeys))
+        .isInstanceOf(java.security.SignatureException.class);
+  }
+
+  @Test
   void leafIsAServerAuthP256CertificateNamingTheHost() throws Exception {
     X509Certificate leaf = minter.mint("API.Example.test.");
 
