@@ -88,13 +88,19 @@ export MALLOC_ARENA_MAX=2
 java -XX:ArchiveClassesAtExit="$work/sidecar.jsa" @sidecar/jvm.options \
   -jar sidecar/target/keyrelay-sidecar.jar --config sidecar/cds-training.yaml --exit-when-ready >/dev/null
 JVM_FLAGS=${JVM_FLAGS:-@sidecar/jvm.options -XX:SharedArchiveFile=$work/sidecar.jsa -XX:MaxRAM=256m}
-start=$(date +%s%N)
-# shellcheck disable=SC2086
-BENCH_API_KEY=bench-secret java $JVM_FLAGS -jar sidecar/target/keyrelay-sidecar.jar \
-  --config "$work/cfg/keyrelay.yaml" > "$work/sidecar.log" 2>&1 &
-sidecar=$!
-until curl -sf http://127.0.0.1:19090/readyz >/dev/null 2>&1; do sleep 0.005; done
-ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+# Time to ready: five starts, the median; the last sidecar stays up for the load.
+ready_runs=()
+for attempt in 1 2 3 4 5; do
+  start=$(date +%s%N)
+  # shellcheck disable=SC2086
+  BENCH_API_KEY=bench-secret java $JVM_FLAGS -jar sidecar/target/keyrelay-sidecar.jar \
+    --config "$work/cfg/keyrelay.yaml" > "$work/sidecar.log" 2>&1 &
+  sidecar=$!
+  until curl -sf http://127.0.0.1:19090/readyz >/dev/null 2>&1; do sleep 0.005; done
+  ready_runs+=($(( ($(date +%s%N) - start) / 1000000 )))
+  if [ "$attempt" -lt 5 ]; then kill $sidecar; wait $sidecar 2>/dev/null || true; fi
+done
+ready_ms=$(printf '%s\n' "${ready_runs[@]}" | sort -n | sed -n 3p)
 # Idle: ten seconds after ready, past the sidecar's post-start collection and a native heap trim.
 sleep 10
 rss_kb=$(ps -o rss= -p $sidecar | tr -d ' ')
@@ -140,7 +146,7 @@ awk -v p="$proxy_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_proxy_vs_direct=%
 awk -v p="$nginx_rp_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_nginx_reverse_proxy_vs_direct=%.2f\n", p/d}'
 awk -v p="$proxy_c1_p50_us" -v d="$direct_c1_p50_us" \
   'BEGIN {printf "added_latency_p50_us=%.0f\n", p-d}'
-echo "ready_after_start_ms=$ready_ms"
+echo "ready_after_start_ms=$ready_ms (median of ${ready_runs[*]})"
 echo "idle_rss_mb=$((rss_kb / 1024))"
 # Of that, anonymous memory is the sidecar's own; file-backed pages (the JVM's libraries) are shared
 # by every sidecar on a node that runs the same image.

@@ -123,15 +123,7 @@ class SecretResolverTest {
       TestingSecretVolume volume =
           TestingSecretVolume.create(root.resolve("github-token"), "token", "v1");
       AtomicInteger handedToPool = new AtomicInteger();
-      SecretResolver resolver =
-          new SecretResolver(
-              task -> {
-                handedToPool.incrementAndGet();
-                readers.execute(task);
-              },
-              registry,
-              SETTINGS,
-              null);
+      SecretResolver resolver = resolverCounting(handedToPool);
       SecretRef ref = new SecretRef.Kubernetes("github-token", "token", root);
 
       CompletableFuture<SecretValue> first = resolver.resolve("git", ref);
@@ -152,19 +144,23 @@ class SecretResolverTest {
     assumeTrue(!MemoryFileSystems.isMemoryType(Files.getFileStore(dir).type()));
     Path file = Files.writeString(dir.resolve("token"), "ghp_first\n");
     AtomicInteger handedToPool = new AtomicInteger();
-    SecretResolver resolver =
-        new SecretResolver(
-            task -> {
-              handedToPool.incrementAndGet();
-              readers.execute(task);
-            },
-            registry,
-            SETTINGS,
-            null);
+    SecretResolver resolver = resolverCounting(handedToPool);
 
     assertThat(resolver.resolve("github", new SecretRef.File(file)).join().reveal())
         .isEqualTo("ghp_first");
     assertThat(handedToPool).hasValue(1);
+  }
+
+  /** A resolver whose blocking pool counts the reads handed to it. */
+  private SecretResolver resolverCounting(AtomicInteger handedToPool) {
+    return new SecretResolver(
+        task -> {
+          handedToPool.incrementAndGet();
+          readers.execute(task);
+        },
+        registry,
+        SETTINGS,
+        null);
   }
 
   @Test
