@@ -122,6 +122,35 @@ class SidecarMainIT {
   }
 
   @Test
+  void aLogbackConfigurationFileReplacesTheJsonLogging() throws Exception {
+    Path logback =
+        Files.writeString(
+            dir.resolve("logback.xml"),
+            """
+            <configuration>
+              <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>PLAIN %msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="OUT"/></root>
+            </configuration>
+            """);
+    Path config =
+        config("127.0.0.1:" + SidecarProcess.freePort(), "127.0.0.1:" + SidecarProcess.freePort());
+
+    SidecarProcess.Result result =
+        SidecarProcess.run(
+            dir.resolve("run.log"),
+            EXIT_WITHIN,
+            List.of("-Dlogback.configurationFile=" + logback),
+            List.of("--config", config.toString(), "--exit-when-ready"));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("PLAIN keyrelay sidecar listening")
+        .doesNotContain("\"message\"");
+  }
+
+  @Test
   void aPortThatCannotBeBoundExits1InsteadOfHanging() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       SidecarProcess.Result result = runUntilReady(taken.getLocalPort());

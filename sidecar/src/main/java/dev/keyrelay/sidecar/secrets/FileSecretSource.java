@@ -21,7 +21,10 @@ public final class FileSecretSource implements SecretSource {
 
   private final Path path;
   private final String description;
-  private final boolean inMemory;
+  // Learnt at the first read, which therefore runs on the blocking pool: finding the file system
+  // reads the mount table, which may be long on a busy node.
+  private volatile boolean inMemory;
+  private volatile boolean fileSystemKnown;
   private volatile Snapshot last;
 
   /**
@@ -32,10 +35,9 @@ public final class FileSecretSource implements SecretSource {
   public FileSecretSource(Path path, String description) {
     this.path = path;
     this.description = description;
-    this.inMemory = MemoryFileSystems.holds(path);
   }
 
-  /** True on tmpfs or ramfs: a stat and a read there are memory operations. */
+  /** True on tmpfs or ramfs, once a read found out: a stat and a read there touch only memory. */
   @Override
   public boolean inMemory() {
     return inMemory;
@@ -43,6 +45,10 @@ public final class FileSecretSource implements SecretSource {
 
   @Override
   public SecretValue read() throws SecretUnavailableException {
+    if (!fileSystemKnown) {
+      inMemory = MemoryFileSystems.holds(path);
+      fileSystemKnown = true;
+    }
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
         Stamp before = Stamp.of(path);

@@ -17,9 +17,9 @@ import java.util.function.LongSupplier;
  * Resolves a route's secret for each request without blocking the caller: files are checked
  * every time, so a rotated value is used by the very next request, on the blocking executor unless
  * they live in memory (tmpfs, as Kubernetes Secret volumes do), where they are read in place like
- * environment variables; remote stores (Vault) go through a TTL cache. Readers are kept per {@link SecretRef}, so equal
- * references share one reader (and its cache) across config reloads that leave the secret settings
- * unchanged.
+ * environment variables; remote stores (Vault) go through a TTL cache. Readers are kept per {@link
+ * SecretRef}, so equal references share one reader (and its cache) across config reloads that
+ * leave the secret settings unchanged.
  */
 public final class SecretResolver {
 
@@ -146,10 +146,7 @@ public final class SecretResolver {
         return new CachedSecretReader(
             source, blockingExecutor, ticker, settings.cacheTtl(), settings.staleGrace());
       }
-      // A memory read needs no other thread: handing it to the pool and back cost a third of
-      // the proxy's throughput for a Secret volume.
-      return new DirectSecretReader(
-          source, source.inMemory() ? Runnable::run : blockingExecutor, ticker);
+      return new DirectSecretReader(source, blockingExecutor, ticker);
     }
   }
 }
