@@ -455,11 +455,8 @@ class PostgresListenerIT {
                 + "\"upstream\":\"localhost:"
                 + pg.port()
                 + "\",\"database\":\"orders\",\"user\":\"agent_scram\",\"outcome\":\"wrong_user\"");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!sidecar.logs().contains("\"outcome\":\"closed\"") && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    assertThat(sidecar.logs()).contains("\"outcome\":\"closed\"");
+    assertThat(sidecar.logsOnceThey(logs -> logs.contains("\"outcome\":\"closed\"")))
+        .contains("\"outcome\":\"closed\"");
   }
 
   /** Runs last: it changes the running sidecar's listeners. */
