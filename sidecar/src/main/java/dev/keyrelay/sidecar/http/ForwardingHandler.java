@@ -260,6 +260,12 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       state = State.AWAITING_RESPONSE;
     }
 
+    /** Drops a response head the client must not get and answers 502 instead. */
+    private void refuse(HttpObject message, String detail) {
+      ReferenceCountUtil.release(message);
+      fail(UpstreamFailures.failed(target.routeName(), detail));
+    }
+
     @Override
     public void onResponse(HttpObject message) {
       if (state == State.DONE) {
@@ -268,23 +274,11 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       }
       if (message instanceof HttpResponse response) {
         if (response.decoderResult().isFailure()) {
-          ReferenceCountUtil.release(message);
-          fail(
-              new ProxyRejection(
-                  HttpResponseStatus.BAD_GATEWAY,
-                  "upstream_failed",
-                  target.routeName(),
-                  "malformed response from the upstream"));
+          refuse(message, "malformed response from the upstream");
           return;
         }
         if (response.status().code() == 101 && !webSocket) {
-          ReferenceCountUtil.release(message);
-          fail(
-              new ProxyRejection(
-                  HttpResponseStatus.BAD_GATEWAY,
-                  "upstream_failed",
-                  target.routeName(),
-                  "the upstream switched protocols without being asked to"));
+          refuse(message, "the upstream switched protocols without being asked to");
           return;
         }
         prepareResponseHead(response);

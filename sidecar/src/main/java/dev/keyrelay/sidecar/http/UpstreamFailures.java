@@ -54,8 +54,12 @@ final class UpstreamFailures {
           route,
           "cannot connect to the upstream");
     }
-    return new ProxyRejection(
-        HttpResponseStatus.BAD_GATEWAY, "upstream_failed", route, "upstream connection failed");
+    return failed(route, "upstream connection failed");
+  }
+
+  /** 502 {@code upstream_failed}: the upstream answered or behaved in a way we cannot relay. */
+  static ProxyRejection failed(String route, String detail) {
+    return new ProxyRejection(HttpResponseStatus.BAD_GATEWAY, "upstream_failed", route, detail);
   }
 
   static ProxyRejection timeout(String route) {
@@ -67,11 +71,7 @@ final class UpstreamFailures {
   }
 
   static ProxyRejection closed(String route) {
-    return new ProxyRejection(
-        HttpResponseStatus.BAD_GATEWAY,
-        "upstream_failed",
-        route,
-        "the upstream closed the connection before answering");
+    return failed(route, "the upstream closed the connection before answering");
   }
 
   private static Throwable unwrap(Throwable t) {
