@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): requests/s and latency of the sidecar vs going direct, on loopback.
-# Upstream: nginx over TLS returning a small body. Client: hey, with keep-alive, once direct and
-# once through the sidecar's CONNECT interception (credential injected on every request).
-# Also reports: time to /readyz after start, idle RSS, and per-host certificate mint time.
-# Usage: bench/proxy-vs-direct.sh [requests] [concurrency]
+# Upstream: nginx over TLS returning a small body. Client: hey, with keep-alive: direct, through the
+# sidecar's CONNECT interception (credential injected on every request), and through a second nginx
+# process as a TLS reverse proxy adding a header (the yardstick), in ROUNDS interleaved rounds.
+# Also reports: CPU per request of each proxy, time to /readyz after start, idle RSS, and per-host
+# certificate mint time.
+# Usage: [ROUNDS=3] bench/proxy-vs-direct.sh [requests] [concurrency]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-40000}
 C=${2:-16}
+ROUNDS=${ROUNDS:-3}
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; nginx -p "$work" -c nginx.conf -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; for conf in nginx.conf rp/nginx.conf; do
+  nginx -p "$work" -c "$conf" -s stop 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 for tool in hey nginx openssl; do
   command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq hey nginx openssl; break; }
@@ -25,7 +29,7 @@ printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$work/ex
 openssl x509 -req -in "$work/server.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
   -days 1 -extfile "$work/ext" -out "$work/server.pem" 2>/dev/null
 
-mkdir -p "$work/logs"
+mkdir -p "$work/logs" "$work/rp/logs"
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 1;
 pid $work/nginx.pid;
@@ -40,7 +44,19 @@ http {
     ssl_certificate_key $work/server.key;
     location / { return 200 '{"ok":true}'; }
   }
-  # The yardstick: nginx as a TLS reverse proxy in front of the same upstream, adding a header.
+}
+NGINX
+# The yardstick: nginx as a TLS reverse proxy in front of the same upstream, adding a header. Its
+# own process, as the sidecar is: one nginx worker serving both would pass requests to itself
+# without waking another process, which flattered it.
+cat > "$work/rp/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/rp/nginx.pid;
+error_log $work/rp/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
   upstream origin { server 127.0.0.1:18443; keepalive 32; }
   server {
     listen 127.0.0.1:18444 ssl;
@@ -58,6 +74,7 @@ http {
 }
 NGINX
 nginx -p "$work" -c nginx.conf
+nginx -p "$work" -c rp/nginx.conf
 
 # The config lives in its own directory: the sidecar watches that directory for edits.
 mkdir -p "$work/cfg"
@@ -107,13 +124,20 @@ rss_kb=$(ps -o rss= -p $sidecar | tr -d ' ')
 rss_anon_kb=$(awk '/^RssAnon/ {print $2}' /proc/$sidecar/status)
 rss_file_kb=$(awk '/^RssFile/ {print $2}' /proc/$sidecar/status)
 
-run() { # label, extra hey args... (label nginx_rp_url: through the nginx reverse proxy)
-  local label=$1; shift
-  local url=https://localhost:18443/
-  if [ "$label" = nginx_rp_url ]; then label=nginx_rp; url=https://localhost:18444/; fi
-  hey -n "$N" -c "$C" "$@" "$url" > "$work/$label.txt"
-  awk -v l="$label" '/Requests\/sec/ {printf "%s_rps=%s\n", l, $2}
-    / 50% in/ {printf "%s_p50_ms=%.3f\n", l, $3*1000}' "$work/$label.txt"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+per_request() { # label, ticks: CPU microseconds per request
+  awk -v l="$1" -v t="$2" -v n="$N" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "%s_cpu_us_per_request=%.1f\n", l, t * 1e6 / hz / n}'
+}
+run() { # label, pid of the proxy or -, hey args...: req/s and CPU per request of proxy and upstream
+  local label=$1 pid=$2; shift 2
+  local before=0 upstream_before
+  [ "$pid" = - ] || before=$(cpu_ticks "$pid")
+  upstream_before=$(cpu_ticks "$upstream_worker")
+  hey -n "$N" -c "$C" "$@" > "$work/$label.txt"
+  awk -v l="$label" '/Requests\/sec/ {printf "%s_rps=%s\n", l, $2}' "$work/$label.txt"
+  [ "$pid" = - ] || per_request "$label" $(( $(cpu_ticks "$pid") - before ))
+  per_request "${label}_upstream" $(( $(cpu_ticks "$upstream_worker") - upstream_before ))
 }
 lat() { # label, curl args... : 2000 HTTP/1.1 requests on one kept-alive connection; p50 of the
   # last 1800 in microseconds (curl's timings have microsecond resolution, hey's only 100 us)
@@ -137,13 +161,32 @@ for round in $(seq 1 10); do
 done
 echo "warm_up_rounds=$round (50000 requests each)"
 hey -n 20000 -c "$C" https://localhost:18444/ >/dev/null
-results=$( { run direct; run proxy -x http://127.0.0.1:16790; run nginx_rp_url;
-  lat direct_c1 --cacert "$work/ca.pem";
+# Interleaved rounds: the machine's speed drifts, so each round's ratios use that round's direct.
+rp_worker=$(pgrep -P "$(cat "$work/rp/nginx.pid")")
+upstream_worker=$(pgrep -P "$(cat "$work/nginx.pid")")
+ratios=()
+for round in $(seq 1 "$ROUNDS"); do
+  results=$( { run direct - https://localhost:18443/
+    run proxy "$sidecar" -x http://127.0.0.1:16790 https://localhost:18443/
+    run nginx_rp "$rp_worker" https://localhost:18444/; } )
+  eval "$results"
+  echo "round $round: $(echo $results)"
+  ratios+=("$(awk -v p="$proxy_rps" -v n="$nginx_rp_rps" -v d="$direct_rps" \
+    -v pc="$proxy_cpu_us_per_request" -v nc="$nginx_rp_cpu_us_per_request" \
+    'BEGIN {printf "%.2f %.2f %.2f", p/d, n/d, pc/nc}')")
+done
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+echo "ratio_proxy_vs_direct=$(printf '%s\n' "${ratios[@]}" | cut -d' ' -f1 | median)" \
+  "(rounds: $(printf '%s\n' "${ratios[@]}" | cut -d' ' -f1 | tr '\n' ' '))"
+echo "ratio_nginx_reverse_proxy_vs_direct=$(printf '%s\n' "${ratios[@]}" | cut -d' ' -f2 | median)" \
+  "(rounds: $(printf '%s\n' "${ratios[@]}" | cut -d' ' -f2 | tr '\n' ' '))"
+# CPU per request is steadier than req/s on a shared machine: the sidecar's against nginx's.
+echo "cpu_proxy_vs_nginx_reverse_proxy=$(printf '%s\n' "${ratios[@]}" | cut -d' ' -f3 | median)" \
+  "(rounds: $(printf '%s\n' "${ratios[@]}" | cut -d' ' -f3 | tr '\n' ' '))"
+results=$( { lat direct_c1 --cacert "$work/ca.pem"
   lat proxy_c1 -x http://127.0.0.1:16790 --cacert "$work/ca/ca-bundle.crt"; } )
 eval "$results"
 echo "$results"
-awk -v p="$proxy_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_proxy_vs_direct=%.2f\n", p/d}'
-awk -v p="$nginx_rp_rps" -v d="$direct_rps" 'BEGIN {printf "ratio_nginx_reverse_proxy_vs_direct=%.2f\n", p/d}'
 awk -v p="$proxy_c1_p50_us" -v d="$direct_c1_p50_us" \
   'BEGIN {printf "added_latency_p50_us=%.0f\n", p-d}'
 echo "ready_after_start_ms=$ready_ms (median of ${ready_runs[*]})"

@@ -3,7 +3,9 @@ package dev.keyrelay.sidecar.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.AsciiString;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Drops the headers that describe one connection or stream, not the message (RFC 9110 section
@@ -11,15 +13,21 @@ import java.util.List;
  */
 final class HopByHopHeaders {
 
-  private static final List<CharSequence> ALWAYS =
-      List.of(
-          HttpHeaderNames.CONNECTION,
-          HttpHeaderNames.KEEP_ALIVE,
-          HttpHeaderNames.PROXY_CONNECTION,
-          HttpHeaderNames.PROXY_AUTHORIZATION,
-          HttpHeaderNames.PROXY_AUTHENTICATE,
-          HttpHeaderNames.TE,
-          HttpHeaderNames.UPGRADE);
+  // With the pseudo-header copies that HTTP/2-to-HTTP/1 conversion adds: they describe the agent's
+  // stream. One list, built once: this runs twice per request.
+  private static final List<AsciiString> ALWAYS =
+      Stream.concat(
+              Stream.of(
+                  HttpHeaderNames.CONNECTION,
+                  HttpHeaderNames.KEEP_ALIVE,
+                  HttpHeaderNames.PROXY_CONNECTION,
+                  HttpHeaderNames.PROXY_AUTHORIZATION,
+                  HttpHeaderNames.PROXY_AUTHENTICATE,
+                  HttpHeaderNames.TE,
+                  HttpHeaderNames.UPGRADE),
+              Stream.of(HttpConversionUtil.ExtensionHeaderNames.values())
+                  .map(HttpConversionUtil.ExtensionHeaderNames::text))
+          .toList();
 
   private HopByHopHeaders() {}
 
@@ -33,13 +41,8 @@ final class HopByHopHeaders {
         }
       }
     }
-    for (CharSequence name : ALWAYS) {
+    for (AsciiString name : ALWAYS) {
       headers.remove(name);
-    }
-    // Pseudo-header copies that HTTP/2-to-HTTP/1 conversion adds; they describe the agent's stream.
-    for (HttpConversionUtil.ExtensionHeaderNames name :
-        HttpConversionUtil.ExtensionHeaderNames.values()) {
-      headers.remove(name.text());
     }
   }
 }
