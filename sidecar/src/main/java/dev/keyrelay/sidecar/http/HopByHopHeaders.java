@@ -13,8 +13,8 @@ import java.util.stream.Stream;
  */
 final class HopByHopHeaders {
 
-  // With the pseudo-header copies that HTTP/2-to-HTTP/1 conversion adds: they describe the agent's
-  // stream. One list, built once: this runs twice per request.
+  // The fixed hop-by-hop names, and the pseudo-header copies (x-http2-*) that HTTP/2-to-HTTP/1
+  // conversion adds, which describe the agent's stream. Built once: strip runs twice per request.
   private static final List<AsciiString> ALWAYS =
       Stream.concat(
               Stream.of(
