@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.operator.KeyrelayOperator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,7 +227,11 @@ class CredentialRouteReconcilerTest {
             () -> assertThat(routesYaml(ns)).contains("uno.test").doesNotContain("one.test"));
     await()
         .untilAsserted(
-            () -> assertThat(get(ns, "one").getStatus().getObservedGeneration()).isEqualTo(2L));
+            () ->
+                assertThat(get(ns, "one").getStatus())
+                    .isNotNull()
+                    .extracting(CredentialRouteStatus::getObservedGeneration)
+                    .isEqualTo(2L));
 
     client.resource(get(ns, "two")).delete();
     await()
@@ -327,7 +333,11 @@ class CredentialRouteReconcilerTest {
     await()
         .untilAsserted(
             () ->
-                assertThat(get(ns, "anthropic").getStatus().getPodsNeedingRestart())
+                assertThat(get(ns, "anthropic").getStatus())
+                    .as("status, once the first reconcile wrote it")
+                    .isNotNull()
+                    .extracting(CredentialRouteStatus::getPodsNeedingRestart)
+                    .asInstanceOf(InstanceOfAssertFactories.LIST)
                     .containsExactly("old-agent"));
   }
 

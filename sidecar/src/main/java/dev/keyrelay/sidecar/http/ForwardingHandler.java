@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.audit.AuditEvent;
+import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretValue;
 import dev.keyrelay.sidecar.upstream.UpstreamListener;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
@@ -148,11 +149,15 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private final String path;
     private final boolean clientKeepAlive;
     private final boolean webSocket;
+    private RequestFraming framing;
     private State state = State.PREPARING;
     private ExchangeTarget target;
     private Channel upstream;
     private long sentNanos;
     private boolean requestDone;
+    // The last request byte reached the upstream's socket: the only request state that lets the
+    // connection go back to the pool.
+    private boolean requestWritten;
     private boolean responseStarted;
     private boolean interim;
     private boolean upstreamKeepAlive;
@@ -173,8 +178,15 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
                 HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request"));
         return;
       }
-      targets
-          .select(request)
+      // Read before any header changes, and only from a head the decoder accepted.
+      framing = RequestFraming.of(request);
+      CompletableFuture<ExchangeTarget> selected;
+      try {
+        selected = targets.select(request);
+      } catch (RuntimeException e) {
+        selected = CompletableFuture.failedFuture(e);
+      }
+      selected
           .thenCompose(this::secretFor)
           .whenComplete(
               (secret, failure) -> {
@@ -200,6 +212,16 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private CompletableFuture<SecretValue> secretFor(ExchangeTarget selected) {
       target = selected;
+      String credentialHeader = selected.route() == null ? null : selected.route().auth().headerName();
+      String listed = HopByHopHeaders.protectedListed(request.headers(), credentialHeader);
+      if (listed != null) {
+        return CompletableFuture.failedFuture(
+            new ProxyRejection(
+                HttpResponseStatus.BAD_REQUEST,
+                "bad_request",
+                selected.routeName(),
+                "the Connection header may not name " + listed));
+      }
       if (selected.route() == null) {
         return CompletableFuture.completedFuture(null);
       }
@@ -229,35 +251,57 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     private void start(Channel channel, SecretValue secret) {
       upstream = channel;
       UpstreamPool.bind(channel, this);
-      HopByHopHeaders.strip(request.headers());
-      if (webSocket) {
-        WebSocketUpgrade.keepHandshakeHeaders(request.headers());
+      try {
+        HopByHopHeaders.strip(request.headers());
+        if (webSocket) {
+          WebSocketUpgrade.keepHandshakeHeaders(request.headers());
+        }
+        if (target.route() != null) {
+          CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        }
+        framing.apply(request.headers());
+      } catch (SecretInvalidException | RuntimeException e) {
+        // Nothing was written: the agent gets an answer, never a hang.
+        fail(e);
+        return;
       }
       if (target.route() != null) {
-        CredentialInjector.inject(request.headers(), target.route().auth(), secret);
         services.metrics().injected(target.routeName());
       }
       state = State.STREAMING;
       sentNanos = System.nanoTime();
-      upstream.write(request, upstream.voidPromise());
-      if (request instanceof LastHttpContent) {
-        requestSent();
+      if (request instanceof HttpContent whole) {
+        framing.accept(whole);
       }
+      send(request);
       drain();
     }
 
     void forward(HttpContent content) {
-      services.metrics().bodyBytes("sent", content.content().readableBytes());
-      boolean last = content instanceof LastHttpContent;
-      upstream.write(content, upstream.voidPromise());
-      if (last) {
-        requestSent();
+      if (content.decoderResult().isFailure() || !framing.accept(content)) {
+        // A body the decoder could not frame (bad chunk size, chunk longer than declared, bad
+        // extension) must never be completed upstream: the connection goes without its last chunk.
+        ReferenceCountUtil.release(content);
+        stop(
+            new ProxyRejection(
+                HttpResponseStatus.BAD_REQUEST, "bad_request", target.routeName(),
+                "malformed request body"));
+        return;
       }
+      services.metrics().bodyBytes("sent", content.content().readableBytes());
+      send(content);
     }
 
-    private void requestSent() {
+    private void send(HttpObject message) {
+      if (!(message instanceof LastHttpContent)) {
+        upstream.write(message, upstream.voidPromise());
+        return;
+      }
       requestDone = true;
       state = State.AWAITING_RESPONSE;
+      upstream
+          .write(message)
+          .addListener(written -> requestWritten = written.isSuccess() && framing.complete());
     }
 
     /** Drops a response head the client must not get and answers 502 instead. */
@@ -270,6 +314,11 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     public void onResponse(HttpObject message) {
       if (state == State.DONE) {
         ReferenceCountUtil.release(message);
+        return;
+      }
+      if (message instanceof HttpContent && message.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(message);
+        stop(UpstreamFailures.failed(target.routeName(), "malformed response body from the upstream"));
         return;
       }
       if (message instanceof HttpResponse response) {
@@ -366,7 +415,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void onTimeout() {
       if (state == State.AWAITING_RESPONSE || state == State.STREAMING && responseStarted) {
-        upstreamFailed(UpstreamFailures.timeout(target.routeName()));
+        stop(UpstreamFailures.timeout(target.routeName()));
       }
     }
 
@@ -375,13 +424,14 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
       if (state == State.DONE) {
         return;
       }
-      upstreamFailed(
+      stop(
           cause == null
               ? UpstreamFailures.closed(target.routeName())
               : UpstreamFailures.toRejection(cause, target.routeName()));
     }
 
-    private void upstreamFailed(ProxyRejection rejection) {
+    /** Ends the exchange: a rejection while the client has nothing yet, else a close. */
+    private void stop(ProxyRejection rejection) {
       if (responseStarted) {
         // Part of the response is already with the client: the only honest signal is a close.
         finish(rejection.decision(), status);
@@ -395,7 +445,9 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
     private void complete(ChannelFuture lastWrite) {
       ctx.flush();
-      boolean reusable = requestDone && upstreamKeepAlive;
+      // Reused only after a clean exchange on both sides: the request went out whole, exactly as
+      // framed, and the response was read to its end.
+      boolean reusable = requestWritten && upstreamKeepAlive;
       if (reusable) {
         services.upstreams().release(upstream);
       } else {

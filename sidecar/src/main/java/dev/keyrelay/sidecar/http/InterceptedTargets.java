@@ -46,7 +46,10 @@ final class InterceptedTargets implements TargetSelector {
               route.name(),
               "Host header does not match the CONNECT destination " + host));
     }
-    RequestTargets.toOriginForm(request);
+    ProxyRejection target = toOriginForm(request);
+    if (target != null) {
+      return CompletableFuture.failedFuture(target);
+    }
     request.headers().set(HttpHeaderNames.HOST, authority);
     if (address != null) {
       return CompletableFuture.completedFuture(target());
@@ -58,6 +61,37 @@ final class InterceptedTargets implements TargetSelector {
               address = new InetSocketAddress(resolved, port);
               return target();
             });
+  }
+
+  /**
+   * Rewrites an absolute-form target to origin form, but only one that names this tunnel's own
+   * https origin: rewriting another host's URL to this host would send the credential along with a
+   * request the agent addressed elsewhere.
+   *
+   * @return why the target is refused, or null
+   */
+  private ProxyRejection toOriginForm(HttpRequest request) {
+    String uri = request.uri();
+    if (uri.startsWith("/") || uri.equals("*")) {
+      return null;
+    }
+    RequestTargets.Absolute absolute;
+    try {
+      absolute = RequestTargets.parseAbsolute(uri);
+    } catch (IllegalArgumentException e) {
+      return new ProxyRejection(
+          HttpResponseStatus.BAD_REQUEST, "bad_request", route.name(), "malformed request target");
+    }
+    RequestTargets.Authority named = absolute.authority();
+    if (!absolute.scheme().equals("https") || !named.host().equals(host) || named.port() != port) {
+      return new ProxyRejection(
+          HttpResponseStatus.FORBIDDEN,
+          "host_mismatch",
+          route.name(),
+          "request target does not match the CONNECT destination " + host);
+    }
+    request.setUri(absolute.originForm());
+    return null;
   }
 
   private ExchangeTarget target() {

@@ -1,7 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.config.HostNames;
-import io.netty.handler.codec.http.HttpRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -55,14 +54,6 @@ final class RequestTargets {
       return new Absolute(scheme.toLowerCase(java.util.Locale.ROOT), authority, originForm(parsed));
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("malformed request target");
-    }
-  }
-
-  /** Rewrites an absolute-form request line to origin form; origin form is left alone. */
-  static void toOriginForm(HttpRequest request) {
-    String uri = request.uri();
-    if (!uri.startsWith("/") && !uri.equals("*")) {
-      request.setUri(parseAbsolute(uri).originForm());
     }
   }
 

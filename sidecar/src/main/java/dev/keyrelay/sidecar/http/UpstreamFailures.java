@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
+import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
 import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.channel.ConnectTimeoutException;
@@ -19,6 +20,13 @@ final class UpstreamFailures {
     Throwable cause = unwrap(failure);
     if (cause instanceof ProxyRejection rejection) {
       return rejection;
+    }
+    if (cause instanceof SecretInvalidException e) {
+      return new ProxyRejection(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "secret_invalid",
+          route,
+          "secret unusable: " + e.getMessage());
     }
     if (cause instanceof SecretUnavailableException e) {
       return new ProxyRejection(

@@ -28,7 +28,7 @@ public final class EnvSecretSource implements SecretSource {
     if (value == null || value.isEmpty()) {
       throw new SecretUnavailableException("environment variable " + variable + " is not set");
     }
-    return new SecretValue(value);
+    return SecretValue.checked(value, describe());
   }
 
   @Override

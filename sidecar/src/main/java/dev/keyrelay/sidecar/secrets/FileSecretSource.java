@@ -83,21 +83,15 @@ public final class FileSecretSource implements SecretSource {
     return new SecretUnavailableException("file " + path + " is not readable", cause);
   }
 
-  /** The content without one trailing "\n" or "\r\n". */
+  /** The content, checked; an empty file (or one holding only a newline) has no value. */
   private SecretValue decode(byte[] content) throws SecretUnavailableException {
-    int end = content.length;
-    if (end > 0 && content[end - 1] == '\n') {
-      end--;
-      if (end > 0 && content[end - 1] == '\r') {
-        end--;
-      }
-    }
-    String value = new String(content, 0, end, StandardCharsets.UTF_8);
+    String raw = new String(content, StandardCharsets.UTF_8);
     Arrays.fill(content, (byte) 0);
-    if (value.isEmpty()) {
+    SecretValue value = SecretValue.checked(raw, "file " + path);
+    if (value.reveal().isEmpty()) {
       throw new SecretUnavailableException("file " + path + " is empty");
     }
-    return new SecretValue(value);
+    return value;
   }
 
   /** What identifies one version of the file behind the path, symlinks followed. */

@@ -11,6 +11,28 @@ public final class SecretValue {
     this.value = Objects.requireNonNull(value, "value");
   }
 
+  /**
+   * A value as read from a store: one trailing newline ({@code \n} or {@code \r\n}, as editors
+   * and {@code kubectl create secret --from-file} leave them) is removed, and any other control
+   * character is refused, since it could split or end a header the value is injected into.
+   *
+   * @param source names the store for the message, e.g. "file /etc/keyrelay/token"
+   */
+  public static SecretValue checked(String raw, String source) throws SecretInvalidException {
+    String value = raw;
+    if (value.endsWith("\n")) {
+      value = value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1));
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw new SecretInvalidException(
+            source + " holds a control character (only one trailing newline is removed)");
+      }
+    }
+    return new SecretValue(value);
+  }
+
   /** The value itself; use it only where it is sent upstream. */
   public String reveal() {
     return value;

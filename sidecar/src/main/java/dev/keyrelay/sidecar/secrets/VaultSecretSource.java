@@ -79,7 +79,7 @@ final class VaultSecretSource implements SecretSource {
       throw new SecretUnavailableException(
           "vault secret " + ref.path() + " has no field " + ref.field() + " or it is empty");
     }
-    return new SecretValue(value);
+    return SecretValue.checked(value, "vault secret " + ref.path() + " field " + ref.field());
   }
 
   private static int status(LogicalResponse response) {

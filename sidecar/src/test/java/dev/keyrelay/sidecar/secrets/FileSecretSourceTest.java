@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FileSecretSourceTest {
 
@@ -27,9 +28,6 @@ class FileSecretSourceTest {
           'token'          | 'token'
           'token\\n'       | 'token'
           'token\\r\\n'    | 'token'
-          'token\\n\\n'    | 'token\\n'
-          'token\\r\\n\\n' | 'token\\r\\n'
-          'token\\r'       | 'token\\r'
           ' token \\n'     | ' token '
           """)
   void trimsExactlyOneTrailingLineEnding(String content, String expected) throws Exception {
@@ -37,6 +35,19 @@ class FileSecretSourceTest {
     Files.writeString(file, unescape(content));
 
     assertThat(source(file).read().reveal()).isEqualTo(unescape(expected));
+  }
+
+  /** A second line break, a bare CR or any other control character could split a header. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"token\\n\\n", "token\\r\\n\\n", "token\\r", "tok\\r\\nX-Injected: 1", "tok\\ten", "tok\\u0000en"})
+  void refusesAControlCharacterOtherThanOneTrailingNewline(String content) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, unescape(content));
+
+    assertThatThrownBy(() -> source(file).read())
+        .isInstanceOf(SecretInvalidException.class)
+        .hasMessage("file " + file + " holds a control character (only one trailing newline is removed)");
   }
 
   @Test
@@ -103,6 +114,6 @@ class FileSecretSourceTest {
   }
 
   private static String unescape(String s) {
-    return s.replace("\\n", "\n").replace("\\r", "\r");
+    return s.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t").replace("\\u0000", "\u0000");
   }
 }
