@@ -1,7 +1,6 @@
 package dev.keyrelay.delivery.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keyrelay.delivery.images.Dockerfile.Instruction;
 import dev.keyrelay.delivery.images.Stage.Copy;
@@ -12,6 +11,7 @@ import dev.keyrelay.operator.inject.SidecarPaths;
 import dev.keyrelay.operator.route.SidecarMounts;
 import dev.keyrelay.operator.webhook.WebhookSettings;
 import dev.keyrelay.sidecar.SidecarMain;
+import dev.keyrelay.sidecar.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,7 +135,8 @@ class DockerfileTest {
             });
 
     Path jar = ROOT.resolve(shaded);
-    assumeTrue(Files.isRegularFile(jar), jar + " is built by mvn package (mvn -B verify runs it)");
+    Prerequisites.require(
+        Files.isRegularFile(jar), jar + " (built by mvn package, which mvn -B verify runs)");
     try (JarFile built = new JarFile(jar.toFile())) {
       assertThat(built.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo(image.mainClass.getName());

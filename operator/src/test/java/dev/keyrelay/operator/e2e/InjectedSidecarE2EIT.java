@@ -1,7 +1,6 @@
 package dev.keyrelay.operator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.inject.InjectionResult;
@@ -13,6 +12,7 @@ import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.operator.webhook.CertificateIssuer;
 import dev.keyrelay.operator.webhook.ServingCertificate;
+import dev.keyrelay.sidecar.testing.Prerequisites;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -71,7 +71,8 @@ class InjectedSidecarE2EIT {
 
   @Test
   void aClientWithOnlyTheInjectedEnvGetsTheRealCredentialInjectedUpstream() throws Exception {
-    assumeThat(SIDECAR_JAR).as("build the sidecar first: mvn -B package").exists();
+    Prerequisites.require(
+        Files.isRegularFile(SIDECAR_JAR), SIDECAR_JAR + " (built by mvn -B package)");
     try (Scenario scenario = start(agentPod(Map.of()))) {
       Run curl = scenario.curl();
 
@@ -91,7 +92,8 @@ class InjectedSidecarE2EIT {
   @Test
   void aJvmWithOnlyTheInjectedJavaToolOptionsGetsTheRealCredentialOnAPerPodProxyPort()
       throws Exception {
-    assumeThat(SIDECAR_JAR).as("build the sidecar first: mvn -B package").exists();
+    Prerequisites.require(
+        Files.isRegularFile(SIDECAR_JAR), SIDECAR_JAR + " (built by mvn -B package)");
     perPodProxyPort = true;
     Map<String, String> annotations =
         Map.of(

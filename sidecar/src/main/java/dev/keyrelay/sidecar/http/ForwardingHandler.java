@@ -1,37 +1,21 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.audit.AuditEvent;
-import dev.keyrelay.sidecar.secrets.SecretInvalidException;
-import dev.keyrelay.sidecar.secrets.SecretValue;
-import dev.keyrelay.sidecar.upstream.UpstreamListener;
-import dev.keyrelay.sidecar.upstream.UpstreamPool;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Forwards the HTTP exchanges of one client connection, one at a time: picks the target, injects
- * the credential for routed requests, streams the request body up and the response down with
- * backpressure, and hands the upstream connection back to the pool when both ends are done.
+ * Forwards the HTTP exchanges of one client connection, one {@link Exchange} at a time: queues
+ * what the client sends while an exchange is being prepared, feeds body parts to the exchange that
+ * streams them, and reads from the client only while there is room, so a slow upstream slows the
+ * client down instead of filling memory.
  */
-final class ForwardingHandler extends ChannelInboundHandlerAdapter {
+final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Exchange.Owner {
 
   // Messages queued while an exchange is being prepared; a request body stops being read past it.
   private static final int MAX_QUEUED = 16;
@@ -65,8 +49,9 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (exchange != null && exchange.upstream != null && ctx.channel().isWritable()) {
-      exchange.upstream.config().setAutoRead(true);
+    Channel upstream = exchange == null ? null : exchange.upstream();
+    if (upstream != null && ctx.channel().isWritable()) {
+      upstream.config().setAutoRead(true);
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -77,6 +62,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
     releasePending();
     if (exchange != null) {
       exchange.abandon();
+      exchange = null;
     }
     ctx.fireChannelInactive();
   }
@@ -87,24 +73,26 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Moves queued client messages forward as far as the current exchange allows. */
-  private void drain() {
+  @Override
+  public void drain() {
     while (!pending.isEmpty() && !closing) {
       if (exchange == null) {
         HttpObject next = pending.poll();
         if (next instanceof HttpRequest request) {
-          exchange = new Exchange(request);
+          exchange = new Exchange(ctx, services, targets, request, this);
           exchange.begin();
         } else {
           ReferenceCountUtil.release(next);
         }
-      } else if (exchange.state == State.STREAMING) {
+      } else if (exchange.streaming()) {
         exchange.forward((HttpContent) pending.poll());
       } else {
         break;
       }
     }
-    if (exchange != null && exchange.upstream != null) {
-      exchange.upstream.flush();
+    Channel upstream = exchange == null ? null : exchange.upstream();
+    if (upstream != null) {
+      upstream.flush();
     }
     updateAutoRead();
   }
@@ -113,400 +101,33 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter {
    * Keeps reading while the queue is short: toggling auto-read costs a system call each time, and
    * a keep-alive client sends its next request only after its response anyway.
    */
-  private void updateAutoRead() {
-    boolean upstreamFull =
-        exchange != null && exchange.upstream != null && !exchange.upstream.isWritable();
+  @Override
+  public void updateAutoRead() {
+    Channel upstream = exchange == null ? null : exchange.upstream();
+    boolean upstreamFull = upstream != null && !upstream.isWritable();
     boolean read = !closing && !upstreamFull && pending.size() < MAX_QUEUED;
     if (ctx.channel().config().isAutoRead() != read) {
       ctx.channel().config().setAutoRead(read);
     }
   }
 
+  @Override
+  public void completed() {
+    exchange = null;
+    drain();
+  }
+
+  @Override
+  public void ended() {
+    exchange = null;
+    closing = true;
+    releasePending();
+  }
+
   private void releasePending() {
     HttpObject msg;
     while ((msg = pending.poll()) != null) {
       ReferenceCountUtil.release(msg);
-    }
-  }
-
-  private enum State {
-    /** Waiting for the target, the secret and an upstream connection. */
-    PREPARING,
-    /** Request head sent; body parts go up as they arrive. */
-    STREAMING,
-    /** The whole request is upstream; waiting for the response to end. */
-    AWAITING_RESPONSE,
-    /** Finished, failed or abandoned. */
-    DONE
-  }
-
-  /** One request and its response. */
-  private final class Exchange implements UpstreamListener {
-
-    private final HttpRequest request;
-    private final long startNanos = System.nanoTime();
-    private final String method;
-    private final String path;
-    private final boolean clientKeepAlive;
-    private final boolean webSocket;
-    private RequestFraming framing;
-    private State state = State.PREPARING;
-    private ExchangeTarget target;
-    private Channel upstream;
-    private long sentNanos;
-    private boolean requestDone;
-    // The last request byte reached the upstream's socket: the only request state that lets the
-    // connection go back to the pool.
-    private boolean requestWritten;
-    private boolean responseStarted;
-    private boolean interim;
-    private boolean upstreamKeepAlive;
-    private int status;
-
-    Exchange(HttpRequest request) {
-      this.request = request;
-      this.method = request.method().name();
-      this.path = AuditEvent.pathOf(request.uri());
-      this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-      this.webSocket = WebSocketUpgrade.requested(request, ctx.channel());
-    }
-
-    void begin() {
-      if (request.decoderResult().isFailure()) {
-        fail(
-            new ProxyRejection(
-                HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request"));
-        return;
-      }
-      // Read before any header changes, and only from a head the decoder accepted.
-      framing = RequestFraming.of(request);
-      CompletableFuture<ExchangeTarget> selected;
-      try {
-        selected = targets.select(request);
-      } catch (RuntimeException e) {
-        selected = CompletableFuture.failedFuture(e);
-      }
-      selected
-          .thenCompose(this::secretFor)
-          .whenComplete(
-              (secret, failure) -> {
-                // Secrets from memory arrive on this event loop: carry on without a task hop.
-                if (ctx.executor().inEventLoop()) {
-                  proceed(secret, failure);
-                } else {
-                  ctx.executor().execute(() -> proceed(secret, failure));
-                }
-              });
-    }
-
-    private void proceed(SecretValue secret, Throwable failure) {
-      if (state != State.PREPARING) {
-        return;
-      }
-      if (failure != null) {
-        fail(failure);
-      } else {
-        acquire(secret);
-      }
-    }
-
-    private CompletableFuture<SecretValue> secretFor(ExchangeTarget selected) {
-      target = selected;
-      String credentialHeader = selected.route() == null ? null : selected.route().auth().headerName();
-      String listed = HopByHopHeaders.protectedListed(request.headers(), credentialHeader);
-      if (listed != null) {
-        return CompletableFuture.failedFuture(
-            new ProxyRejection(
-                HttpResponseStatus.BAD_REQUEST,
-                "bad_request",
-                selected.routeName(),
-                "the Connection header may not name " + listed));
-      }
-      if (selected.route() == null) {
-        return CompletableFuture.completedFuture(null);
-      }
-      return services.secrets().resolve(selected.route().name(), selected.route().secret());
-    }
-
-    private void acquire(SecretValue secret) {
-      services
-          .upstreams()
-          .acquire(ctx.channel().eventLoop(), target.upstream())
-          .addListener(
-              (Future<Channel> acquired) -> {
-                if (!acquired.isSuccess()) {
-                  if (state == State.PREPARING) {
-                    fail(acquired.cause());
-                  }
-                  return;
-                }
-                if (state != State.PREPARING) {
-                  services.upstreams().release(acquired.getNow());
-                  return;
-                }
-                start(acquired.getNow(), secret);
-              });
-    }
-
-    private void start(Channel channel, SecretValue secret) {
-      upstream = channel;
-      UpstreamPool.bind(channel, this);
-      try {
-        HopByHopHeaders.strip(request.headers());
-        if (webSocket) {
-          WebSocketUpgrade.keepHandshakeHeaders(request.headers());
-        }
-        if (target.route() != null) {
-          CredentialInjector.inject(request.headers(), target.route().auth(), secret);
-        }
-        framing.apply(request.headers());
-      } catch (SecretInvalidException | RuntimeException e) {
-        // Nothing was written: the agent gets an answer, never a hang.
-        fail(e);
-        return;
-      }
-      if (target.route() != null) {
-        services.metrics().injected(target.routeName());
-      }
-      state = State.STREAMING;
-      sentNanos = System.nanoTime();
-      if (request instanceof HttpContent whole) {
-        framing.accept(whole);
-      }
-      send(request);
-      drain();
-    }
-
-    void forward(HttpContent content) {
-      if (content.decoderResult().isFailure() || !framing.accept(content)) {
-        // A body the decoder could not frame (bad chunk size, chunk longer than declared, bad
-        // extension) must never be completed upstream: the connection goes without its last chunk.
-        ReferenceCountUtil.release(content);
-        stop(
-            new ProxyRejection(
-                HttpResponseStatus.BAD_REQUEST, "bad_request", target.routeName(),
-                "malformed request body"));
-        return;
-      }
-      services.metrics().bodyBytes("sent", content.content().readableBytes());
-      send(content);
-    }
-
-    private void send(HttpObject message) {
-      if (!(message instanceof LastHttpContent)) {
-        upstream.write(message, upstream.voidPromise());
-        return;
-      }
-      requestDone = true;
-      state = State.AWAITING_RESPONSE;
-      upstream
-          .write(message)
-          .addListener(written -> requestWritten = written.isSuccess() && framing.complete());
-    }
-
-    /** Drops a response head the client must not get and answers 502 instead. */
-    private void refuse(HttpObject message, String detail) {
-      ReferenceCountUtil.release(message);
-      fail(UpstreamFailures.failed(target.routeName(), detail));
-    }
-
-    @Override
-    public void onResponse(HttpObject message) {
-      if (state == State.DONE) {
-        ReferenceCountUtil.release(message);
-        return;
-      }
-      if (message instanceof HttpContent && message.decoderResult().isFailure()) {
-        ReferenceCountUtil.release(message);
-        stop(UpstreamFailures.failed(target.routeName(), "malformed response body from the upstream"));
-        return;
-      }
-      if (message instanceof HttpResponse response) {
-        if (response.decoderResult().isFailure()) {
-          refuse(message, "malformed response from the upstream");
-          return;
-        }
-        if (response.status().code() == 101 && !webSocket) {
-          refuse(message, "the upstream switched protocols without being asked to");
-          return;
-        }
-        prepareResponseHead(response);
-      }
-      if (message instanceof HttpContent content) {
-        services.metrics().bodyBytes("received", content.content().readableBytes());
-      }
-      if (message instanceof LastHttpContent && status == 101 && webSocket) {
-        switchToRelay(message);
-        return;
-      }
-      if (message instanceof LastHttpContent && !interim) {
-        complete(ctx.write(message));
-        return;
-      }
-      ctx.write(message, ctx.voidPromise());
-      if (message instanceof LastHttpContent) {
-        interim = false;
-        ctx.flush();
-      } else if (!ctx.channel().isWritable()) {
-        upstream.config().setAutoRead(false);
-      }
-    }
-
-    private void prepareResponseHead(HttpResponse response) {
-      HttpResponseStatus responseStatus = response.status();
-      interim =
-          responseStatus.codeClass() == HttpStatusClass.INFORMATIONAL
-              && responseStatus.code() != 101;
-      if (interim) {
-        HopByHopHeaders.strip(response.headers());
-        return;
-      }
-      responseStarted = true;
-      status = responseStatus.code();
-      services.metrics().upstreamLatency(target.routeName(), System.nanoTime() - sentNanos);
-      upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-      HopByHopHeaders.strip(response.headers());
-      if (status == 101) {
-        // Only a WebSocket handshake may switch protocols; anything else is refused below.
-        WebSocketUpgrade.keepHandshakeHeaders(response.headers());
-      }
-      if (!clientKeepAlive) {
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
-      if (mayHaveBody(responseStatus)
-          && !HttpUtil.isContentLengthSet(response)
-          && !HttpUtil.isTransferEncodingChunked(response)) {
-        // The upstream delimits this body by closing; the client connection stays open, so the
-        // body is re-framed as chunked.
-        HttpUtil.setTransferEncodingChunked(response, true);
-      }
-    }
-
-    private boolean mayHaveBody(HttpResponseStatus responseStatus) {
-      int code = responseStatus.code();
-      return !request.method().equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
-    }
-
-    /** The upstream accepted the WebSocket handshake: from here on both sides relay bytes. */
-    private void switchToRelay(HttpObject last) {
-      ctx.writeAndFlush(last);
-      Channel relayed = upstream;
-      upstream = null;
-      finish(target.route() == null ? "forwarded" : "injected", status);
-      exchange = null;
-      releasePending();
-      WebSocketUpgrade.relay(
-          ctx,
-          relayed,
-          n -> services.metrics().tunnelBytes("sent", n),
-          n -> services.metrics().tunnelBytes("received", n));
-    }
-
-    @Override
-    public void onReadComplete() {
-      ctx.flush();
-    }
-
-    @Override
-    public void onWritable() {
-      updateAutoRead();
-    }
-
-    @Override
-    public void onTimeout() {
-      if (state == State.AWAITING_RESPONSE || state == State.STREAMING && responseStarted) {
-        stop(UpstreamFailures.timeout(target.routeName()));
-      }
-    }
-
-    @Override
-    public void onClosed(Throwable cause) {
-      if (state == State.DONE) {
-        return;
-      }
-      stop(
-          cause == null
-              ? UpstreamFailures.closed(target.routeName())
-              : UpstreamFailures.toRejection(cause, target.routeName()));
-    }
-
-    /** Ends the exchange: a rejection while the client has nothing yet, else a close. */
-    private void stop(ProxyRejection rejection) {
-      if (responseStarted) {
-        // Part of the response is already with the client: the only honest signal is a close.
-        finish(rejection.decision(), status);
-        closing = true;
-        ctx.flush();
-        ctx.close();
-      } else {
-        fail(rejection);
-      }
-    }
-
-    private void complete(ChannelFuture lastWrite) {
-      ctx.flush();
-      // Reused only after a clean exchange on both sides: the request went out whole, exactly as
-      // framed, and the response was read to its end.
-      boolean reusable = requestWritten && upstreamKeepAlive;
-      if (reusable) {
-        services.upstreams().release(upstream);
-      } else {
-        services.upstreams().discard(upstream);
-      }
-      upstream = null;
-      finish(target.route() == null ? "forwarded" : "injected", status);
-      exchange = null;
-      if (!clientKeepAlive || !requestDone) {
-        closing = true;
-        lastWrite.addListener(ChannelFutureListener.CLOSE);
-        releasePending();
-        return;
-      }
-      drain();
-    }
-
-    /** Answers the client with the rejection's JSON body and closes the connection. */
-    private void fail(Throwable failure) {
-      ProxyRejection rejection =
-          UpstreamFailures.toRejection(failure, target == null ? null : target.routeName());
-      if (upstream != null) {
-        services.upstreams().discard(upstream);
-        upstream = null;
-      }
-      finish(rejection.decision(), rejection.status().code());
-      exchange = null;
-      closing = true;
-      releasePending();
-      ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
-    }
-
-    /** The client went away: drop the upstream connection, since its exchange is half done. */
-    void abandon() {
-      if (state == State.DONE) {
-        return;
-      }
-      if (upstream != null) {
-        services.upstreams().discard(upstream);
-        upstream = null;
-      }
-      finish("aborted", status);
-      exchange = null;
-    }
-
-    private void finish(String decision, int finalStatus) {
-      if (state == State.PREPARING) {
-        // Never written upstream (the write would have released it): an HTTP/2 request arrives
-        // whole, its body in a buffer that is ours to free.
-        ReferenceCountUtil.release(request);
-      }
-      state = State.DONE;
-      String route = target == null ? null : target.routeName();
-      String host = target == null ? null : target.upstream().host();
-      long nanos = System.nanoTime() - startNanos;
-      services.metrics().request(route, method, finalStatus);
-      services
-          .audit()
-          .record(new AuditEvent(decision, route, host, method, path, finalStatus, nanos, -1, -1));
     }
   }
 }

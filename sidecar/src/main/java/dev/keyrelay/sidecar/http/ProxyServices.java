@@ -5,7 +5,7 @@ import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
-import dev.keyrelay.sidecar.upstream.UpstreamPool;
+import dev.keyrelay.sidecar.upstream.Upstreams;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,7 +19,7 @@ public record ProxyServices(
     HostResolver resolver,
     SecretResolver secrets,
     ServerTlsContexts serverTls,
-    UpstreamPool upstreams,
+    Upstreams upstreams,
     ProxyMetrics metrics,
     AuditLog audit,
     Duration connectTimeout) {

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * the least recently used one beyond that, so an agent that calls very many hosts cannot make the
  * sidecar grow without bound.
  */
-public final class UpstreamPool implements AutoCloseable {
+public final class UpstreamPool implements Upstreams, AutoCloseable {
 
   static final int MAX_POOLS_PER_LOOP = 256;
 
@@ -70,6 +70,7 @@ public final class UpstreamPool implements AutoCloseable {
   }
 
   /** A connection to {@code key} on {@code loop}, reused when one is idle, verified when TLS. */
+  @Override
   public Future<Channel> acquire(EventLoop loop, UpstreamKey key) {
     PoolRef ref = new PoolRef(key, pool(loop, key));
     SimpleChannelPool pool = ref.pool();
@@ -107,9 +108,17 @@ public final class UpstreamPool implements AutoCloseable {
     channel.pipeline().get(UpstreamHandler.class).bind(listener);
   }
 
-  /** Returns a connection whose exchange completed cleanly, for reuse. */
+  /** Stops routing the connection's events to the exchange that held it. */
+  public static void unbind(Channel channel) {
+    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+    if (handler != null) {
+      handler.unbind();
+    }
+  }
+
+  @Override
   public void release(Channel channel) {
-    channel.pipeline().get(UpstreamHandler.class).unbind();
+    unbind(channel);
     PoolRef ref = channel.attr(POOL).get();
     if (ref.pool() != current(channel.eventLoop(), ref.key())) {
       // its pool was dropped while the connection was in use
@@ -176,12 +185,9 @@ public final class UpstreamPool implements AutoCloseable {
     pipeline.remove(HttpClientCodec.class);
   }
 
-  /** Closes a connection that must not be reused (failed or half-finished exchange). */
+  @Override
   public void discard(Channel channel) {
-    UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
-    if (handler != null) {
-      handler.unbind();
-    }
+    unbind(channel);
     channel.close();
   }
 
@@ -205,15 +211,22 @@ public final class UpstreamPool implements AutoCloseable {
                       UpstreamTlsContexts.newHandler(
                           tls.forCaFile(key.caFile()), channel.alloc(), key.host(), key.port()));
             }
-            channel
-                .pipeline()
-                .addLast(new HttpClientCodec())
-                .addLast(
-                    new IdleStateHandler(
-                        idleTimeout.toMillis(), 0, POOLED_IDLE.toMillis(), TimeUnit.MILLISECONDS))
-                .addLast(new UpstreamHandler());
+            addHttpHandlers(channel.pipeline(), idleTimeout);
           }
         });
+  }
+
+  /**
+   * The handlers after TLS on every upstream connection: HTTP/1.1, the idle clocks (an exchange's
+   * response timeout, a pooled connection's idle close) and the bridge to the bound exchange.
+   */
+  public static void addHttpHandlers(ChannelPipeline pipeline, Duration idleTimeout) {
+    pipeline
+        .addLast(new HttpClientCodec())
+        .addLast(
+            new IdleStateHandler(
+                idleTimeout.toMillis(), 0, POOLED_IDLE.toMillis(), TimeUnit.MILLISECONDS))
+        .addLast(new UpstreamHandler());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.keyrelay.sidecar.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keyrelay.sidecar.testing.Prerequisites;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,8 @@ class MemoryFileSystemsTest {
   @Test
   void aFileNotYetWrittenIsJudgedByTheDirectoryAboveIt() throws Exception {
     Path shm = Path.of("/dev/shm");
-    assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"));
+    Prerequisites.require(
+        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "a tmpfs at /dev/shm");
 
     assertThat(MemoryFileSystems.holds(shm.resolve("keyrelay-missing/secret/token"))).isTrue();
   }

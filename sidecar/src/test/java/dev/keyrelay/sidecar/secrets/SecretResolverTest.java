@@ -1,10 +1,10 @@
 package dev.keyrelay.sidecar.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.testing.Prerequisites;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
@@ -117,7 +117,8 @@ class SecretResolverTest {
   @Test
   void aSecretVolumeOnTmpfsIsReadInPlaceAndStillFollowsTheSwap() throws Exception {
     Path shm = Path.of("/dev/shm");
-    assumeTrue(Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"));
+    Prerequisites.require(
+        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "a tmpfs at /dev/shm");
     Path root = Files.createTempDirectory(shm, "keyrelay-test");
     try {
       TestingSecretVolume volume =
@@ -144,7 +145,9 @@ class SecretResolverTest {
 
   @Test
   void aFileOnDiskIsReadOnTheBlockingPool() throws Exception {
-    assumeTrue(!MemoryFileSystems.isMemoryType(Files.getFileStore(dir).type()));
+    Prerequisites.require(
+        !MemoryFileSystems.isMemoryType(Files.getFileStore(dir).type()),
+        "a temporary directory on disk, not tmpfs (set TMPDIR)");
     Path file = Files.writeString(dir.resolve("token"), "ghp_first\n");
     AtomicInteger handedToPool = new AtomicInteger();
     SecretResolver resolver = resolverCounting(handedToPool);

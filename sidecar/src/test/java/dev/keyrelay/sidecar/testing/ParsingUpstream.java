@@ -104,12 +104,7 @@ public final class ParsingUpstream implements AutoCloseable {
     try (socket) {
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
-      while (true) {
-        String requestLine = line(in);
-        if (requestLine == null) {
-          return; // clean end between requests
-        }
-        Parsed request = parse(id, requestLine, in);
+      for (Parsed request = read(in, id); request != null; request = read(in, id)) {
         parsed.add(request);
         byte[] body = ("{\"n\":" + parsed.size() + "}").getBytes(StandardCharsets.US_ASCII);
         out.write(
@@ -125,7 +120,17 @@ public final class ParsingUpstream implements AutoCloseable {
     }
   }
 
-  private static Parsed parse(int id, String requestLine, InputStream in) throws IOException {
+  /**
+   * Parses the next request from {@code in}.
+   *
+   * @return the request, or null when the stream ends cleanly before one starts
+   * @throws IOException when the stream ends inside a request or the request is malformed
+   */
+  public static Parsed read(InputStream in, int connection) throws IOException {
+    String requestLine = line(in);
+    if (requestLine == null) {
+      return null;
+    }
     String[] parts = requestLine.split(" ");
     if (parts.length != 3 || !parts[2].equals("HTTP/1.1")) {
       throw new IOException("bad request line");
@@ -148,7 +153,7 @@ public final class ParsingUpstream implements AutoCloseable {
       }
       body.write(exactly(in, Integer.parseInt(lengths.get(0))));
     }
-    return new Parsed(id, parts[0], parts[1], headers, body.toByteArray(), trailers);
+    return new Parsed(connection, parts[0], parts[1], headers, body.toByteArray(), trailers);
   }
 
   private static List<Map.Entry<String, String>> chunks(InputStream in, ByteArrayOutputStream body)

@@ -1,0 +1,115 @@
+package dev.keyrelay.sidecar.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keyrelay.sidecar.config.RouteAuth;
+import dev.keyrelay.sidecar.testing.ParsingUpstream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exchange state machine on embedded channels: what reaches the upstream, and when. */
+class ForwardingHandlerTest {
+
+  private static final String HOST = "Host: " + EmbeddedTunnel.HOST + "\r\n";
+
+  @TempDir Path dir;
+  EmbeddedTunnel tunnel;
+
+  @BeforeEach
+  void open() throws Exception {
+    tunnel = new EmbeddedTunnel(dir, new RouteAuth.Header("x-api-key", null));
+  }
+
+  @AfterEach
+  void close() {
+    tunnel.close();
+  }
+
+  @Test
+  void replacesTheAgentsCredentialsWithTheRealOneAndPoolsTheConnectionAfterwards() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "GET /v1/models HTTP/1.1\r\n" + HOST
+                + "x-api-key: placeholder\r\nAuthorization: Bearer placeholder\r\n"
+                + "Proxy-Authorization: Basic cGxhY2Vob2xkZXI=\r\n\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
+    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
+      assertThat(request.header("x-api-key")).containsExactly(EmbeddedTunnel.SECRET);
+      assertThat(request.header("authorization")).isEmpty();
+      assertThat(request.header("proxy-authorization")).isEmpty();
+      assertThat(request.header("host")).containsExactly(EmbeddedTunnel.HOST);
+    });
+    assertThat(outcome.released()).isEqualTo(1);
+    assertThat(outcome.discarded()).isZero();
+  }
+
+  @Test
+  void keepAliveRequestsReuseOneUpstreamConnection() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "GET /one HTTP/1.1\r\n" + HOST + "\r\nGET /two HTTP/1.1\r\n" + HOST + "\r\n");
+
+    assertThat(outcome.upstreamRequests())
+        .extracting(ParsingUpstream.Parsed::target, ParsingUpstream.Parsed::connection)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/one", 1),
+            org.assertj.core.groups.Tuple.tuple("/two", 1));
+    assertThat(outcome.released()).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectionHeaderThatNamesContentLengthSendsNothingUpstream() {
+    String inner = "GET /smuggled HTTP/1.1\r\n" + HOST + "\r\n";
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "POST /a HTTP/1.1\r\n" + HOST + "Connection: content-length\r\nContent-Length: "
+                + inner.length() + "\r\n\r\n" + inner);
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(outcome.upstreamRequests()).isEmpty();
+    assertThat(tunnel.agentConnectionOpen()).isFalse();
+  }
+
+  @Test
+  void aBodyThatFailsToDecodeLeavesTheUpstreamRequestUnfinishedAndItsConnectionDiscarded() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "POST /c HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(outcome.upstreamRequests()).isEmpty();
+    assertThat(outcome.truncatedUpstreams()).isEqualTo(1);
+    assertThat(outcome.discarded()).isEqualTo(1);
+    assertThat(outcome.released()).isZero();
+  }
+
+  @Test
+  void requestTrailersAreDropped() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "POST /t HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nhi\r\n0\r\nx-api-key: chosen\r\nHost: evil.test\r\n\r\n");
+
+    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
+      assertThat(request.trailers()).isEmpty();
+      assertThat(new String(request.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hi");
+      assertThat(request.header("transfer-encoding")).containsExactly("chunked");
+    });
+  }
+
+  @Test
+  void aContentLengthBodyGoesUpWithTheProxysOwnContentLength() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends("PUT /p HTTP/1.1\r\n" + HOST + "Content-Length: 005\r\n\r\nhello");
+
+    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
+      assertThat(request.header("content-length")).containsExactly("5");
+      assertThat(request.body()).hasSize(5);
+    });
+  }
+}
