@@ -16,6 +16,7 @@ import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
 import dev.keyrelay.sidecar.postgres.ClientTlsContexts;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
+import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.CaFiles;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
@@ -107,6 +108,7 @@ public final class Sidecar implements AutoCloseable {
             upstreams,
             new ProxyMetrics(registry),
             audit,
+            new Scrubbing(),
             config.proxy().connectTimeout());
     proxy = ProxyServer.bind(config.proxy().listen(), boss, workers, services);
     listeners =

@@ -7,6 +7,7 @@ package dev.keyrelay.sidecar.audit;
  * @param decision injected, forwarded, tunnelled, denied, failed or aborted
  * @param bytesSent request bytes of a tunnel, or -1
  * @param bytesReceived response bytes of a tunnel, or -1
+ * @param scrubbed whether the secret was masked out of the response
  */
 public record AuditEvent(
     String decision,
@@ -17,7 +18,8 @@ public record AuditEvent(
     int status,
     long durationNanos,
     long bytesSent,
-    long bytesReceived) {
+    long bytesReceived,
+    boolean scrubbed) {
 
   /** The path of a request target, absolute or origin form, without query or fragment. */
   public static String pathOf(String uri) {

@@ -29,6 +29,9 @@ public final class AuditLog {
       fields.add(kv("path", event.path()));
     }
     fields.add(kv("status", event.status()));
+    if (event.scrubbed()) {
+      fields.add(kv("scrubbed", true));
+    }
     fields.add(kv("duration_ms", millis(event.durationNanos())));
     write(fields);
   }

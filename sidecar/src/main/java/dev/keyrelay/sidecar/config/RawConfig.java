@@ -44,7 +44,8 @@ record RawConfig(
       Upstream upstream,
       Auth auth,
       Secret secret,
-      Boolean allowInsecureHttp) {}
+      Boolean allowInsecureHttp,
+      Boolean scrub) {}
 
   record Match(String host, Integer port) {}
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * @param upstreamCaFile extra PEM trust for the upstream besides the system roots, or null
  * @param allowInsecureHttp whether the credential may be sent over plain HTTP
+ * @param scrub whether responses are scrubbed of the secret before the agent reads them
  */
 public record Route(
     String name,
@@ -14,4 +15,5 @@ public record Route(
     Path upstreamCaFile,
     RouteAuth auth,
     SecretRef secret,
-    boolean allowInsecureHttp) {}
+    boolean allowInsecureHttp,
+    boolean scrub) {}

@@ -79,8 +79,9 @@ final class RouteParser {
     SecretRef secret =
         SecretRefParser.parse(raw.secret(), path + ".secret", configDir, mountRoot, problems);
     boolean insecure = Boolean.TRUE.equals(raw.allowInsecureHttp());
+    boolean scrub = !Boolean.FALSE.equals(raw.scrub());
     return problems.count() == before
-        ? new Route(name, match, caFile, auth, secret, insecure)
+        ? new Route(name, match, caFile, auth, secret, insecure, scrub)
         : null;
   }
 

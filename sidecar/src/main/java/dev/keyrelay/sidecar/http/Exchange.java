@@ -69,6 +69,7 @@ final class Exchange implements UpstreamListener {
   private final boolean clientKeepAlive;
   private final boolean webSocket;
   private RequestFraming framing;
+  private ScrubbedResponse scrubbing;
   private State state = State.PREPARING;
   private ExchangeTarget target;
   private Channel upstream;
@@ -196,6 +197,10 @@ final class Exchange implements UpstreamListener {
       }
       if (target.route() != null) {
         CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        scrubbing = ScrubbedResponse.forRoute(target.route(), secret, services.scrubbing());
+        if (scrubbing != null) {
+          scrubbing.prepare(request);
+        }
       }
       framing.apply(request.headers());
     } catch (SecretInvalidException | RuntimeException e) {
@@ -268,10 +273,22 @@ final class Exchange implements UpstreamListener {
         refuse(message, "the upstream switched protocols without being asked to");
         return;
       }
+      String coding = scrubbing == null ? null : ScrubbedResponse.unreadableCoding(response);
+      if (coding != null && mayHaveBody(response.status())) {
+        refuse(message, "the upstream encoded its response (" + coding + ") although asked not"
+            + " to; an encoded body cannot be scrubbed of the secret");
+        return;
+      }
       prepareResponseHead(response);
+      if (scrubbing != null) {
+        scrubbing.headers(response.headers());
+      }
     }
     if (message instanceof HttpContent content) {
       services.metrics().bodyBytes("received", content.content().readableBytes());
+      if (scrubbing != null && !(message instanceof HttpResponse)) {
+        message = scrubbing.content(content, ctx.alloc());
+      }
     }
     if (message instanceof LastHttpContent && status == 101 && webSocket) {
       switchToRelay(message);
@@ -335,6 +352,7 @@ final class Exchange implements UpstreamListener {
     WebSocketUpgrade.relay(
         ctx,
         relayed,
+        scrubbing == null ? null : scrubbing.relay(),
         n -> services.metrics().tunnelBytes("sent", n),
         n -> services.metrics().tunnelBytes("received", n));
   }
@@ -436,8 +454,17 @@ final class Exchange implements UpstreamListener {
     String host = target == null ? null : target.upstream().host();
     long nanos = System.nanoTime() - startNanos;
     services.metrics().request(route, method, finalStatus);
+    boolean scrubbed = scrubbing != null && scrubbing.masked();
+    if (scrubbed) {
+      services.metrics().scrubbed(route);
+    }
+    if (scrubbing != null) {
+      scrubbing.release();
+    }
     services
         .audit()
-        .record(new AuditEvent(decision, route, host, method, path, finalStatus, nanos, -1, -1));
+        .record(
+            new AuditEvent(
+                decision, route, host, method, path, finalStatus, nanos, -1, -1, scrubbed));
   }
 }

@@ -20,6 +20,7 @@ public final class ProxyMetrics {
   private final MeterRegistry registry;
   private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> injections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> scrubbed = new ConcurrentHashMap<>();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
   private final Counter bodySent;
   private final Counter bodyReceived;
@@ -55,6 +56,18 @@ public final class ProxyMetrics {
             r ->
                 Counter.builder("keyrelay.injections")
                     .description("Requests that got a credential injected")
+                    .tag("route", r)
+                    .register(registry))
+        .increment();
+  }
+
+  void scrubbed(String route) {
+    scrubbed
+        .computeIfAbsent(
+            route,
+            r ->
+                Counter.builder("keyrelay.responses.scrubbed")
+                    .description("Responses in which the route's secret was masked before the agent")
                     .tag("route", r)
                     .register(registry))
         .increment();

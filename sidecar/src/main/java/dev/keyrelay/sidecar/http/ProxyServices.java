@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.audit.AuditLog;
+import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
@@ -22,6 +23,7 @@ public record ProxyServices(
     Upstreams upstreams,
     ProxyMetrics metrics,
     AuditLog audit,
+    Scrubbing scrubbing,
     Duration connectTimeout) {
 
   public ProxyState state() {

@@ -31,7 +31,8 @@ final class Rejections {
                 rejection.status().code(),
                 System.nanoTime() - startNanos,
                 -1,
-                -1));
+                -1,
+                false));
     ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
   }
 }

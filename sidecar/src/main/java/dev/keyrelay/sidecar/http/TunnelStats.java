@@ -44,6 +44,7 @@ final class TunnelStats {
                 200,
                 System.nanoTime() - startNanos,
                 bytesSent,
-                bytesReceived));
+                bytesReceived,
+                false));
   }
 }

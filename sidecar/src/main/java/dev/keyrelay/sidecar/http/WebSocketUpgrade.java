@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.relay.ByteRelay;
+import dev.keyrelay.sidecar.scrub.StreamScrubber;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,10 +50,11 @@ final class WebSocketUpgrade {
   static void relay(
       ChannelHandlerContext forward,
       Channel upstream,
+      StreamScrubber scrubber,
       LongConsumer sentBytes,
       LongConsumer receivedBytes) {
     Channel client = forward.channel();
-    UpstreamPool.detach(upstream, new ByteRelay(client, receivedBytes));
+    UpstreamPool.detach(upstream, new ByteRelay(client, receivedBytes, scrubber));
     ChannelPipeline down = client.pipeline();
     down.addLast(new ByteRelay(upstream, sentBytes));
     down.remove(forward.handler());

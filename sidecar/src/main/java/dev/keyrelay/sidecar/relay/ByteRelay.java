@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.relay;
 
+import dev.keyrelay.sidecar.scrub.StreamScrubber;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -19,18 +20,34 @@ public final class ByteRelay extends ChannelInboundHandlerAdapter {
 
   private final Channel peer;
   private final LongConsumer counter;
+  private final StreamScrubber scrubber;
 
   public ByteRelay(Channel peer, LongConsumer counter) {
+    this(peer, counter, null);
+  }
+
+  /**
+   * A relay that scrubs a secret out of the bytes it copies (a routed WebSocket's upstream
+   * frames: the proxy removed the compression extension from the handshake, so payloads are plain).
+   *
+   * @param scrubber null to copy bytes unchanged
+   */
+  public ByteRelay(Channel peer, LongConsumer counter, StreamScrubber scrubber) {
     this.peer = peer;
     this.counter = counter;
+    this.scrubber = scrubber;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Object out = msg;
     if (msg instanceof ByteBuf buf) {
       counter.accept(buf.readableBytes());
+      if (scrubber != null) {
+        out = scrubber.scrub(buf, false, ctx.alloc());
+      }
     }
-    peer.write(msg).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    peer.write(out).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     if (!peer.isWritable()) {
       ctx.channel().config().setAutoRead(false);
     }
@@ -52,8 +69,13 @@ public final class ByteRelay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    // What the scrubber still held could only have been the start of a secret; now it is not.
+    ByteBuf rest =
+        scrubber == null ? Unpooled.EMPTY_BUFFER : scrubber.scrub(Unpooled.EMPTY_BUFFER, true, ctx.alloc());
     if (peer.isActive()) {
-      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      peer.writeAndFlush(rest).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      rest.release();
     }
   }
 

@@ -7,6 +7,7 @@ import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
 import dev.keyrelay.sidecar.upstream.HostResolver;
@@ -65,7 +66,7 @@ final class EmbeddedTunnel implements AutoCloseable {
 
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false);
+    route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false, true);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HostResolver resolver =
         new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
@@ -83,6 +84,7 @@ final class EmbeddedTunnel implements AutoCloseable {
             upstreams,
             new ProxyMetrics(registry),
             new AuditLog(),
+            new Scrubbing(),
             Duration.ofSeconds(5));
     agent =
         new EmbeddedChannel(
