@@ -109,8 +109,9 @@ public final class Sidecar implements AutoCloseable {
             new ProxyMetrics(registry),
             audit,
             new Scrubbing(),
-            config.proxy().connectTimeout());
-    proxy = ProxyServer.bind(config.proxy().listen(), boss, workers, services);
+            config.proxy().connectTimeout(),
+            config.proxy().headerTimeout());
+    proxy = ProxyServer.bind(config.proxy(), boss, workers, services);
     listeners =
         new PostgresListeners(
             transport,

@@ -11,6 +11,9 @@ public final class ConfigLoader {
 
   static final String DEFAULT_PROXY_LISTEN = "127.0.0.1:6790";
   private static final int MAX_WORKERS = 64;
+  private static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  private static final int MAX_MAX_CONNECTIONS = 1_000_000;
+  private static final Duration MIN_DEFAULT_CLIENT_IDLE = Duration.ofMinutes(10);
   static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9090";
   static final String DEFAULT_CA_DIR = "/var/run/keyrelay";
   static final String DEFAULT_MOUNT_ROOT = "/etc/keyrelay/secrets";
@@ -100,12 +103,51 @@ public final class ConfigLoader {
           listen
               + " is not a loopback address; set proxy.allowNonLoopback: true to expose the proxy");
     }
+    Duration idleTimeout = duration("proxy.idleTimeout", raw.idleTimeout(), "300s", problems);
     return new ProxySettings(
         listen,
         allowNonLoopback,
         duration("proxy.connectTimeout", raw.connectTimeout(), "10s", problems),
-        duration("proxy.idleTimeout", raw.idleTimeout(), "300s", problems),
-        workers(raw.workers(), problems));
+        idleTimeout,
+        workers(raw.workers(), problems),
+        duration("proxy.headerTimeout", raw.headerTimeout(), "10s", problems),
+        clientIdleTimeout(raw.clientIdleTimeout(), idleTimeout, problems),
+        maxConnections(raw.maxConnections(), problems));
+  }
+
+  /**
+   * An agent connection that waits for a slow upstream moves no byte: it must be allowed to wait
+   * longer than the upstream may stay silent, so that it gets its 504 instead of a dead socket.
+   * Hence the default of 10 minutes, or a minute more than {@code idleTimeout} when that is longer.
+   */
+  private static Duration clientIdleTimeout(String text, Duration idleTimeout, Problems problems) {
+    if (text == null) {
+      if (idleTimeout == null) {
+        return MIN_DEFAULT_CLIENT_IDLE;
+      }
+      Duration beyond = idleTimeout.plusMinutes(1);
+      return beyond.compareTo(MIN_DEFAULT_CLIENT_IDLE) > 0 ? beyond : MIN_DEFAULT_CLIENT_IDLE;
+    }
+    Duration parsed = duration("proxy.clientIdleTimeout", text, null, problems);
+    if (parsed != null && idleTimeout != null && parsed.compareTo(idleTimeout) <= 0) {
+      problems.add(
+          "proxy.clientIdleTimeout",
+          "must be longer than proxy.idleTimeout ("
+              + idleTimeout.toMillis()
+              + " ms), or an agent waiting for a slow upstream is cut off before its 504");
+    }
+    return parsed;
+  }
+
+  private static int maxConnections(Integer raw, Problems problems) {
+    if (raw == null) {
+      return DEFAULT_MAX_CONNECTIONS;
+    }
+    if (raw < 1 || raw > MAX_MAX_CONNECTIONS) {
+      problems.add("proxy.maxConnections", raw + " is not between 1 and " + MAX_MAX_CONNECTIONS);
+      return DEFAULT_MAX_CONNECTIONS;
+    }
+    return raw;
   }
 
   private static int workers(Integer raw, Problems problems) {

@@ -10,13 +10,21 @@ import java.time.Duration;
  * @param connectTimeout how long connecting to an upstream may take before the client gets 504
  * @param idleTimeout how long an upstream may stay silent mid-exchange before the client gets 504
  * @param workers how many event-loop threads serve the proxy and its upstream connections
+ * @param headerTimeout how long an agent connection may take to send its first complete request
+ *     head before it gets 408
+ * @param clientIdleTimeout how long an agent connection may move no byte either way before it is
+ *     closed; longer than {@code idleTimeout}
+ * @param maxConnections how many agent connections may be open at once; more get 503
  */
 public record ProxySettings(
     HostPort listen,
     boolean allowNonLoopback,
     Duration connectTimeout,
     Duration idleTimeout,
-    int workers) {
+    int workers,
+    Duration headerTimeout,
+    Duration clientIdleTimeout,
+    int maxConnections) {
 
   /**
    * One. A single event loop serves some 15,000 intercepted requests a second on a shared 2-core
@@ -26,6 +34,14 @@ public record ProxySettings(
   public static final int DEFAULT_WORKERS = 1;
 
   public ProxySettings withListen(HostPort newListen) {
-    return new ProxySettings(newListen, allowNonLoopback, connectTimeout, idleTimeout, workers);
+    return new ProxySettings(
+        newListen,
+        allowNonLoopback,
+        connectTimeout,
+        idleTimeout,
+        workers,
+        headerTimeout,
+        clientIdleTimeout,
+        maxConnections);
   }
 }

@@ -22,8 +22,11 @@ record RawConfig(
       Boolean allowNonLoopback,
       String connectTimeout,
       String idleTimeout,
-      Integer workers) {
-    static final Proxy EMPTY = new Proxy(null, null, null, null, null);
+      Integer workers,
+      String headerTimeout,
+      String clientIdleTimeout,
+      Integer maxConnections) {
+    static final Proxy EMPTY = new Proxy(null, null, null, null, null, null, null, null);
   }
 
   record Admin(String listen) {

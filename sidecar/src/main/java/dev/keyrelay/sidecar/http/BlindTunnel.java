@@ -89,6 +89,7 @@ final class BlindTunnel {
                       return;
                     }
                     ctx.pipeline().remove(HttpServerCodec.class);
+                    ctx.pipeline().remove(HeaderCountLimit.INSTANCE);
                     ctx.pipeline()
                         .replace(
                             entry,

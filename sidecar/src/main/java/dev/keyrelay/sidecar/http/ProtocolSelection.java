@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -24,12 +25,16 @@ final class ProtocolSelection extends ApplicationProtocolNegotiationHandler {
     this.targets = targets;
   }
 
+  /** Added right after this step, before the connection's last handler, {@link ClientErrors}. */
   @Override
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+    ChannelPipeline pipeline = ctx.pipeline();
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-      ctx.pipeline()
-          .addLast("h2", Http2FrameCodecBuilder.forServer().build())
-          .addLast(
+      ClientErrors errors = new ClientErrors(services.metrics());
+      pipeline
+          .addAfter(ctx.name(), "h2", Http2FrameCodecBuilder.forServer().build())
+          .addAfter(
+              "h2",
               "streams",
               new Http2MultiplexHandler(
                   new ChannelInitializer<Http2StreamChannel>() {
@@ -38,13 +43,34 @@ final class ProtocolSelection extends ApplicationProtocolNegotiationHandler {
                       stream
                           .pipeline()
                           .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                          .addLast(new ForwardingHandler(services, targets));
+                          .addLast(HeaderCountLimit.INSTANCE)
+                          .addLast(new ForwardingHandler(services, targets))
+                          .addLast(errors);
                     }
                   }));
     } else {
-      ctx.pipeline()
-          .addLast("http", ProxyCodecs.serverCodec())
-          .addLast("forward", new ForwardingHandler(services, targets));
+      pipeline
+          .addAfter(ctx.name(), "http", ProxyCodecs.serverCodec())
+          .addAfter("http", "headers", HeaderCountLimit.INSTANCE)
+          .addAfter(
+              "headers",
+              "head-timeout",
+              new HeadTimeout(services.headerTimeout(), services.metrics()))
+          .addAfter("head-timeout", "forward", new ForwardingHandler(services, targets));
     }
+  }
+
+  /**
+   * Hands a failed handshake (plain text after CONNECT, a certificate the client refused, a reset)
+   * to {@link ClientErrors}, instead of Netty's WARN with a stack trace.
+   */
+  @Override
+  protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.fireExceptionCaught(cause);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.fireExceptionCaught(cause);
   }
 }

@@ -13,14 +13,22 @@ final class ProxyCodecs {
   private static final HttpResponseStatus ESTABLISHED =
       new HttpResponseStatus(200, "Connection Established");
 
+  /** Generous limits: API clients send long URLs, tokens and cookies. */
+  static final int MAX_INITIAL_LINE = 16 * 1024;
+
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
+  /** Browsers send some 20 fields, API clients fewer; Apache httpd's default limit is 100. */
+  static final int MAX_HEADER_COUNT = 100;
+
   private ProxyCodecs() {}
 
-  /** Generous header limits: API clients send long tokens and cookies. */
+  /** The HTTP/1.1 server codec; {@link HeaderCountLimit} belongs right after it. */
   static HttpServerCodec serverCodec() {
     return new HttpServerCodec(
         new HttpDecoderConfig()
-            .setMaxInitialLineLength(16 * 1024)
-            .setMaxHeaderSize(64 * 1024)
+            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
             .setMaxChunkSize(64 * 1024));
   }
 

@@ -31,8 +31,7 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (request.decoderResult().isFailure()) {
-      reject(ctx, request, new ProxyRejection(
-          HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request"));
+      reject(ctx, request, MalformedRequests.rejection(request.decoderResult().cause()));
       return;
     }
     if (request.method().equals(HttpMethod.CONNECT)) {

@@ -1,14 +1,19 @@
 package dev.keyrelay.sidecar.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
-/** The proxy's meters: requests, injections, upstream latency, tunnels and bytes. */
+/**
+ * The proxy's meters: requests, injections, upstream latency, tunnels and bytes, and the agent
+ * connections (open, refused, timed out, failed).
+ */
 public final class ProxyMetrics {
 
   private static final String NO_ROUTE = "none";
@@ -103,6 +108,38 @@ public final class ProxyMetrics {
 
   void tunnelBytes(String direction, long bytes) {
     (direction.equals("sent") ? tunnelSent : tunnelReceived).increment(bytes);
+  }
+
+  /** Registers the gauge of open agent connections, read from {@code open}. */
+  void openConnections(Supplier<Number> open) {
+    Gauge.builder("keyrelay.connections.open", open)
+        .description("Agent connections open on the proxy listener")
+        .register(registry);
+  }
+
+  void connectionRefused() {
+    Counter.builder("keyrelay.connections.refused")
+        .description("Agent connections refused with 503 because proxy.maxConnections were open")
+        .register(registry)
+        .increment();
+  }
+
+  /** kind: header (no complete request head in time) or idle (no bytes either way). */
+  void clientTimeout(String kind) {
+    Counter.builder("keyrelay.client.timeouts")
+        .description("Agent connections closed by the header or idle timeout")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
+  }
+
+  /** kind: see {@link ClientErrors#kind}. */
+  void clientError(String kind) {
+    Counter.builder("keyrelay.client.errors")
+        .description("Agent connections closed on a protocol error, by kind")
+        .tag("kind", kind)
+        .register(registry)
+        .increment();
   }
 
   private Counter bytes(String kind, String direction) {

@@ -1,9 +1,11 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.Transport;
-import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.config.ProxySettings;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import java.net.InetSocketAddress;
 
 /** The agent-facing forward proxy listener. */
@@ -17,20 +19,45 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Binds and starts accepting; blocks until bound (called once at start, not on an event loop). */
   public static ProxyServer bind(
-      HostPort listen, EventLoopGroup boss, EventLoopGroup workers, ProxyServices services)
+      ProxySettings settings, EventLoopGroup boss, EventLoopGroup workers, ProxyServices services)
       throws Transport.ListenException {
+    ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), services.metrics());
+    ClientErrors errors = new ClientErrors(services.metrics());
     Channel bound =
         services
             .transport()
             .bind(
-                listen,
+                settings.listen(),
                 boss,
                 workers,
-                pipeline ->
+                pipeline -> {
+                  if (limit.admit(pipeline.channel())) {
+                    agentPipeline(pipeline, settings, services, errors);
+                  } else {
                     pipeline
-                        .addLast("http", ProxyCodecs.serverCodec())
-                        .addLast("entry", new ProxyEntryHandler(services)));
+                        .addLast("http", new HttpResponseEncoder())
+                        .addLast("refuse", new ConnectionRefusal(limit.max()));
+                  }
+                });
     return new ProxyServer(bound);
+  }
+
+  /**
+   * Every later step replaces its predecessor or adds itself right after it, so the idle timeout
+   * stays first (it sees the wire) and the error handler last (it sees what no step handled).
+   */
+  private static void agentPipeline(
+      ChannelPipeline pipeline,
+      ProxySettings settings,
+      ProxyServices services,
+      ClientErrors errors) {
+    pipeline
+        .addLast("idle", new ClientIdleTimeout(settings.clientIdleTimeout(), services.metrics()))
+        .addLast("http", ProxyCodecs.serverCodec())
+        .addLast("headers", HeaderCountLimit.INSTANCE)
+        .addLast("head-timeout", new HeadTimeout(settings.headerTimeout(), services.metrics()))
+        .addLast("entry", new ProxyEntryHandler(services))
+        .addLast("errors", errors);
   }
 
   public InetSocketAddress address() {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The long-lived services every proxy connection uses; {@code state} is swapped on config reload,
- * and a connection reads it once per decision.
+ * and a connection reads it once per decision. {@code headerTimeout} also bounds the first request
+ * head inside an intercepted tunnel.
  */
 public record ProxyServices(
     AtomicReference<ProxyState> current,
@@ -24,7 +25,8 @@ public record ProxyServices(
     ProxyMetrics metrics,
     AuditLog audit,
     Scrubbing scrubbing,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    Duration headerTimeout) {
 
   public ProxyState state() {
     return current.get();

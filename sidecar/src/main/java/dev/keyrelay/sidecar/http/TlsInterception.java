@@ -63,6 +63,7 @@ final class TlsInterception {
 
   private void terminateTls(ChannelHandlerContext ctx, ChannelHandler entry) {
     ChannelPipeline pipeline = ctx.pipeline();
+    pipeline.remove(HeaderCountLimit.INSTANCE);
     pipeline.replace(
         HttpServerCodec.class,
         "tls",

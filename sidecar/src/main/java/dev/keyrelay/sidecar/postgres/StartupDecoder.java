@@ -107,8 +107,8 @@ final class StartupDecoder extends ByteToMessageDecoder {
     ByteBuf packet = in.readSlice(length).skipBytes(4);
     int code = packet.readInt();
     switch (code) {
-      case PgWire.SSL_REQUEST -> sslRequest(ctx, length);
-      case PgWire.GSSENC_REQUEST -> gssEncRequest(ctx, length);
+      case PgWire.SSL_REQUEST -> sslRequest(ctx, length, in);
+      case PgWire.GSSENC_REQUEST -> gssEncRequest(ctx, length, in);
       case PgWire.CANCEL_REQUEST -> cancel(ctx, packet, length, out);
       case PgWire.PROTOCOL_3_0 -> startup(ctx, packet, out);
       default ->
@@ -124,9 +124,12 @@ final class StartupDecoder extends ByteToMessageDecoder {
     }
   }
 
-  private void sslRequest(ChannelHandlerContext ctx, int length) {
+  private void sslRequest(ChannelHandlerContext ctx, int length, ByteBuf in) {
     if (length != 8 || state != State.NEGOTIATING) {
       refuse(ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION, "unexpected SSLRequest");
+      return;
+    }
+    if (pipelined(ctx, in, "SSLRequest")) {
       return;
     }
     state = State.NEGOTIATED;
@@ -140,13 +143,34 @@ final class StartupDecoder extends ByteToMessageDecoder {
     tls = true;
   }
 
-  private void gssEncRequest(ChannelHandlerContext ctx, int length) {
+  private void gssEncRequest(ChannelHandlerContext ctx, int length, ByteBuf in) {
     if (length != 8 || state != State.NEGOTIATING) {
       refuse(
           ctx, "malformed_startup", SessionFailure.PROTOCOL_VIOLATION, "unexpected GSSENCRequest");
       return;
     }
+    if (pipelined(ctx, in, "GSSENCRequest")) {
+      return;
+    }
     ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
+  }
+
+  /**
+   * Refuses bytes that came before the client could have read the answer to its request. Read
+   * after an 'S' they would pass for data from inside TLS, while anyone on the path could have
+   * written them (CVE-2021-23214); PostgreSQL refuses them after an 'N' as well.
+   */
+  private boolean pipelined(ChannelHandlerContext ctx, ByteBuf in, String request) {
+    if (!in.isReadable()) {
+      return false;
+    }
+    in.skipBytes(in.readableBytes());
+    refuse(
+        ctx,
+        "unencrypted_data_after_request",
+        SessionFailure.PROTOCOL_VIOLATION,
+        "received unencrypted data after the " + request + ", before its answer");
+    return true;
   }
 
   /** PostgreSQL 17's {@code sslnegotiation=direct}: the first bytes are already a TLS hello. */

@@ -61,6 +61,22 @@ class ConfigLoaderRejectionTest {
         arguments("proxy: { allowNonLoopback: maybe }", "proxy.allowNonLoopback", "true or false"),
         arguments("proxy: { workers: 0 }", "proxy.workers", "is not between 1 and 64"),
         arguments("proxy: { workers: two }", "proxy.workers", "expected a whole number"),
+        arguments("proxy: { headerTimeout: 0s }", "proxy.headerTimeout", "greater than zero"),
+        arguments("proxy: { headerTimeout: 10 }", "proxy.headerTimeout", "is not a duration"),
+        arguments(
+            "proxy: { clientIdleTimeout: forever }", "proxy.clientIdleTimeout", "not a duration"),
+        arguments(
+            "proxy: { clientIdleTimeout: 5m }",
+            "proxy.clientIdleTimeout",
+            "must be longer than proxy.idleTimeout (300000 ms)"),
+        arguments(
+            "proxy: { idleTimeout: 1h, clientIdleTimeout: 30m }",
+            "proxy.clientIdleTimeout",
+            "must be longer than proxy.idleTimeout (3600000 ms)"),
+        arguments("proxy: { maxConnections: 0 }", "proxy.maxConnections", "not between 1 and"),
+        arguments("proxy: { maxConnections: -1 }", "proxy.maxConnections", "not between 1 and"),
+        arguments(
+            "proxy: { maxConnections: many }", "proxy.maxConnections", "expected a whole number"),
         arguments("admin: { listen: \"[::1\" }", "admin.listen", "unclosed '['"),
         arguments("ca: { dir: \"\" }", "ca.dir", "must not be empty"),
         arguments(

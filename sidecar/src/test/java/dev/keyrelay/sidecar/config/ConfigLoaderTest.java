@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
@@ -29,6 +30,9 @@ class ConfigLoaderTest {
               connectTimeout: 250ms
               idleTimeout: 2m
               workers: 3
+              headerTimeout: 5s
+              clientIdleTimeout: 15m
+              maxConnections: 64
             admin:
               listen: 0.0.0.0:9191
             ca:
@@ -69,7 +73,10 @@ class ConfigLoaderTest {
                     false,
                     Duration.ofMillis(250),
                     Duration.ofMinutes(2),
-                    3),
+                    3,
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(15),
+                    64),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
                 new CaSettings(dir.resolve("ca-out")),
                 new EgressSettings(
@@ -126,7 +133,10 @@ class ConfigLoaderTest {
                     false,
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(300),
-                    ProxySettings.DEFAULT_WORKERS),
+                    ProxySettings.DEFAULT_WORKERS,
+                    Duration.ofSeconds(10),
+                    Duration.ofMinutes(10),
+                    1024),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
                 new CaSettings(Path.of("/var/run/keyrelay")),
                 new EgressSettings(List.of(), List.of(), List.of()),
@@ -137,6 +147,16 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(5)),
                 null,
                 List.of()));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"30s, PT10M", "10m, PT11M", "1h, PT1H1M"})
+  void clientIdleTimeoutDefaultsToTenMinutesOrAMinuteBeyondTheUpstreamIdleTimeout(
+      String idleTimeout, Duration expected) throws Exception {
+    Path file =
+        ConfigFiles.write(dir, "keyrelay.yaml", "proxy: { idleTimeout: " + idleTimeout + " }\n");
+
+    assertThat(ConfigLoader.load(file).proxy().clientIdleTimeout()).isEqualTo(expected);
   }
 
   @Test

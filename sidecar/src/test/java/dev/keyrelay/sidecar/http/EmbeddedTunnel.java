@@ -85,7 +85,8 @@ final class EmbeddedTunnel implements AutoCloseable {
             new ProxyMetrics(registry),
             new AuditLog(),
             new Scrubbing(),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10));
     agent =
         new EmbeddedChannel(
             ProxyCodecs.serverCodec(),

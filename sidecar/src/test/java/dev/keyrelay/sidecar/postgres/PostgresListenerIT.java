@@ -57,6 +57,8 @@ class PostgresListenerIT {
   static Path sidecarCa;
   static Path configFile;
   static ServerSocket silentUpstream;
+  /** The upstream of the "pipelined" listener: nothing may ever connect to it. */
+  static ServerSocket untouchedUpstream;
   static String baseConfig;
 
   @BeforeAll
@@ -78,11 +80,13 @@ class PostgresListenerIT {
             "bad-cert",
             "rotating",
             "no-secret",
-            "silent")) {
+            "silent",
+            "pipelined")) {
       ports.put(name, SidecarProcess.freePort());
     }
     int closedPort = SidecarProcess.freePort();
     silentUpstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    untouchedUpstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     int proxyPort = SidecarProcess.freePort();
     int adminPort = SidecarProcess.freePort();
     String config =
@@ -120,7 +124,14 @@ class PostgresListenerIT {
             + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating")
             + listener("no-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "missing")
             + listener("silent", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
-                .replace("port: " + pg.port(), "port: " + silentUpstream.getLocalPort());
+                .replace("port: " + pg.port(), "port: " + silentUpstream.getLocalPort())
+            + listener(
+                    "pipelined",
+                    TestPostgres.SCRAM_USER,
+                    "sslMode: disable",
+                    "clientTls: require",
+                    "password")
+                .replace("port: " + pg.port(), "port: " + untouchedUpstream.getLocalPort());
     configFile = dir.resolve("keyrelay.yaml");
     baseConfig = config;
     Files.writeString(configFile, config);
@@ -155,6 +166,7 @@ class PostgresListenerIT {
       pg.close();
     }
     silentUpstream.close();
+    untouchedUpstream.close();
   }
 
   static Connection connect(String listener, String user, String database, String extra)
@@ -358,6 +370,32 @@ class PostgresListenerIT {
         .putInt(196608)
         .put(body)
         .array();
+  }
+
+  @Test
+  void aStartupPipelinedBehindAnSslRequestIsRefusedAndNeverReachesTheUpstream() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", ports.get("pipelined"))) {
+      byte[] sslRequest = java.nio.ByteBuffer.allocate(8).putInt(8).putInt(80877103).array();
+      byte[] startup = startupPacket(TestPostgres.SCRAM_USER, "orders");
+      byte[] both = java.util.Arrays.copyOf(sslRequest, sslRequest.length + startup.length);
+      System.arraycopy(startup, 0, both, sslRequest.length, startup.length);
+      // One write, as a man in the middle would append a plaintext startup to the request.
+      socket.getOutputStream().write(both);
+
+      assertThat(readError(socket))
+          .as("an ErrorResponse in place of 'S', then the close")
+          .contains("C08P01")
+          .contains("unencrypted data after the SSLRequest");
+    }
+    untouchedUpstream.setSoTimeout(1000);
+    assertThatThrownBy(untouchedUpstream::accept)
+        .as("the listener never connected upstream")
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+    assertThat(
+            sidecar.logsOnceThey(
+                logs -> logs.contains("\"outcome\":\"unencrypted_data_after_request\"")))
+        .contains("\"listener\":\"pipelined\"")
+        .contains("\"outcome\":\"unencrypted_data_after_request\"");
   }
 
   @Test

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The startup phase on an {@link EmbeddedChannel}: negotiation answers, packets and refusals. */
 class StartupDecoderTest {
@@ -126,6 +128,41 @@ class StartupDecoderTest {
     ch.writeInbound(request(PgWire.SSL_REQUEST));
     assertThat(oneByte(ch)).isEqualTo("S");
     assertThat(ch.pipeline().first()).isInstanceOf(SslHandler.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientTls.class)
+  void bytesPipelinedAfterAnSslRequestAreRefusedBeforeAnyAnswer(ClientTls mode) {
+    EmbeddedChannel ch = channel(mode);
+    // One write: the startup can only have been sent before the client read 'S' or 'N', so it
+    // was never inside TLS, whatever the answer would have been.
+    ch.writeInbound(
+        Unpooled.wrappedBuffer(request(PgWire.SSL_REQUEST), startup("user", "agent")));
+
+    assertThat(error(ch)).contains("C08P01").contains("unencrypted data after the SSLRequest");
+    assertThat((Object) ch.readOutbound()).as("no 'S' or 'N' before or after the error").isNull();
+    assertThat((Object) ch.readInbound()).as("no session starts").isNull();
+    assertThat(ch.pipeline().get(SslHandler.class)).isNull();
+    assertThat(failures("unencrypted_data_after_request")).isEqualTo(1);
+  }
+
+  @Test
+  void bytesPipelinedAfterAGssEncRequestAreRefusedToo() {
+    EmbeddedChannel ch = channel(ClientTls.ACCEPT);
+    ch.writeInbound(
+        Unpooled.wrappedBuffer(request(PgWire.GSSENC_REQUEST), request(PgWire.SSL_REQUEST)));
+
+    assertThat(error(ch)).contains("C08P01").contains("after the GSSENCRequest");
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.pipeline().get(SslHandler.class)).isNull();
+  }
+
+  double failures(String reason) {
+    return registry
+        .get("keyrelay_postgres_sessions_failed")
+        .tag("reason", reason)
+        .counter()
+        .count();
   }
 
   @Test

@@ -1,0 +1,38 @@
+package dev.keyrelay.sidecar.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+/**
+ * The answer to a request head the HTTP decoder refused: 414 for a request line over the limit,
+ * 431 for headers over it (in bytes or in number), 400 for anything else. A client that is told
+ * which limit it hit can shorten its request; a bare 400 reads like a proxy bug.
+ */
+final class MalformedRequests {
+
+  private MalformedRequests() {}
+
+  static ProxyRejection rejection(Throwable cause) {
+    if (cause instanceof TooLongHttpLineException) {
+      return new ProxyRejection(
+          HttpResponseStatus.REQUEST_URI_TOO_LONG,
+          "request_line_too_long",
+          null,
+          "request line longer than " + ProxyCodecs.MAX_INITIAL_LINE + " bytes");
+    }
+    if (cause instanceof TooLongHttpHeaderException) {
+      return new ProxyRejection(
+          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+          "headers_too_large",
+          null,
+          "request headers larger than "
+              + ProxyCodecs.MAX_HEADER_BYTES
+              + " bytes or more than "
+              + ProxyCodecs.MAX_HEADER_COUNT
+              + " fields");
+    }
+    return new ProxyRejection(
+        HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request");
+  }
+}
