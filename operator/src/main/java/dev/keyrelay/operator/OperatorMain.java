@@ -1,6 +1,7 @@
 package dev.keyrelay.operator;
 
 import dev.keyrelay.operator.admin.AdminServer;
+import dev.keyrelay.operator.admin.LibraryMeterHelp;
 import dev.keyrelay.operator.config.OperatorSettings;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.webhook.Webhook;
@@ -49,6 +50,7 @@ public final class OperatorMain {
       return;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new LibraryMeterHelp());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();

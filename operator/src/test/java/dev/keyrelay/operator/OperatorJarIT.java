@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
+import dev.keyrelay.sidecar.testing.Promtool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -103,10 +104,12 @@ class OperatorJarIT {
         .ignoreExceptions()
         .untilAsserted(() -> assertThat(get(base + "/readyz").statusCode()).isEqualTo(200));
     assertThat(get(base + "/healthz").statusCode()).isEqualTo(200);
-    assertThat(get(base + "/metrics").body())
+    String metrics = get(base + "/metrics").body();
+    assertThat(metrics)
         .contains("keyrelay_operator_configmap_publishes_total{outcome=\"created\"} 1.0")
         .contains("operator_sdk_reconciliations_started_total")
         .contains("jvm_memory_used_bytes");
+    Promtool.assertClean(metrics);
 
     assertThat(replica.stop()).as("exits on SIGTERM").isTrue();
     String output = replica.output();

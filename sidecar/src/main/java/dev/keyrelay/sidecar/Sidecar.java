@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.keyrelay.sidecar.admin.AdminServer;
+import dev.keyrelay.sidecar.admin.RuntimeMetrics;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.ConfigOverrides;
 import dev.keyrelay.sidecar.config.ConfigWatcher;
@@ -26,10 +27,6 @@ import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -74,10 +71,7 @@ public final class Sidecar implements AutoCloseable {
       throws Exception {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    RuntimeMetrics.bindTo(registry);
     admin =
         AdminServer.bind(
             config.admin().listen(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.testing.Clients;
 import dev.keyrelay.sidecar.testing.DefaultTrustJdkClient;
+import dev.keyrelay.sidecar.testing.Promtool;
 import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
@@ -459,6 +460,7 @@ class ProxyClientsIT {
     assertThat(metrics).contains("keyrelay_injections_total{route=\"api\"}");
     assertThat(metrics).contains("keyrelay_upstream_latency_seconds_bucket");
     assertThat(metrics).contains("keyrelay_certificates_minted_total");
+    Promtool.assertClean(metrics);
     assertThat(sidecar.logsOnceThey(logs -> logs.contains("\"path\":\"/audit\"")))
         .containsPattern("\"decision\":\"injected\".*\"route\":\"api\".*\"path\":\"/audit\"")
         .doesNotContain("token=q");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyrelay.sidecar.testing.Clients;
+import dev.keyrelay.sidecar.testing.Promtool;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
 import java.io.DataInputStream;
@@ -471,6 +472,7 @@ class PostgresListenerIT {
     cancelThroughTheListenerStopsASleepingQuery();
     assertFailure(() -> scram("sslmode=disable&user=other"), "28000", "is not allowed");
     String metrics = sidecar.scrapeMetrics();
+    Promtool.assertClean(metrics);
     assertThat(metrics)
         .contains("keyrelay_postgres_sessions_opened_total{listener=\"scram\"}")
         .contains(
