@@ -14,14 +14,14 @@ final class WebhookMetrics {
   WebhookMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.latency =
-        Timer.builder("keyrelay_webhook_admission_duration")
+        Timer.builder("keyrelay.webhook.admission.duration")
             .description("Time to answer one AdmissionReview")
             .publishPercentileHistogram()
             .register(registry);
   }
 
   void record(AdmissionOutcome outcome, Duration took) {
-    Counter.builder("keyrelay_webhook_admissions")
+    Counter.builder("keyrelay.webhook.admissions")
         .description("AdmissionReviews answered, by outcome")
         .tag("outcome", outcome.tag())
         .register(registry)

@@ -20,7 +20,7 @@ public final class PostgresMetrics {
   }
 
   void opened(String listener) {
-    Counter.builder("keyrelay_postgres_sessions_opened")
+    Counter.builder("keyrelay.postgres.sessions.opened")
         .description("Client sessions accepted by a PostgreSQL listener")
         .tag("listener", listener)
         .register(registry)
@@ -37,7 +37,7 @@ public final class PostgresMetrics {
   }
 
   void failed(String listener, String reason) {
-    Counter.builder("keyrelay_postgres_sessions_failed")
+    Counter.builder("keyrelay.postgres.sessions.failed")
         .description("Client sessions refused or failed before the relay, by reason")
         .tag("listener", listener)
         .tag("reason", reason)
@@ -46,7 +46,7 @@ public final class PostgresMetrics {
   }
 
   Counter bytes(String listener, boolean fromClient) {
-    return Counter.builder("keyrelay_postgres_bytes")
+    return Counter.builder("keyrelay.postgres.bytes")
         .description("Bytes relayed between clients and the upstream server")
         .baseUnit("bytes")
         .tag("listener", listener)
@@ -55,7 +55,7 @@ public final class PostgresMetrics {
   }
 
   void upstreamAuth(String listener, String method, Duration took) {
-    Timer.builder("keyrelay_postgres_upstream_auth")
+    Timer.builder("keyrelay.postgres.upstream.auth")
         .description("Time from connecting to the upstream until it accepted the login")
         .tag("listener", listener)
         .tag("method", method)
@@ -64,7 +64,7 @@ public final class PostgresMetrics {
   }
 
   void cancel(String listener, String outcome) {
-    Counter.builder("keyrelay_postgres_cancel_requests")
+    Counter.builder("keyrelay.postgres.cancel.requests")
         .description("CancelRequests received, by whether a session matched")
         .tag("listener", listener)
         .tag("outcome", outcome)
@@ -77,7 +77,7 @@ public final class PostgresMetrics {
         listener,
         name -> {
           AtomicInteger value = new AtomicInteger();
-          Gauge.builder("keyrelay_postgres_sessions_active", value, AtomicInteger::get)
+          Gauge.builder("keyrelay.postgres.sessions.active", value, AtomicInteger::get)
               .description("Sessions currently relayed")
               .tag("listener", name)
               .register(registry);
