@@ -191,11 +191,6 @@ public final class Sidecar implements AutoCloseable {
     quitRequested.await();
   }
 
-  /** Where a PostgreSQL listener is bound, or null when it is not running. */
-  public InetSocketAddress listenerAddress(String name) {
-    return listeners.address(name);
-  }
-
   private ProxyState stateFor(SidecarConfig config) {
     return new ProxyState(
         new RouteTable(config.routes()), new EgressGuard(config.egress(), resolver, registry));

@@ -28,10 +28,6 @@ public final class ConfigMapRoutesSource implements RoutesSource, AutoCloseable 
             .inform();
   }
 
-  public boolean synced() {
-    return informer.hasSynced();
-  }
-
   @Override
   public List<InjectionRoute> routes(String namespace) {
     ConfigMap map =

@@ -55,17 +55,19 @@ final class ScrubbedResponse {
   }
 
   void headers(HttpHeaders headers) {
-    List<Map.Entry<String, String>> fields = headers.entries();
-    boolean changed = false;
-    for (int i = 0; i < fields.size(); i++) {
-      Map.Entry<String, String> field = fields.get(i);
+    List<Map.Entry<String, String>> fields = null;
+    int index = 0;
+    for (Map.Entry<String, String> field : headers) {
       String scrubbed = scrubber.scrub(field.getValue());
-      if (!scrubbed.equals(field.getValue())) {
-        fields.set(i, Map.entry(field.getKey(), scrubbed));
-        changed = true;
+      if (scrubbed != field.getValue()) {
+        if (fields == null) {
+          fields = headers.entries();
+        }
+        fields.set(index, Map.entry(field.getKey(), scrubbed));
       }
+      index++;
     }
-    if (changed) {
+    if (fields != null) {
       // Rare (an upstream that echoes the credential in a header): rebuilt in the same order.
       headers.clear();
       fields.forEach(field -> headers.add(field.getKey(), field.getValue()));

@@ -10,7 +10,6 @@ import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,12 +109,6 @@ public final class PostgresListeners implements AutoCloseable {
           kv("listen", listener.listen().toString()),
           kv("error", e.getMessage()));
     }
-  }
-
-  /** The bound address of a listener, or null when it is not running. */
-  public synchronized InetSocketAddress address(String name) {
-    PostgresServer server = servers.get(name);
-    return server == null ? null : server.address();
   }
 
   @Override

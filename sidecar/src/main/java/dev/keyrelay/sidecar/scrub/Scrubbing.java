@@ -38,6 +38,9 @@ public final class Scrubbing {
   }
 
   static String maskText(SecretMatcher matcher, String text, IntConsumer counted) {
+    if (!matcher.mayOccurIn(text)) {
+      return text;
+    }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     ByteBuf buf = Unpooled.wrappedBuffer(bytes);
     int found = matcher.mask(buf, 0, bytes.length);

@@ -66,6 +66,34 @@ final class SecretMatcher {
     return to;
   }
 
+  /**
+   * Whether {@code text} may hold a form: false for almost every header value at the cost of one
+   * table look-up per character, so that only a likely match pays for a byte conversion.
+   */
+  boolean mayOccurIn(CharSequence text) {
+    int length = text.length();
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80 || starts[c] && startsHere(text, i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean startsHere(CharSequence text, int at) {
+    for (byte[] form : forms) {
+      int k = 0;
+      while (k < form.length && at + k < text.length() && form[k] == text.charAt(at + k)) {
+        k++;
+      }
+      if (k == form.length || at + k == text.length() && k > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean matches(ByteBuf buf, int at, byte[] form, int length) {
     for (int k = 0; k < length; k++) {
       if (buf.getByte(at + k) != form[k]) {
