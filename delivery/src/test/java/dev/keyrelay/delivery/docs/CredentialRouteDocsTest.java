@@ -39,8 +39,8 @@ class CredentialRouteDocsTest {
     try (InputStream in = Files.newInputStream(CRD)) {
       crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
     }
-    JSONSchemaProps spec =
-        crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
+    JSONSchemaProps root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+    JSONSchemaProps spec = root.getProperties().get("spec");
     Map<String, String> fields = new LinkedHashMap<>();
     collect(spec, "spec", fields);
     return fields;

@@ -3,12 +3,11 @@ package dev.keyrelay.delivery.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +21,8 @@ class DocsLinksTest {
 
   private static final Path ROOT = Path.of("..");
   private static final long README_MAX_BYTES = 12 * 1024;
+  /** A URL with a scheme (https:, mailto:) or a network path: not a link into the repository. */
+  private static final Pattern ABSOLUTE = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*:|//).*");
 
   @Test
   void everyRelativeLinkResolvesToAFileAndAHeading() throws IOException {
@@ -45,14 +46,16 @@ class DocsLinksTest {
     Files.writeString(
         dir.resolve("docs/a.md"),
         "# A page\n\n## `vault`: how it works\n\n"
-            + "[ok](#vault-how-it-works) [ok](b.md#b-heading) [ok](../docs/) [web](https://x.test/y)\n"
+            + "[ok](#vault-how-it-works) [ok](b.md#b-heading) [ok](../docs/)\n"
+            + "[web](https://x.test/y) [mail](mailto:a@x.test)\n"
             + "[gone](c.md) [wrong anchor](b.md#nope) `[in code](d.md)`\n"
             + "```\n[in a fence](e.md)\n```\n");
     Files.writeString(dir.resolve("docs/b.md"), "# B heading\n");
 
     assertThat(brokenLinks(dir, List.of(dir.resolve("docs/a.md"))))
         .containsExactly(
-            "docs/a.md:6: c.md: no such file", "docs/a.md:6: b.md#nope: no heading \"nope\" in docs/b.md");
+            "docs/a.md:7: c.md: no such file",
+            "docs/a.md:7: b.md#nope: no heading \"nope\" in docs/b.md");
   }
 
   @Test
@@ -68,7 +71,9 @@ class DocsLinksTest {
 
   /** README.md, CONTRIBUTING.md and every Markdown file under docs/. */
   private static List<Path> documents(Path root) throws IOException {
-    List<Path> files = new ArrayList<>(List.of(root.resolve("README.md"), root.resolve("CONTRIBUTING.md")));
+    List<Path> files = new ArrayList<>();
+    files.add(root.resolve("README.md"));
+    files.add(root.resolve("CONTRIBUTING.md"));
     try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
     }
@@ -84,7 +89,7 @@ class DocsLinksTest {
         String problem = problem(root, file, markdown, link.target());
         if (problem != null) {
           broken.add(
-              root.relativize(file).toString().replace('\\', '/')
+              slashes(root.relativize(file))
                   + ":"
                   + link.line()
                   + ": "
@@ -100,11 +105,14 @@ class DocsLinksTest {
   /** What is wrong with one link target, or null when it resolves (or is not relative). */
   private static String problem(Path root, Path file, MarkdownFile markdown, String target)
       throws IOException {
-    if (target.isEmpty() || target.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") || target.startsWith("//")) {
-      return target.isEmpty() ? "empty link" : null;
+    if (target.isEmpty()) {
+      return "empty link";
+    }
+    if (ABSOLUTE.matcher(target).matches()) {
+      return null;
     }
     int hash = target.indexOf('#');
-    String pathPart = URLDecoder.decode(hash < 0 ? target : target.substring(0, hash), StandardCharsets.UTF_8);
+    String pathPart = (hash < 0 ? target : target.substring(0, hash)).replace("%20", " ");
     String anchor = hash < 0 ? null : target.substring(hash + 1);
     Path resolved = pathPart.isEmpty() ? file : file.getParent().resolve(pathPart).normalize();
     if (!Files.exists(resolved)) {
@@ -119,6 +127,10 @@ class DocsLinksTest {
     MarkdownFile linked = resolved.equals(file) ? markdown : MarkdownFile.read(resolved);
     return linked.anchors().contains(anchor)
         ? null
-        : "no heading \"" + anchor + "\" in " + root.relativize(resolved).toString().replace('\\', '/');
+        : "no heading \"" + anchor + "\" in " + slashes(root.relativize(resolved));
+  }
+
+  private static String slashes(Path path) {
+    return path.toString().replace('\\', '/');
   }
 }

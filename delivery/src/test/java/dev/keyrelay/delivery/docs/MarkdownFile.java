@@ -25,8 +25,10 @@ record MarkdownFile(Path path, List<Link> links, Set<String> anchors) {
   private static final Pattern FENCE = Pattern.compile("^\\s{0,3}(```|~~~)");
   private static final Pattern HEADING = Pattern.compile("^\\s{0,3}#{1,6}\\s+(.*?)\\s*#*\\s*$");
   private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
-  private static final Pattern INLINE_LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]*)>?");
-  private static final Pattern REFERENCE = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(\\s.*)?$");
+  private static final Pattern INLINE_LINK =
+      Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]*)>?");
+  private static final Pattern REFERENCE =
+      Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(\\s.*)?$");
   private static final Pattern LINK_TEXT = Pattern.compile("!?\\[([^\\]]*)\\]\\([^)]*\\)");
 
   static MarkdownFile read(Path path) throws IOException {
