@@ -34,7 +34,7 @@ public final class OperatorMain {
           "usage: java -jar keyrelay-operator.jar   (configured by environment:"
               + " KEYRELAY_WATCH_NAMESPACES, KEYRELAY_ADMIN_PORT, KEYRELAY_LEADER_ELECTION,"
               + " POD_NAMESPACE, POD_NAME, KEYRELAY_WEBHOOK_*, KEYRELAY_SIDECAR_*; see"
-              + " the README)\n"
+              + " docs/operator/running.md)\n"
               + "       "
               + InjectCommand.USAGE);
       System.exit(2);

@@ -93,7 +93,7 @@ class KeyrelayOnK3sIT {
     }
   }
 
-  /** As the README says: kubectl apply -f crds/ before the chart. */
+  /** As docs/install.md says: kubectl apply -f crds/ before the chart. */
   private static void applyCrds(KubernetesClient client) throws Exception {
     try (InputStream in =
         Files.newInputStream(ROOT.resolve("crds/credentialroutes.keyrelay.dev.yaml"))) {

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Least privilege: the permissions README lists, no wildcard, cluster-wide only what the operator
- * uses in namespaces it cannot know in advance, and writes to Secrets only in its own namespace and
- * only to the webhook certificate.
+ * Least privilege: the permissions docs/operator/running.md and webhook.md list, no wildcard,
+ * cluster-wide only what the operator uses in namespaces it cannot know in advance, and writes to
+ * Secrets only in its own namespace and only to the webhook certificate.
  */
 class RbacTest {
 

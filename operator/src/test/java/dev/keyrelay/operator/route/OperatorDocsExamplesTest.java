@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every CredentialRoute shown in README.md or kept under examples/ is admitted by the CRD schema
- * and accepted by the operator, all together.
+ * Every CredentialRoute shown in the CredentialRoute reference (docs/operator/credentialroute.md)
+ * or kept under examples/ is admitted by the CRD schema and accepted by the operator, all together.
  */
 class OperatorDocsExamplesTest {
 
@@ -27,8 +27,11 @@ class OperatorDocsExamplesTest {
 
   @Test
   void documentedAndExampleRoutesAreAccepted() throws Exception {
-    List<String> documents = new ArrayList<>(fromMarkdown(Path.of("..", "README.md")));
-    assertThat(documents).as("CredentialRoute examples in README.md").hasSizeGreaterThanOrEqualTo(5);
+    Path reference = Path.of("..", "docs", "operator", "credentialroute.md");
+    List<String> documents = new ArrayList<>(fromMarkdown(reference));
+    assertThat(documents)
+        .as("CredentialRoute examples in " + reference)
+        .hasSizeGreaterThanOrEqualTo(5);
     documents.addAll(fromExamplesDirectory(Path.of("../examples")));
 
     CrdSchemaCheck schema = CrdSchemaCheck.committed();

@@ -29,7 +29,7 @@ public record ProxySettings(
   /**
    * One. A single event loop serves some 15,000 intercepted requests a second on a shared 2-core
    * machine; a second one made the sidecar 30% slower there, its threads preempting each other and
-   * the agent's (README "Benchmarks"). More only pays off when the sidecar has cores of its own.
+   * the agent's (docs/benchmarks.md). More only pays off when the sidecar has cores of its own.
    */
   public static final int DEFAULT_WORKERS = 1;
 
