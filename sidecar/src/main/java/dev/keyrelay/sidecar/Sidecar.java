@@ -15,7 +15,7 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
-import dev.keyrelay.sidecar.postgres.ClientTlsContexts;
+import dev.keyrelay.sidecar.postgres.ListenerTlsContext;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
@@ -113,7 +113,7 @@ public final class Sidecar implements AutoCloseable {
             workers,
             blocking,
             secrets,
-            new ClientTlsContexts(minter),
+            new ListenerTlsContext(minter),
             upstreamTls,
             registry,
             audit,

@@ -4,7 +4,7 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
-import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.inject.StalePods;
@@ -122,7 +122,7 @@ public class CredentialRouteReconciler
     Publication publication = publishNamespace(ns, context);
     RouteVerdict verdict = publication.verdicts().get(route.getMetadata().getName());
     Condition secret =
-        SecretResolver.resolve(
+        SecretCondition.resolve(
             route.getSpec() == null ? null : route.getSpec().getSecret(),
             name -> secrets.get(new ResourceID(name, ns)));
     CredentialRouteStatus status =
@@ -252,7 +252,7 @@ public class CredentialRouteReconciler
   private static Optional<String> secretName(CredentialRoute route) {
     return Optional.ofNullable(route.getSpec())
         .map(CredentialRouteSpec::getSecret)
-        .map(SecretSource::getKubernetes)
+        .map(SecretReference::getKubernetes)
         .map(KeyRef::getName);
   }
 

@@ -3,7 +3,7 @@ package dev.keyrelay.operator.route;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
-import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.api.v1alpha1.VaultRef;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -61,7 +61,7 @@ public final class RouteSpecValidator {
     }
   }
 
-  private static void secret(SecretSource secret, Violations v) {
+  private static void secret(SecretReference secret, Violations v) {
     if (!v.required(secret, "spec.secret")) {
       return;
     }

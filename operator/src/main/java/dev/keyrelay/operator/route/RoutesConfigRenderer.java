@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
-import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.config.Yaml;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -84,7 +84,7 @@ public final class RoutesConfigRenderer {
     entry.put("podSelector", selector(spec.getPodSelector()));
     entry.put(
         "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
-    SecretSource secret = spec.getSecret();
+    SecretReference secret = spec.getSecret();
     if (secret.getKubernetes() != null) {
       entry.put("secretName", secret.getKubernetes().getName());
     } else {

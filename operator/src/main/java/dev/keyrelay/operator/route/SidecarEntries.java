@@ -7,7 +7,7 @@ import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresListenerSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
-import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.api.v1alpha1.SslMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +78,7 @@ final class SidecarEntries {
     return out;
   }
 
-  private static Map<String, Object> secret(SecretSource secret) {
+  private static Map<String, Object> secret(SecretReference secret) {
     Map<String, Object> ref = new LinkedHashMap<>();
     if (secret.getKubernetes() != null) {
       ref.put("name", secret.getKubernetes().getName());

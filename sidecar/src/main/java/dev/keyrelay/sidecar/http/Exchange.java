@@ -112,9 +112,7 @@ final class Exchange implements UpstreamListener {
 
   void begin() {
     if (request.decoderResult().isFailure()) {
-      fail(
-          new ProxyRejection(
-              HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request"));
+      fail(MalformedRequests.rejection(request.decoderResult().cause()));
       return;
     }
     // Read before any header changes, and only from a head the decoder accepted.

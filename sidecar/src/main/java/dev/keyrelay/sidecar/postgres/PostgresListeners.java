@@ -39,7 +39,7 @@ public final class PostgresListeners implements AutoCloseable {
       EventLoopGroup workers,
       Executor blocking,
       SecretResolver secrets,
-      ClientTlsContexts clientTls,
+      ListenerTlsContext clientTls,
       UpstreamTlsContexts upstreamTls,
       MeterRegistry registry,
       AuditLog audit,

@@ -13,7 +13,7 @@ record PostgresServices(
     Executor blocking,
     HostResolver hosts,
     SecretResolver secrets,
-    ClientTlsContexts clientTls,
+    ListenerTlsContext clientTls,
     UpstreamTls upstreamTls,
     PostgresMetrics metrics,
     AuditLog audit,

@@ -112,4 +112,16 @@ class ForwardingHandlerTest {
       assertThat(request.body()).hasSize(5);
     });
   }
+
+  @Test
+  void anOversizedHeadInsideTheTunnelGets431() {
+    assertThat(tunnel.agentSends("GET /h HTTP/1.1\r\n" + HOST + "X-Big: " + "a".repeat(70_000) + "\r\n\r\n").agentReceived())
+        .startsWith("HTTP/1.1 431");
+  }
+
+  @Test
+  void anOversizedRequestLineInsideTheTunnelGets414() {
+    assertThat(tunnel.agentSends("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\n" + HOST + "\r\n").agentReceived())
+        .startsWith("HTTP/1.1 414");
+  }
 }

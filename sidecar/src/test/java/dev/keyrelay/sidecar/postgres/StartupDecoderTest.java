@@ -28,12 +28,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The startup phase on an {@link EmbeddedChannel}: negotiation answers, packets and refusals. */
 class StartupDecoderTest {
 
-  static ClientTlsContexts clientTls;
+  static ListenerTlsContext clientTls;
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeAll
   static void mint() {
-    clientTls = new ClientTlsContexts(new LeafCertificateMinter(CertificateAuthority.generate()));
+    clientTls = new ListenerTlsContext(new LeafCertificateMinter(CertificateAuthority.generate()));
     clientTls.prepare();
   }
 

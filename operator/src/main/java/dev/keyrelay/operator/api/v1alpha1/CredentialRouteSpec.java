@@ -43,7 +43,7 @@ public class CredentialRouteSpec {
 
   @Required
   @JsonPropertyDescription("Where the real credential comes from; a reference, never the value.")
-  private SecretSource secret;
+  private SecretReference secret;
 
   @JsonPropertyDescription(
       "Which opted-in pods of this namespace get the route; empty or absent selects every opted-in pod.")
@@ -72,11 +72,11 @@ public class CredentialRouteSpec {
     this.postgres = postgres;
   }
 
-  public SecretSource getSecret() {
+  public SecretReference getSecret() {
     return secret;
   }
 
-  public void setSecret(SecretSource secret) {
+  public void setSecret(SecretReference secret) {
     this.secret = secret;
   }
 

@@ -14,7 +14,7 @@ import io.netty.handler.ssl.SslHandler;
  * localhost}, {@code 127.0.0.1} and {@code ::1} (clients do not all send SNI), offering ALPN {@code
  * postgresql} as PostgreSQL 17 clients expect.
  */
-public final class ClientTlsContexts {
+public final class ListenerTlsContext {
 
   static final String ALPN = "postgresql";
 
@@ -28,7 +28,7 @@ public final class ClientTlsContexts {
   private final LeafCertificateMinter minter;
   private volatile SslContext context;
 
-  public ClientTlsContexts(LeafCertificateMinter minter) {
+  public ListenerTlsContext(LeafCertificateMinter minter) {
     this.minter = minter;
   }
 

@@ -1,19 +1,19 @@
 package dev.keyrelay.operator.route;
 
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
-import dev.keyrelay.operator.api.v1alpha1.SecretSource;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.Optional;
 import java.util.function.Function;
 
 /** Decides the SecretResolved condition from the route's secret reference and the Secret cache. */
-final class SecretResolver {
+final class SecretCondition {
 
-  private SecretResolver() {}
+  private SecretCondition() {}
 
   /** {@code secrets} looks a Secret up by name in the route's namespace; values are never read. */
-  static Condition resolve(SecretSource source, Function<String, Optional<Secret>> secrets) {
+  static Condition resolve(SecretReference source, Function<String, Optional<Secret>> secrets) {
     if (source == null || (source.getKubernetes() == null) == (source.getVault() == null)) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,

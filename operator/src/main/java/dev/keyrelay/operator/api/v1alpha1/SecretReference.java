@@ -9,7 +9,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.kubernetes) != has(self.vault)",
     message = "exactly one of kubernetes or vault must be set")
-public class SecretSource {
+public class SecretReference {
 
   @JsonPropertyDescription(
       "A key of a Secret in the route's namespace; mounted into the sidecar container only.")
