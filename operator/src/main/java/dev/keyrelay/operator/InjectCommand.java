@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionSettings;
-import dev.keyrelay.operator.inject.OfflineRoutes;
 import dev.keyrelay.operator.inject.WorkloadInjector;
 import dev.keyrelay.operator.inject.YamlDocuments;
 import java.io.IOException;

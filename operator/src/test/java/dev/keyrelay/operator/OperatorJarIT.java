@@ -3,6 +3,7 @@ package dev.keyrelay.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.sidecar.testing.Promtool;
@@ -197,9 +198,9 @@ class OperatorJarIT {
         .untilAsserted(
             () -> {
               ConfigMap cm =
-                  client.configMaps().inNamespace(ns).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+                  client.configMaps().inNamespace(ns).withName(RoutesConfigMap.NAME).get();
               assertThat(cm).as(replica.output()).isNotNull();
-              assertThat(cm.getData().get(RoutesConfig.ROUTES_KEY)).contains("host: " + host);
+              assertThat(cm.getData().get(RoutesConfigMap.ROUTES_KEY)).contains("host: " + host);
             });
   }
 

@@ -1,7 +1,5 @@
 package dev.keyrelay.sidecar;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import dev.keyrelay.sidecar.admin.AdminServer;
 import dev.keyrelay.sidecar.admin.RuntimeMetrics;
 import dev.keyrelay.sidecar.audit.AuditLog;
@@ -25,6 +23,7 @@ import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
 import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
+import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 
 /**
  * A running sidecar: the CA, the proxy and admin listeners, live config reloading, and the stop

@@ -5,7 +5,7 @@ import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import dev.keyrelay.sidecar.logging.Logging;
 import dev.keyrelay.sidecar.tls.TlsStartup;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

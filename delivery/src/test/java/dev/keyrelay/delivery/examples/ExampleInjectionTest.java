@@ -3,13 +3,13 @@ package dev.keyrelay.delivery.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrelay.contract.PodLayout;
+import dev.keyrelay.operator.OfflineRoutes;
 import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionSettings;
-import dev.keyrelay.operator.inject.OfflineRoutes;
 import dev.keyrelay.operator.inject.SidecarPaths;
 import dev.keyrelay.operator.inject.WorkloadInjector;
-import dev.keyrelay.operator.route.SidecarMounts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -85,7 +85,7 @@ class ExampleInjectionTest {
         .anySatisfy(
             m -> {
               assertThat(m.getName()).isEqualTo(SidecarPaths.CA_VOLUME);
-              assertThat(m.getMountPath()).isEqualTo(SidecarMounts.CA_DIR);
+              assertThat(m.getMountPath()).isEqualTo(PodLayout.CA_DIR);
               assertThat(m.getReadOnly()).isTrue();
             });
     assertThat(secretsMountedOnlyInTheSidecar(pod))

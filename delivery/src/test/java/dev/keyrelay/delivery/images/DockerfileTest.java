@@ -2,13 +2,13 @@ package dev.keyrelay.delivery.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.delivery.images.Dockerfile.Instruction;
 import dev.keyrelay.delivery.images.Stage.Copy;
 import dev.keyrelay.operator.OperatorMain;
 import dev.keyrelay.operator.config.OperatorSettings;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.SidecarPaths;
-import dev.keyrelay.operator.route.SidecarMounts;
 import dev.keyrelay.operator.webhook.WebhookSettings;
 import dev.keyrelay.sidecar.SidecarMain;
 import dev.keyrelay.sidecar.testing.Prerequisites;
@@ -110,7 +110,8 @@ class DockerfileTest {
     assertThat(build.copies())
         .filteredOn(c -> !beforeRun.contains(c))
         .flatExtracting(Copy::sources)
-        .containsExactly(image.module + "/src");
+        .as("the module's sources and those of the contract module it builds against")
+        .containsExactly("contract/src", image.module + "/src");
     assertThat(build.last("RUN").arguments())
         .isEqualTo("mvn -B -pl " + image.module + " -am package -DskipTests");
   }
@@ -226,7 +227,7 @@ class DockerfileTest {
   void sidecarExposesTheProxyAndAdminPortsTheInjectorUses() throws Exception {
     assertThat(Image.SIDECAR.read().image().exposedPorts())
         .containsExactly(
-            String.valueOf(SidecarPaths.PROXY_PORT), String.valueOf(SidecarMounts.ADMIN_PORT));
+            String.valueOf(SidecarPaths.PROXY_PORT), String.valueOf(PodLayout.ADMIN_PORT));
   }
 
   @Test

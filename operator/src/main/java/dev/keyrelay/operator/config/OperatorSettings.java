@@ -1,6 +1,5 @@
 package dev.keyrelay.operator.config;
 
-import dev.keyrelay.operator.route.VaultConnection;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;

@@ -2,7 +2,7 @@ package dev.keyrelay.operator.inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keyrelay.operator.route.SidecarMounts;
+import dev.keyrelay.contract.PodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -78,7 +78,7 @@ public final class PodInjector {
     if (settings.prometheusAnnotations()
         && annotations.keySet().stream().noneMatch(k -> k.startsWith(PROMETHEUS_PREFIX))) {
       outAnnotations.put(PROMETHEUS_PREFIX + "scrape", "true");
-      outAnnotations.put(PROMETHEUS_PREFIX + "port", Integer.toString(SidecarMounts.ADMIN_PORT));
+      outAnnotations.put(PROMETHEUS_PREFIX + "port", Integer.toString(PodLayout.ADMIN_PORT));
       outAnnotations.put(PROMETHEUS_PREFIX + "path", "/metrics");
     }
     out.getMetadata().setAnnotations(outAnnotations);

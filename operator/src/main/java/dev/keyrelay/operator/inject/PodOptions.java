@@ -1,6 +1,6 @@
 package dev.keyrelay.operator.inject;
 
-import dev.keyrelay.operator.route.SidecarMounts;
+import dev.keyrelay.contract.PodLayout;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Arrays;
 import java.util.List;
@@ -110,14 +110,14 @@ public record PodOptions(
     } catch (NumberFormatException e) {
       port = -1;
     }
-    if (port < MIN_PROXY_PORT || port > 65535 || port == SidecarMounts.ADMIN_PORT) {
+    if (port < MIN_PROXY_PORT || port > 65535 || port == PodLayout.ADMIN_PORT) {
       throw refused(
           InjectionAnnotations.PROXY_PORT,
           value,
           "a port from "
               + MIN_PROXY_PORT
               + " to 65535 other than "
-              + SidecarMounts.ADMIN_PORT
+              + PodLayout.ADMIN_PORT
               + " (the sidecar's admin port)");
     }
     return port;

@@ -1,6 +1,6 @@
 package dev.keyrelay.operator.inject;
 
-import dev.keyrelay.operator.route.SidecarMounts;
+import dev.keyrelay.contract.PodLayout;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -55,7 +55,7 @@ final class SidecarContainer {
             .endEnv()
             .addNewPort()
             .withName("keyrelay-admin")
-            .withContainerPort(SidecarMounts.ADMIN_PORT)
+            .withContainerPort(PodLayout.ADMIN_PORT)
             .withProtocol("TCP")
             .endPort()
             .withResources(options.resources().toRequirements())
@@ -82,7 +82,7 @@ final class SidecarContainer {
     return new ProbeBuilder()
         .withNewHttpGet()
         .withPath(path)
-        .withPort(new IntOrString(SidecarMounts.ADMIN_PORT))
+        .withPort(new IntOrString(PodLayout.ADMIN_PORT))
         .endHttpGet()
         .withPeriodSeconds(period)
         .withFailureThreshold(failures)

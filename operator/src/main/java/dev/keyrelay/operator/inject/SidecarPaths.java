@@ -1,7 +1,8 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.contract.PodLayout;
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.route.RoutesConfig;
-import dev.keyrelay.operator.route.SidecarMounts;
 
 /** Names and paths of what the injector adds to a pod, in one place for the tests and docs. */
 public final class SidecarPaths {
@@ -13,13 +14,13 @@ public final class SidecarPaths {
   public static final String TMP_VOLUME = "keyrelay-tmp";
   public static final String VAULT_TOKEN_VOLUME = "keyrelay-vault-token";
 
-  public static final String CONFIG_FILE = SidecarMounts.CONFIG_DIR + "/" + RoutesConfig.ROUTES_KEY;
+  public static final String CONFIG_FILE = PodLayout.CONFIG_DIR + "/" + RoutesConfigMap.ROUTES_KEY;
   public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
-  public static final String CA_CERT = SidecarMounts.CA_DIR + "/ca.crt";
-  public static final String CA_BUNDLE = SidecarMounts.CA_DIR + "/ca-bundle.crt";
-  public static final String TRUST_STORE = SidecarMounts.CA_DIR + "/ca-truststore.p12";
-  public static final String VAULT_TOKEN_DIR = SidecarMounts.VAULT_TOKEN_DIR;
-  public static final String VAULT_TOKEN_FILE = SidecarMounts.VAULT_TOKEN_NAME;
+  public static final String CA_CERT = PodLayout.CA_DIR + "/ca.crt";
+  public static final String CA_BUNDLE = PodLayout.CA_DIR + "/ca-bundle.crt";
+  public static final String TRUST_STORE = PodLayout.CA_DIR + "/ca-truststore.p12";
+  public static final String VAULT_TOKEN_DIR = PodLayout.VAULT_TOKEN_DIR;
+  public static final String VAULT_TOKEN_FILE = PodLayout.VAULT_TOKEN_NAME;
   public static final String VAULT_AUDIENCE = "vault";
   /** The proxy port of the rendered config (the sidecar's default) unless a pod asks for another. */
   public static final int PROXY_PORT = 6790;
@@ -28,7 +29,7 @@ public final class SidecarPaths {
 
   /** What an app container of a run-to-completion pod posts to when its work is done. */
   public static final String SHUTDOWN_URL =
-      "http://127.0.0.1:" + SidecarMounts.ADMIN_PORT + "/quitquitquit";
+      "http://127.0.0.1:" + PodLayout.ADMIN_PORT + "/quitquitquit";
 
   /** The sidecar image's Java and jar (distroless: no shell). */
   public static final String JAVA = "/usr/bin/java";

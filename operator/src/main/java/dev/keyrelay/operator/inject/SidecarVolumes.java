@@ -1,7 +1,8 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.contract.PodLayout;
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.route.RoutesConfig;
-import dev.keyrelay.operator.route.SidecarMounts;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -33,15 +34,15 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
             .withNewEmptyDir()
             .endEmptyDir()
             .build());
-    mounts.add(mount(SidecarPaths.CA_VOLUME, SidecarMounts.CA_DIR, false));
+    mounts.add(mount(SidecarPaths.CA_VOLUME, PodLayout.CA_DIR, false));
     volumes.add(
         new VolumeBuilder()
             .withName(SidecarPaths.CONFIG_VOLUME)
             .withNewConfigMap()
-            .withName(RoutesConfig.CONFIG_MAP_NAME)
+            .withName(RoutesConfigMap.NAME)
             .endConfigMap()
             .build());
-    mounts.add(mount(SidecarPaths.CONFIG_VOLUME, SidecarMounts.CONFIG_DIR, true));
+    mounts.add(mount(SidecarPaths.CONFIG_VOLUME, PodLayout.CONFIG_DIR, true));
     volumes.add(
         new VolumeBuilder()
             .withName(SidecarPaths.PODINFO_VOLUME)
@@ -74,13 +75,13 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
               .withSecretName(secret)
               .endSecret()
               .build());
-      mounts.add(mount(name, SidecarMounts.SECRETS_ROOT + "/" + secret, true));
+      mounts.add(mount(name, PodLayout.SECRETS_ROOT + "/" + secret, true));
     }
     for (InjectionRoute route : routes) {
       if (route.trustConfigMap() != null || route.trustSecret() != null) {
         String name = VolumeNames.of(TRUST_PREFIX, route.name());
         volumes.add(trustVolume(name, route));
-        mounts.add(mount(name, SidecarMounts.TRUST_ROOT + "/" + route.name(), true));
+        mounts.add(mount(name, PodLayout.TRUST_ROOT + "/" + route.name(), true));
       }
     }
     if (routes.stream().anyMatch(InjectionRoute::vault)) {
@@ -92,7 +93,7 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
 
   /** The CA directory as the app containers see it: read-only. */
   static VolumeMount appCaMount() {
-    return mount(SidecarPaths.CA_VOLUME, SidecarMounts.CA_DIR, true);
+    return mount(SidecarPaths.CA_VOLUME, PodLayout.CA_DIR, true);
   }
 
   private static Volume trustVolume(String name, InjectionRoute route) {

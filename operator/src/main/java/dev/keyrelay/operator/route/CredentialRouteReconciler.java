@@ -1,10 +1,12 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.inject.StalePods;
@@ -198,7 +200,7 @@ public class CredentialRouteReconciler
                     vault));
     RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
-            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfig.CONFIG_MAP_NAME, ns)));
+            .publish(ns, config, configMaps.get(new ResourceID(RoutesConfigMap.NAME, ns)));
     metrics.record(outcome);
     return new Publication(verdicts, outcome);
   }

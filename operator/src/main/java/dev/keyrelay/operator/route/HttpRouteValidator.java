@@ -1,5 +1,7 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.HttpTokens;
+import dev.keyrelay.contract.ReservedHeaders;
 import dev.keyrelay.operator.api.v1alpha1.AuthType;
 import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
@@ -48,17 +50,17 @@ final class HttpRouteValidator {
         "spec.http.auth.username",
         "is only allowed when type is basic");
     String header = auth.getHeaderName();
-    v.matches(header, HttpAuthSpec.TOKEN_PATTERN, "spec.http.auth.headerName", "a header name");
+    v.matches(header, HttpTokens.PATTERN, "spec.http.auth.headerName", "a header name");
     if (auth.getScheme() != null) {
       v.matches(
-          auth.getScheme(), HttpAuthSpec.TOKEN_PATTERN, "spec.http.auth.scheme", "an auth scheme");
+          auth.getScheme(), HttpTokens.PATTERN, "spec.http.auth.scheme", "an auth scheme");
     }
     if (header == null) {
       return;
     }
     String lower = header.toLowerCase(Locale.ROOT);
     v.check(
-        !HttpAuthSpec.RESERVED_HEADERS.contains(lower),
+        !ReservedHeaders.NAMES.contains(lower),
         "spec.http.auth.headerName",
         "'" + header + "' is reserved and cannot carry a credential");
     v.check(

@@ -1,7 +1,7 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.HostNames;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Host names as the sidecar compares them: lower-case, no trailing dot, no IPv6 brackets. */
@@ -16,13 +16,7 @@ final class RouteHosts {
   }
 
   static String canonical(String host) {
-    String h = host.trim();
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    return h.toLowerCase(Locale.ROOT);
+    return HostNames.canonical(host);
   }
+
 }

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -40,7 +41,7 @@ final class RouteStatusComposer {
 
   private static Condition published(
       RouteVerdict verdict, RoutesConfigMapPublisher.Outcome publication) {
-    String cm = "ConfigMap " + RoutesConfig.CONFIG_MAP_NAME;
+    String cm = "ConfigMap " + RoutesConfigMap.NAME;
     if (!verdict.valid() || verdict.conflict() != null) {
       return Conditions.of(
           Conditions.PUBLISHED,

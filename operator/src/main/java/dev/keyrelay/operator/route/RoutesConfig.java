@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import java.util.Map;
 
 /**
@@ -10,11 +11,7 @@ import java.util.Map;
  */
 public record RoutesConfig(String routesYaml, String injectionYaml) {
 
-  public static final String CONFIG_MAP_NAME = "keyrelay-routes";
-  public static final String ROUTES_KEY = "routes.yaml";
-  public static final String INJECTION_KEY = "injection.yaml";
-
   public Map<String, String> data() {
-    return Map.of(ROUTES_KEY, routesYaml, INJECTION_KEY, injectionYaml);
+    return Map.of(RoutesConfigMap.ROUTES_KEY, routesYaml, RoutesConfigMap.INJECTION_KEY, injectionYaml);
   }
 }

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,7 +70,7 @@ public final class RoutesConfigMapPublisher {
       LOG.info(
           "Deleted ConfigMap {}/{}: no accepted route left",
           namespace,
-          RoutesConfig.CONFIG_MAP_NAME);
+          RoutesConfigMap.NAME);
       return Outcome.DELETED;
     }
     Map<String, String> data = config.get().data();
@@ -82,7 +83,7 @@ public final class RoutesConfigMapPublisher {
     ConfigMap desired =
         new ConfigMapBuilder()
             .withNewMetadata()
-            .withName(RoutesConfig.CONFIG_MAP_NAME)
+            .withName(RoutesConfigMap.NAME)
             .withNamespace(namespace)
             .withLabels(LABELS)
             .withResourceVersion(
@@ -94,7 +95,7 @@ public final class RoutesConfigMapPublisher {
       return create(namespace, desired);
     }
     client.configMaps().inNamespace(namespace).resource(desired).update();
-    LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
+    LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfigMap.NAME);
     return Outcome.UPDATED;
   }
 
@@ -110,18 +111,18 @@ public final class RoutesConfigMapPublisher {
         throw e;
       }
       ConfigMap existing =
-          client.configMaps().inNamespace(namespace).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+          client.configMaps().inNamespace(namespace).withName(RoutesConfigMap.NAME).get();
       if (existing == null || isManaged(existing)) {
         throw e;
       }
       LOG.warn(
           "ConfigMap {}/{} exists but is not labelled {}; leaving it alone",
           namespace,
-          RoutesConfig.CONFIG_MAP_NAME,
+          RoutesConfigMap.NAME,
           SELECTOR);
       return Outcome.NOT_MANAGED;
     }
-    LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfig.CONFIG_MAP_NAME);
+    LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfigMap.NAME);
     return Outcome.CREATED;
   }
 

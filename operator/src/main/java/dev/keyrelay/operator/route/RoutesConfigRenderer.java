@@ -2,10 +2,12 @@ package dev.keyrelay.operator.route;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -55,9 +57,9 @@ public final class RoutesConfigRenderer {
     }
     Map<String, Object> sidecar = new LinkedHashMap<>();
     // Probes reach the admin port from the node; the proxy stays on its loopback default.
-    sidecar.put("admin", Map.of("listen", SidecarMounts.ADMIN_LISTEN));
-    sidecar.put("ca", Map.of("dir", SidecarMounts.CA_DIR));
-    sidecar.put("secrets", Map.of("kubernetesMountRoot", SidecarMounts.SECRETS_ROOT));
+    sidecar.put("admin", Map.of("listen", "0.0.0.0:" + PodLayout.ADMIN_PORT));
+    sidecar.put("ca", Map.of("dir", PodLayout.CA_DIR));
+    sidecar.put("secrets", Map.of("kubernetesMountRoot", PodLayout.SECRETS_ROOT));
     boolean usesVault =
         sorted.stream().anyMatch(r -> r.getSpec().getSecret().getVault() != null);
     if (vault != null && usesVault) {
@@ -71,7 +73,7 @@ public final class RoutesConfigRenderer {
   private static Map<String, Object> vaultBlock(VaultConnection vault) {
     Map<String, Object> kubernetes = new LinkedHashMap<>();
     kubernetes.put("role", vault.role());
-    kubernetes.put("tokenFile", SidecarMounts.VAULT_TOKEN_FILE);
+    kubernetes.put("tokenFile", PodLayout.VAULT_TOKEN_FILE);
     Map<String, Object> block = new LinkedHashMap<>();
     block.put("address", vault.address());
     block.put("auth", Map.of("kubernetes", kubernetes));

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.AuthType;
 import dev.keyrelay.operator.api.v1alpha1.ClientTls;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
@@ -33,7 +34,7 @@ final class SidecarEntries {
     route.put("auth", auth(http.getAuth()));
     route.put("secret", secret(spec.getSecret()));
     if (http.getUpstreamCa() != null) {
-      route.put("upstream", Map.of("caFile", SidecarMounts.trustFile(name, http.getUpstreamCa())));
+      route.put("upstream", Map.of("caFile", PodLayout.trustFile(name, http.getUpstreamCa().selectedKey())));
     }
     if (Boolean.TRUE.equals(http.getAllowInsecureHttp())) {
       route.put("allowInsecureHttp", true);
@@ -49,10 +50,10 @@ final class SidecarEntries {
     upstream.put("port", up.getPort() == null ? DEFAULT_POSTGRES_PORT : up.getPort());
     upstream.put("sslMode", up.getSslMode() == null ? SslMode.VERIFY_FULL : up.getSslMode());
     if (up.getCa() != null) {
-      upstream.put("caFile", SidecarMounts.trustFile(name, up.getCa()));
+      upstream.put("caFile", PodLayout.trustFile(name, up.getCa().selectedKey()));
     }
     Map<String, Object> postgres = new LinkedHashMap<>();
-    postgres.put("listen", SidecarMounts.LISTEN_HOST + ":" + pg.getListenPort());
+    postgres.put("listen", PodLayout.LOOPBACK + ":" + pg.getListenPort());
     postgres.put("upstream", upstream);
     postgres.put("user", pg.getUser());
     if (pg.getDatabases() != null && !pg.getDatabases().isEmpty()) {

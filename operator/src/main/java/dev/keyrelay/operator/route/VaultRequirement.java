@@ -1,6 +1,7 @@
 package dev.keyrelay.operator.route;
 
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.config.VaultConnection;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.webhook;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.route.RoutesConfig;
@@ -33,11 +34,11 @@ public final class ConfigMapRoutesSource implements RoutesSource, AutoCloseable 
     ConfigMap map =
         informer
             .getStore()
-            .getByKey(Cache.namespaceKeyFunc(namespace, RoutesConfig.CONFIG_MAP_NAME));
+            .getByKey(Cache.namespaceKeyFunc(namespace, RoutesConfigMap.NAME));
     if (map == null || map.getData() == null) {
       return List.of();
     }
-    return InjectionRoutes.parse(map.getData().get(RoutesConfig.INJECTION_KEY));
+    return InjectionRoutes.parse(map.getData().get(RoutesConfigMap.INJECTION_KEY));
   }
 
   @Override

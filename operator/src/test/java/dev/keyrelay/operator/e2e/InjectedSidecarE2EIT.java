@@ -2,6 +2,7 @@ package dev.keyrelay.operator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoutes;
@@ -209,7 +210,7 @@ class InjectedSidecarE2EIT {
         injected,
         sidecarContainer,
         Map.of(
-            RoutesConfig.CONFIG_MAP_NAME,
+            RoutesConfigMap.NAME,
             published.data(),
             "test-ca",
             Map.of("ca.crt", upstreamCert.caPem())),

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.KeyrelayOperator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
@@ -301,7 +302,7 @@ class CredentialRouteReconcilerTest {
         .resource(
             new ConfigMapBuilder()
                 .withNewMetadata()
-                .withName(RoutesConfig.CONFIG_MAP_NAME)
+                .withName(RoutesConfigMap.NAME)
                 .withNamespace(ns)
                 .endMetadata()
                 .addToData("mine", "keep me")
@@ -404,12 +405,12 @@ class CredentialRouteReconcilerTest {
   }
 
   private static ConfigMap configMap(String ns) {
-    return client.configMaps().inNamespace(ns).withName(RoutesConfig.CONFIG_MAP_NAME).get();
+    return client.configMaps().inNamespace(ns).withName(RoutesConfigMap.NAME).get();
   }
 
   private static String routesYaml(String ns) {
     ConfigMap cm = configMap(ns);
-    return cm == null ? null : cm.getData().get(RoutesConfig.ROUTES_KEY);
+    return cm == null ? null : cm.getData().get(RoutesConfigMap.ROUTES_KEY);
   }
 
   private static Condition awaitCondition(

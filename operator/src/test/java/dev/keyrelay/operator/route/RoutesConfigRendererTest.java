@@ -1,11 +1,12 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.config.VaultConnection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import static dev.keyrelay.operator.route.TestingRoutes.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class RoutesConfigRendererTest {
 

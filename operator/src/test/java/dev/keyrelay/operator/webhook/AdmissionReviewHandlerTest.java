@@ -29,7 +29,7 @@ class AdmissionReviewHandlerTest {
 
     assertThatThrownBy(() -> handler.handle(review)).hasMessage("cache broken");
     assertThat(
-            registry.get("keyrelay_webhook_admissions").tag("outcome", "error").counter().count())
+            registry.get("keyrelay.webhook.admissions").tag("outcome", "error").counter().count())
         .isEqualTo(1.0);
   }
 

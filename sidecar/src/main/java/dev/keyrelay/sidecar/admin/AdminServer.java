@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.admin;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.transport.Transport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.HostNames;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.PodLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,14 +10,14 @@ import java.util.Objects;
 /** Loads the sidecar's YAML config file into a validated {@link SidecarConfig}. */
 public final class ConfigLoader {
 
-  static final String DEFAULT_PROXY_LISTEN = "127.0.0.1:6790";
+  static final String DEFAULT_PROXY_LISTEN = PodLayout.LOOPBACK + ":" + PodLayout.PROXY_PORT;
   private static final int MAX_WORKERS = 64;
   private static final int DEFAULT_MAX_CONNECTIONS = 1024;
   private static final int MAX_MAX_CONNECTIONS = 1_000_000;
   private static final Duration MIN_DEFAULT_CLIENT_IDLE = Duration.ofMinutes(10);
-  static final String DEFAULT_ADMIN_LISTEN = "127.0.0.1:9090";
-  static final String DEFAULT_CA_DIR = "/var/run/keyrelay";
-  static final String DEFAULT_MOUNT_ROOT = "/etc/keyrelay/secrets";
+  static final String DEFAULT_ADMIN_LISTEN = PodLayout.LOOPBACK + ":" + PodLayout.ADMIN_PORT;
+  static final String DEFAULT_CA_DIR = PodLayout.CA_DIR;
+  static final String DEFAULT_MOUNT_ROOT = PodLayout.SECRETS_ROOT;
 
   private ConfigLoader() {}
 

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.HostNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,24 +1,10 @@
 package dev.keyrelay.sidecar.config;
 
-import java.util.Locale;
-import java.util.Set;
+import dev.keyrelay.contract.HttpTokens;
+import dev.keyrelay.contract.ReservedHeaders;
 
 /** Validates a route's {@code auth} block into a {@link RouteAuth}. */
 final class RouteAuthParser {
-
-  /** Headers the proxy itself manages; a credential in them would break or smuggle the request. */
-  private static final Set<String> RESERVED =
-      Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "te",
-          "trailer",
-          "upgrade",
-          "proxy-authorization",
-          "proxy-authenticate");
 
   private RouteAuthParser() {}
 
@@ -55,7 +41,7 @@ final class RouteAuthParser {
       problems.add(path + ".headerName", "is required for type header");
     } else if (!HttpTokens.isToken(name)) {
       problems.add(path + ".headerName", "\"" + name + "\" is not a valid HTTP header name");
-    } else if (RESERVED.contains(name.toLowerCase(Locale.ROOT))) {
+    } else if (ReservedHeaders.isReserved(name)) {
       problems.add(
           path + ".headerName", "\"" + name + "\" is reserved and cannot carry a credential");
     } else if (name.equalsIgnoreCase("authorization") && raw.scheme() == null) {

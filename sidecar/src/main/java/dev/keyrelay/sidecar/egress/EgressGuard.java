@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.egress;
 
+import dev.keyrelay.contract.HostNames;
 import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.upstream.HostResolver;

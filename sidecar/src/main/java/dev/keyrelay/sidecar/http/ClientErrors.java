@@ -3,7 +3,7 @@ package dev.keyrelay.sidecar.http;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.keyrelay.sidecar.logging.LogThrottle;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

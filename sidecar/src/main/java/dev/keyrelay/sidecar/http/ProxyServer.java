@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.ProxySettings;
+import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;

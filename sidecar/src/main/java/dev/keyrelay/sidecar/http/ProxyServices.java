@@ -1,10 +1,10 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
+import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.Upstreams;
 import java.time.Duration;

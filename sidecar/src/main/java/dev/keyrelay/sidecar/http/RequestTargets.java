@@ -1,6 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.config.HostNames;
+import dev.keyrelay.contract.HostNames;
 import io.netty.util.NetUtil;
 import java.net.URI;
 import java.net.URISyntaxException;

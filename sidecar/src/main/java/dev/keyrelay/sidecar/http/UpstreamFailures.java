@@ -2,7 +2,7 @@ package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.ConnectException;

@@ -2,11 +2,11 @@ package dev.keyrelay.sidecar.postgres;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
+import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;

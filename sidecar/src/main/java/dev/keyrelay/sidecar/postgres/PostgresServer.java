@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.postgres;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.config.PostgresListener;
+import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;

@@ -1,8 +1,8 @@
 package dev.keyrelay.sidecar.postgres;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
+import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import java.time.Duration;
 import java.util.concurrent.Executor;

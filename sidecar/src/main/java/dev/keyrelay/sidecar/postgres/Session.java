@@ -3,7 +3,7 @@ package dev.keyrelay.sidecar.postgres;
 import dev.keyrelay.sidecar.audit.SessionEvent;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.relay.ByteRelay;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -2,7 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.secrets.SecretValue;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

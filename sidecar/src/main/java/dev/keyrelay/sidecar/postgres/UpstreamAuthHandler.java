@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.common.exception.ScramException;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -2,7 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.common.util.TlsServerEndpoint;
 import dev.keyrelay.sidecar.config.PostgresUpstream;
-import dev.keyrelay.sidecar.upstream.RootCause;
+import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.tls;
 
+import dev.keyrelay.contract.PodLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaFiles {
 
-  public static final String CA_CERT = "ca.crt";
-  public static final String BUNDLE = "ca-bundle.crt";
-  public static final String TRUST_STORE = "ca-truststore.p12";
+  public static final String CA_CERT = PodLayout.CA_CERT_FILE;
+  public static final String BUNDLE = PodLayout.CA_BUNDLE_FILE;
+  public static final String TRUST_STORE = PodLayout.TRUST_STORE_FILE;
 
   /** Where common distributions keep the bundle that curl, Python and Node read. */
   static final List<Path> OS_BUNDLES =

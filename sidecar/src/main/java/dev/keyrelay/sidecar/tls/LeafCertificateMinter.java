@@ -1,6 +1,6 @@
 package dev.keyrelay.sidecar.tls;
 
-import dev.keyrelay.sidecar.config.HostNames;
+import dev.keyrelay.contract.HostNames;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

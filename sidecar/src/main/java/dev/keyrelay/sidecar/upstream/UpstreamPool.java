@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.upstream;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
+import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;

@@ -1,6 +1,5 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.config.Route;
@@ -10,6 +9,7 @@ import dev.keyrelay.sidecar.config.SecretsSettings;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
+import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamKey;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;

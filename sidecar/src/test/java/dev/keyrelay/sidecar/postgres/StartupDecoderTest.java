@@ -159,7 +159,7 @@ class StartupDecoderTest {
 
   double failures(String reason) {
     return registry
-        .get("keyrelay_postgres_sessions_failed")
+        .get("keyrelay.postgres.sessions.failed")
         .tag("reason", reason)
         .counter()
         .count();
@@ -208,7 +208,7 @@ class StartupDecoderTest {
 
     assertThat(
             registry
-                .get("keyrelay_postgres_sessions_failed")
+                .get("keyrelay.postgres.sessions.failed")
                 .tag("reason", "malformed_startup")
                 .counter()
                 .count())

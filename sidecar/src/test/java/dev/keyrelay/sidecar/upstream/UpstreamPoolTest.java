@@ -2,8 +2,8 @@ package dev.keyrelay.sidecar.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyrelay.sidecar.Transport;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
+import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;

@@ -2,6 +2,8 @@ package dev.keyrelay.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.keyrelay.contract.HttpTokens;
+import dev.keyrelay.contract.ReservedHeaders;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -26,7 +28,7 @@ import java.util.List;
 @ValidationRule(
     value =
         "!has(self.headerName) || !(self.headerName.lowerAscii() in "
-            + HttpAuthSpec.RESERVED_HEADERS_CEL
+            + ReservedHeaders.CEL_LIST
             + ")",
     message =
         "headerName must not be one of Host, Content-Length, Transfer-Encoding, Connection,"
@@ -38,42 +40,20 @@ import java.util.List;
     message = "the Authorization header needs a scheme, e.g. Bearer")
 public class HttpAuthSpec {
 
-  /** Header names a route may never set (hop-by-hop, framing or proxy headers), lower-case. */
-  public static final List<String> RESERVED_HEADERS =
-      List.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "te",
-          "trailer",
-          "upgrade",
-          "proxy-authorization",
-          "proxy-authenticate");
-
-  static final String RESERVED_HEADERS_CEL =
-      "['host', 'content-length', 'transfer-encoding',"
-          + " 'connection', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization',"
-          + " 'proxy-authenticate']";
-
-  /** An HTTP token (RFC 9110), the grammar of header names and auth schemes. */
-  public static final String TOKEN_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
-
   @Required
   @JsonPropertyDescription(
       "header: put the secret in headerName (prefixed by scheme when set); basic: send"
           + " Authorization: Basic base64(username:secret).")
   private AuthType type;
 
-  @Pattern(TOKEN_PATTERN)
+  @Pattern(HttpTokens.PATTERN)
   @Size(max = 256)
   @JsonPropertyDescription(
       "The header that carries the credential (type header), e.g. x-api-key or Authorization."
           + " Any copy the agent sent is removed.")
   private String headerName;
 
-  @Pattern(TOKEN_PATTERN)
+  @Pattern(HttpTokens.PATTERN)
   @Size(max = 64)
   @JsonPropertyDescription(
       "A scheme written before the secret, e.g. Bearer; required when headerName is Authorization.")

@@ -32,4 +32,9 @@ public class KeySource {
   public void setSecretKeyRef(KeyRef secretKeyRef) {
     this.secretKeyRef = secretKeyRef;
   }
+
+  /** The key of whichever reference is set. */
+  public String selectedKey() {
+    return configMapKeyRef != null ? configMapKeyRef.getKey() : secretKeyRef.getKey();
+  }
 }

@@ -1,4 +1,4 @@
-package dev.keyrelay.operator.route;
+package dev.keyrelay.operator.config;
 
 /**
  * How injected sidecars reach Vault, rendered into the routes ConfigMap as the sidecar's {@code

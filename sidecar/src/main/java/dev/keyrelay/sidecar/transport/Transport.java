@@ -1,7 +1,6 @@
-package dev.keyrelay.sidecar;
+package dev.keyrelay.sidecar.transport;
 
 import dev.keyrelay.sidecar.config.HostPort;
-import dev.keyrelay.sidecar.upstream.RootCause;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,7 +1,10 @@
-package dev.keyrelay.operator.inject;
+package dev.keyrelay.operator;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.inject.InjectionRoute;
+import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.route.NamespaceRoutes;
 import dev.keyrelay.operator.route.RouteVerdict;
 import dev.keyrelay.operator.route.RoutesConfig;
@@ -32,7 +35,7 @@ public final class OfflineRoutes {
     boolean publishedConfigMap = false;
     for (JsonNode doc : documents) {
       String kind = doc.path("kind").asText();
-      JsonNode published = doc.path("data").path(RoutesConfig.INJECTION_KEY);
+      JsonNode published = doc.path("data").path(RoutesConfigMap.INJECTION_KEY);
       if (kind.equals("CredentialRoute")) {
         credentialRoutes.add(SERIALIZATION.convertValue(doc, CredentialRoute.class));
       } else if (kind.equals("ConfigMap") && published.isTextual()) {
@@ -43,7 +46,7 @@ public final class OfflineRoutes {
     if (credentialRoutes.isEmpty() && !publishedConfigMap) {
       throw new IllegalArgumentException(
           "no CredentialRoute and no published keyrelay-routes ConfigMap (with "
-              + RoutesConfig.INJECTION_KEY
+              + RoutesConfigMap.INJECTION_KEY
               + ") among the documents");
     }
     Map<String, RouteVerdict> verdicts = NamespaceRoutes.evaluate(credentialRoutes);

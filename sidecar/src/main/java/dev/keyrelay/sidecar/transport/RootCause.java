@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.upstream;
+package dev.keyrelay.sidecar.transport;
 
 /** The innermost cause of a failure, as text for error messages (never carries secret values). */
 public final class RootCause {
