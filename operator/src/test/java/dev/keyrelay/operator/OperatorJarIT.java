@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
+import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.Promtool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,7 +152,7 @@ class OperatorJarIT {
   }
 
   private Replica start(String name) throws IOException {
-    int adminPort = freePort();
+    int adminPort = SidecarProcess.freePort();
     Path log = Files.createTempFile(name, ".log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -207,11 +207,5 @@ class OperatorJarIT {
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
