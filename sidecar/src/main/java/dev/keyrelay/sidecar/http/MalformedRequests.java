@@ -1,6 +1,5 @@
 package dev.keyrelay.sidecar.http;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
@@ -15,24 +14,17 @@ final class MalformedRequests {
 
   static ProxyRejection rejection(Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
-      return new ProxyRejection(
-          HttpResponseStatus.REQUEST_URI_TOO_LONG,
-          "request_line_too_long",
-          null,
+      return new ProxyRejection(ProblemType.REQUEST_LINE_TOO_LONG, null,
           "request line longer than " + ProxyCodecs.MAX_INITIAL_LINE + " bytes");
     }
     if (cause instanceof TooLongHttpHeaderException) {
-      return new ProxyRejection(
-          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          "headers_too_large",
-          null,
+      return new ProxyRejection(ProblemType.HEADERS_TOO_LARGE, null,
           "request headers larger than "
               + ProxyCodecs.MAX_HEADER_BYTES
               + " bytes or more than "
               + ProxyCodecs.MAX_HEADER_COUNT
               + " fields");
     }
-    return new ProxyRejection(
-        HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request");
+    return new ProxyRejection(ProblemType.BAD_REQUEST, null, "malformed HTTP request");
   }
 }
