@@ -13,6 +13,7 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.postgres.ListenerTlsContext;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
@@ -105,7 +106,8 @@ public final class Sidecar implements AutoCloseable {
             audit,
             new Scrubbing(),
             config.proxy().connectTimeout(),
-            config.proxy().headerTimeout());
+            config.proxy().headerTimeout(),
+            new RouteLimiters());
     proxy = ProxyServer.bind(config.proxy(), boss, workers, services);
     listeners =
         new PostgresListeners(

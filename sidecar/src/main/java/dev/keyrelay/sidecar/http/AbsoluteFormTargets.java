@@ -50,6 +50,20 @@ final class AbsoluteFormTargets implements TargetSelector {
         .thenApply(decision -> unmatched(decision, host, port, authority));
   }
 
+  /** The route a plain-HTTP request would be sent under, or null (also for a malformed target). */
+  static Route routeOf(ProxyServices services, HttpRequest request) {
+    try {
+      RequestTargets.Absolute target = RequestTargets.parseAbsolute(request.uri());
+      return services
+          .state()
+          .routes()
+          .match(target.authority().host(), target.authority().port())
+          .orElse(null);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private CompletableFuture<ExchangeTarget> forRoute(
       Route route, String host, int port, String authority) {
     if (!route.allowInsecureHttp()) {

@@ -32,6 +32,11 @@ final class InterceptedTargets implements TargetSelector {
     this.hostAndPort = RequestTargets.authority(host, port, 0);
   }
 
+  /** The route the tunnel was opened under. */
+  Route route() {
+    return route;
+  }
+
   @Override
   public CompletableFuture<ExchangeTarget> select(HttpRequest request) {
     String requestHost = request.headers().get(HttpHeaderNames.HOST);

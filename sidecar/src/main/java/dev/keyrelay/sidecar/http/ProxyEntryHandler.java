@@ -44,8 +44,14 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
           "this is a forward proxy: send CONNECT host:port or an absolute-form request"));
       return;
     }
+    // The step that replaces this handler is the one the first request is passed to.
     ctx.pipeline()
-        .replace(this, "forward", new ForwardingHandler(services, new AbsoluteFormTargets(services)));
+        .replace(
+            this,
+            "policy",
+            new RequestPolicyStep(services, r -> AbsoluteFormTargets.routeOf(services, r)))
+        .addAfter(
+            "policy", "forward", new ForwardingHandler(services, new AbsoluteFormTargets(services)));
     ctx.fireChannelRead(msg);
   }
 

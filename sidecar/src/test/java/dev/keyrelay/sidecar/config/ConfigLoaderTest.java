@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +95,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Header("x-api-key", null),
                         new SecretRef.Env("ANTHROPIC_API_KEY"),
                         false,
-                        true),
+                        true,
+                        RoutePolicy.OPEN),
                     new Route(
                         "github",
                         new HostMatch("api.github.com", null),
@@ -102,7 +104,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Header("Authorization", "Bearer"),
                         new SecretRef.File(dir.resolve("secrets/github-token")),
                         false,
-                        true),
+                        true,
+                        RoutePolicy.OPEN),
                     new Route(
                         "git",
                         new HostMatch("xn--bcher-kva.example", null),
@@ -110,7 +113,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Basic("x-access-token"),
                         new SecretRef.Kubernetes("github-token", "token", Path.of("/mnt/secrets")),
                         true,
-                        true)),
+                        true,
+                        RoutePolicy.OPEN)),
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,

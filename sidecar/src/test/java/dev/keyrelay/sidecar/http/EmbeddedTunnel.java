@@ -6,6 +6,8 @@ import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
@@ -66,7 +68,16 @@ final class EmbeddedTunnel implements AutoCloseable {
 
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false, true);
+    route =
+        new Route(
+            "api",
+            new HostMatch(HOST, null),
+            null,
+            auth,
+            new SecretRef.File(secretFile),
+            false,
+            true,
+            RoutePolicy.OPEN);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HostResolver resolver =
         new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
@@ -86,7 +97,8 @@ final class EmbeddedTunnel implements AutoCloseable {
             new AuditLog(),
             new Scrubbing(),
             Duration.ofSeconds(5),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            new RouteLimiters());
     agent =
         new EmbeddedChannel(
             ProxyCodecs.serverCodec(),
