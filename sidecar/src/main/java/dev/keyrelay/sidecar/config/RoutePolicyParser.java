@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import dev.keyrelay.contract.HttpTokens;
-import dev.keyrelay.sidecar.policy.PathPattern;
+import dev.keyrelay.contract.PathPattern;
 import dev.keyrelay.sidecar.policy.RequestRule;
 import dev.keyrelay.sidecar.policy.RouteLimits;
 import dev.keyrelay.sidecar.policy.RoutePolicy;

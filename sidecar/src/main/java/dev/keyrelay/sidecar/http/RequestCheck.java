@@ -1,9 +1,9 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.config.Route;
-import dev.keyrelay.sidecar.policy.NormalizedPath;
-import dev.keyrelay.sidecar.policy.PathNormalizer;
-import dev.keyrelay.sidecar.policy.RefusedPathException;
+import dev.keyrelay.contract.NormalizedPath;
+import dev.keyrelay.contract.PathNormalizer;
+import dev.keyrelay.contract.RefusedPathException;
 import dev.keyrelay.sidecar.policy.RouteLimiter;
 import dev.keyrelay.sidecar.policy.RouteLimits;
 import dev.keyrelay.sidecar.policy.RoutePolicy;

@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar.policy;
 
+import dev.keyrelay.contract.NormalizedPath;
+import dev.keyrelay.contract.PathPattern;
 import java.util.List;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.policy;
 
+import dev.keyrelay.contract.NormalizedPath;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.policy;
+package dev.keyrelay.contract;
 
 import java.util.List;
 

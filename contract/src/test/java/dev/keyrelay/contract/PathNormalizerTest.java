@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.policy;
+package dev.keyrelay.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

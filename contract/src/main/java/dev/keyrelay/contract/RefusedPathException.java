@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.policy;
+package dev.keyrelay.contract;
 
 /** A request path the sidecar will not match against rules because servers may read it apart. */
 public final class RefusedPathException extends Exception {
