@@ -8,7 +8,6 @@ import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** Validates a route's {@code rules} and {@code limits} into its {@link RoutePolicy}. */
@@ -51,9 +50,7 @@ final class RoutePolicyParser {
     }
     for (int i = 0; i < rawMethods.size(); i++) {
       String method = rawMethods.get(i);
-      if (method == null
-          || !HttpTokens.isToken(method)
-          || !method.equals(method.toUpperCase(Locale.ROOT))) {
+      if (method == null || !HttpTokens.isMethod(method)) {
         problems.add(
             path + ".methods[" + i + "]", "must be an HTTP method in upper case, such as GET");
       } else {
