@@ -316,6 +316,11 @@ class ConfigLoaderRejectionTest {
             route("allowInsecureHttp", "yes please"),
             "routes[0].allowInsecureHttp",
             "true or false"),
+        arguments("egress: { allowList: [\"*.10.0.0.1\"] }", "egress.allowList[0]", "DNS name"),
+        arguments("egress: { allowList: [\"api*.example.com\"] }", "egress.allowList[0]", "'*'"),
+        arguments("egress: { blockList: [10.0.0.1/8] }", "egress.blockList[0]", "bits set after"),
+        arguments("egress: { blockList: [10.0.0.0/33] }", "egress.blockList[0]", "outside 0..32"),
+        arguments("egress: { exceptions: [host.test/8] }", "egress.exceptions[0]", "not an IP"),
         arguments(route("rules", "[]"), "routes[0].rules", "must not be empty"),
         arguments(route("rules", "[ {} ]"), "routes[0].rules[0]", "needs methods, paths"),
         arguments(

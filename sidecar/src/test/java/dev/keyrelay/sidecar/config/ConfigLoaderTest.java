@@ -40,8 +40,8 @@ class ConfigLoaderTest {
               dir: ca-out
             egress:
               exceptions: [ "localhost:8443", "10.0.0.5", "[::1]:443" ]
-              allowList: [ "Example.COM." ]
-              blockList: [ "bad.example:80" ]
+              allowList: [ "Example.COM.", "*.Svc.Example:8443", "10.20.0.0/16" ]
+              blockList: [ "bad.example:80", "fd00::/8" ]
             routes:
               - name: anthropic
                 match: { host: API.Anthropic.com., port: 443 }
@@ -85,8 +85,11 @@ class ConfigLoaderTest {
                         new HostMatch("localhost", 8443),
                         new HostMatch("10.0.0.5", null),
                         new HostMatch("::1", 443)),
-                    List.of(new HostMatch("example.com", null)),
-                    List.of(new HostMatch("bad.example", 80))),
+                    List.of(
+                        new HostMatch("example.com", null),
+                        new DomainMatch("svc.example", 8443),
+                        AddressRange.parse("10.20.0.0/16")),
+                    List.of(new HostMatch("bad.example", 80), AddressRange.parse("fd00::/8"))),
                 List.of(
                     new Route(
                         "anthropic",
