@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.admin.AdminServer;
+import dev.keyrelay.sidecar.admin.ReadinessReport;
 import dev.keyrelay.sidecar.admin.RuntimeMetrics;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.ConfigOverrides;
@@ -74,6 +75,7 @@ public final class Sidecar implements AutoCloseable {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
     RuntimeMetrics.bindTo(registry);
+    ReadinessReport report = new ReadinessReport(() -> ready, blocking);
     admin =
         AdminServer.bind(
             config.admin().listen(),
@@ -81,6 +83,7 @@ public final class Sidecar implements AutoCloseable {
             boss,
             registry,
             () -> ready,
+            report,
             quitRequested::countDown);
 
     CaFiles.write(tls.caFiles(), config.ca().dir());
@@ -127,6 +130,7 @@ public final class Sidecar implements AutoCloseable {
     }
     watcher = new ConfigWatcher(config.source(), config, overrides, this::apply);
     watcher.start();
+    report.attach(new ReadinessReport.Sources(() -> this.config, secrets, watcher));
     ready = true;
   }
 
