@@ -48,7 +48,13 @@ record RawConfig(
       Auth auth,
       Secret secret,
       Boolean allowInsecureHttp,
-      Boolean scrub) {}
+      Boolean scrub,
+      List<Rule> rules,
+      Limits limits) {}
+
+  record Rule(List<String> methods, List<String> paths) {}
+
+  record Limits(Integer requestsPerMinute, Integer concurrent) {}
 
   record Match(String host, Integer port) {}
 

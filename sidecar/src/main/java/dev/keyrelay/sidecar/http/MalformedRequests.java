@@ -1,7 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -26,8 +25,7 @@ final class MalformedRequests {
       // The decoder takes any "HTTP/d.d": HTTP/0.9 has no headers, and an upstream that reads a
       // request that way takes the head's remaining lines for a request of their own.
       return new ProxyRejection(
-          HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-          "http_version_not_supported",
+          ProblemType.HTTP_VERSION_NOT_SUPPORTED,
           null,
           "only HTTP/1.1 and HTTP/1.0 requests are forwarded");
     }
@@ -36,24 +34,17 @@ final class MalformedRequests {
 
   private static ProxyRejection rejection(Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
-      return new ProxyRejection(
-          HttpResponseStatus.REQUEST_URI_TOO_LONG,
-          "request_line_too_long",
-          null,
+      return new ProxyRejection(ProblemType.REQUEST_LINE_TOO_LONG, null,
           "request line longer than " + ProxyCodecs.MAX_INITIAL_LINE + " bytes");
     }
     if (cause instanceof TooLongHttpHeaderException) {
-      return new ProxyRejection(
-          HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
-          "headers_too_large",
-          null,
+      return new ProxyRejection(ProblemType.HEADERS_TOO_LARGE, null,
           "request headers larger than "
               + ProxyCodecs.MAX_HEADER_BYTES
               + " bytes or more than "
               + ProxyCodecs.MAX_HEADER_COUNT
               + " fields");
     }
-    return new ProxyRejection(
-        HttpResponseStatus.BAD_REQUEST, "bad_request", null, "malformed HTTP request");
+    return new ProxyRejection(ProblemType.BAD_REQUEST, null, "malformed HTTP request");
   }
 }

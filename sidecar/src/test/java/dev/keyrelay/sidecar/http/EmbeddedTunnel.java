@@ -6,6 +6,8 @@ import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
@@ -79,7 +81,7 @@ final class EmbeddedTunnel implements AutoCloseable {
 
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false, true);
+    route = route(auth, new SecretRef.File(secretFile));
     HostResolver resolver = loopbackResolver();
     ProxyServices services = services(dir, route, resolver, upstreams);
     agent =
@@ -95,6 +97,12 @@ final class EmbeddedTunnel implements AutoCloseable {
               }
             },
             new ForwardingHandler(services, new InterceptedTargets(route, HOST, 443, resolver)));
+  }
+
+  /** The route "api" for {@link #HOST}: HTTPS only, scrubbed, no request rules. */
+  static Route route(RouteAuth auth, SecretRef secret) {
+    return new Route(
+        "api", new HostMatch(HOST, null), null, auth, secret, false, true, RoutePolicy.OPEN);
   }
 
   /** A resolver that answers loopback for every name, without DNS. */
@@ -120,7 +128,8 @@ final class EmbeddedTunnel implements AutoCloseable {
         new AuditLog(),
         new Scrubbing(),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        new RouteLimiters());
   }
 
   private void count(HttpObject http) {
