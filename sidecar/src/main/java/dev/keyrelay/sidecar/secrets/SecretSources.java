@@ -39,13 +39,24 @@ public final class SecretSources {
     if (ref instanceof SecretRef.Kubernetes secret) {
       return new FileSecretSource(secret.path(), ref.describe());
     }
+    if (ref instanceof SecretRef.OAuth2 oauth2) {
+      return new OAuth2TokenSource(
+          oauth2,
+          oauth2.clientSecret() == null ? null : create(oauth2.clientSecret()),
+          oauth2.refreshToken() == null ? null : create(oauth2.refreshToken()));
+    }
+    if (ref instanceof SecretRef.GitHubApp app) {
+      return new GitHubAppTokenSource(app, create(app.privateKey()), Clock.systemUTC());
+    }
     if (vaultClient == null) {
       throw new IllegalArgumentException(ref.describe() + " needs the vault settings");
     }
     return new VaultSecretSource((SecretRef.Vault) ref, vaultClient, vaultSession);
   }
 
-  /** The kind of reference as a metric tag value: env, file, kubernetes, vault. */
+  /**
+   * The kind of reference as a metric tag value: env, file, kubernetes, vault, oauth2, githubapp.
+   */
   public static String kind(SecretRef ref) {
     return ref.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
