@@ -88,7 +88,8 @@ public final class ConfigLoader {
       RawConfig.Route route = list.get(i);
       if (route != null && route.secret() != null && route.secret().usesVault()) {
         problems.add(
-            "routes[" + i + "].secret.vault", "needs the top-level vault block (address, auth)");
+            "routes[" + i + "].secret" + (route.secret().vault() != null ? ".vault" : ""),
+            "needs the top-level vault block (address, auth)");
       }
     }
   }

@@ -11,6 +11,11 @@ public sealed interface SecretRef {
   /** A short description for logs and errors; never the value. */
   String describe();
 
+  /** Whether the value is a token an issuer hands out with a lifetime, rather than stored. */
+  default boolean issued() {
+    return false;
+  }
+
   /** An environment variable of the sidecar process (standalone use). */
   record Env(String variable) implements SecretRef {
     @Override
@@ -92,6 +97,11 @@ public sealed interface SecretRef {
     }
 
     @Override
+    public boolean issued() {
+      return true;
+    }
+
+    @Override
     public String describe() {
       return "oauth2 token from " + tokenUrl;
     }
@@ -115,6 +125,11 @@ public sealed interface SecretRef {
       Map<String, String> permissions,
       Path caFile)
       implements SecretRef {
+    @Override
+    public boolean issued() {
+      return true;
+    }
+
     @Override
     public String describe() {
       return "github app " + appId + " installation " + installationId;

@@ -232,6 +232,39 @@ class OAuth2TokensIT {
 
   @Test
   @Order(4)
+  void aRevokedTokenCostsOneRefreshAndOneRetryOfAnIdempotentRequestOnly() throws Exception {
+    String revoked = bearerAfter(get(login));
+    oauth.revokeAccessTokens();
+    int before = login.received().size();
+    refused.set(0);
+
+    HttpResponse<String> retried = get(login);
+
+    assertThat(retried.statusCode()).isEqualTo(200);
+    List<RecordingUpstream.Received> seen = login.received();
+    assertThat(seen).hasSize(before + 2);
+    assertThat(seen.get(before).header("authorization")).isEqualTo(revoked);
+    assertThat(seen.get(before + 1).header("authorization")).isNotEqualTo(revoked);
+    assertThat(refused).hasValue(1);
+
+    oauth.revokeAccessTokens();
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + login.port() + "/v1/items"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(post.statusCode()).as("a POST is never sent twice").isEqualTo(401);
+    assertThat(login.received()).hasSize(before + 3);
+    assertThat(get(login).statusCode()).as("the next GET is retried").isEqualTo(200);
+    assertThat(login.received()).hasSize(before + 5);
+    refused.set(0);
+  }
+
+  @Test
+  @Order(5)
   void withTheTokenServerDownPastTheTokensLifetimeRequestsFailClosedNamingTheRoute()
       throws Exception {
     // Wait for a refresh to land, so that the token in use is a fresh one.
