@@ -6,7 +6,7 @@ import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
-import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -61,7 +61,7 @@ public final class RoutesConfigRenderer {
     sidecar.put("ca", Map.of("dir", PodLayout.CA_DIR));
     sidecar.put("secrets", Map.of("kubernetesMountRoot", PodLayout.SECRETS_ROOT));
     boolean usesVault =
-        sorted.stream().anyMatch(r -> r.getSpec().getSecret().getVault() != null);
+        sorted.stream().anyMatch(r -> SecretKeys.usesVault(r.getSpec().getSecret()));
     if (vault != null && usesVault) {
       sidecar.put("vault", vaultBlock(vault));
     }
@@ -86,10 +86,12 @@ public final class RoutesConfigRenderer {
     entry.put("podSelector", selector(spec.getPodSelector()));
     entry.put(
         "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
-    SecretReference secret = spec.getSecret();
-    if (secret.getKubernetes() != null) {
-      entry.put("secretName", secret.getKubernetes().getName());
-    } else {
+    List<KeyRef> keys = SecretKeys.of(spec.getSecret());
+    if (!keys.isEmpty()) {
+      // Validation keeps the keys of one route in one Secret.
+      entry.put("secretName", keys.get(0).getName());
+    }
+    if (SecretKeys.usesVault(spec.getSecret())) {
       entry.put("vault", true);
     }
     KeySource trust =
