@@ -17,6 +17,7 @@ import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.config.Route;
+import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -105,7 +106,16 @@ class ExamplesTest {
         .containsEntry("ai-agents/github-api", "header Authorization Bearer from Secret")
         .containsEntry("ai-agents/github-git", "basic x-access-token from Secret")
         .containsEntry("ai-agents/orders-db", "postgres :15432 from Secret")
-        .containsEntry("ai-agents-vault/github-api", "header Authorization Bearer from Vault");
+        .containsEntry("ai-agents-vault/github-api", "header Authorization Bearer from Vault")
+        .containsEntry(
+            "ai-agents-github-app/github-api", "header Authorization Bearer from GitHub App")
+        .containsEntry("ai-agents-github-app/github-git", "basic x-access-token from GitHub App")
+        .containsEntry(
+            "ai-agents-github-app/billing-api",
+            "header Authorization Bearer from OAuth2 client_credentials")
+        .containsEntry(
+            "ai-agents-github-app/assistant",
+            "header Authorization Bearer from OAuth2 refresh_token");
   }
 
   @Test
@@ -195,12 +205,55 @@ class ExamplesTest {
     }
   }
 
+  @Test
+  void theShortLivedExamplesRenderIntoASidecarConfigTheSidecarLoads(@TempDir Path dir)
+      throws Exception {
+    List<CredentialRoute> routes =
+        Examples.routes().stream()
+            .map(m -> (CredentialRoute) m.object())
+            .filter(r -> r.getMetadata().getNamespace().equals("ai-agents-github-app"))
+            .toList();
+    Path file = dir.resolve("keyrelay.yaml");
+    Files.writeString(file, RoutesConfigRenderer.render(routes).routesYaml());
+
+    SidecarConfig config = ConfigLoader.load(file);
+
+    Map<String, SecretRef> secrets =
+        config.routes().stream().collect(Collectors.toMap(Route::name, Route::secret));
+    assertThat(secrets.get("github-api")).isEqualTo(secrets.get("github-git"));
+    assertThat(secrets.get("github-api"))
+        .isInstanceOfSatisfying(
+            SecretRef.GitHubApp.class,
+            app -> {
+              assertThat(app.installationId()).isEqualTo(7654321L);
+              assertThat(app.privateKey().describe())
+                  .isEqualTo("kubernetes secret github-app/private-key.pem");
+              assertThat(app.permissions()).containsEntry("contents", "write");
+            });
+    assertThat(secrets.get("billing-api"))
+        .isInstanceOfSatisfying(
+            SecretRef.OAuth2.class,
+            oauth2 -> assertThat(oauth2.grantType())
+                .isEqualTo(SecretRef.OAuth2.GrantType.CLIENT_CREDENTIALS));
+    assertThat(secrets.get("assistant"))
+        .isInstanceOfSatisfying(
+            SecretRef.OAuth2.class,
+            oauth2 -> assertThat(oauth2.refreshToken().describe())
+                .isEqualTo("kubernetes secret oauth-clients/assistant-refresh-token"));
+  }
+
   private static CredentialRouteSpec spec(Manifest m) {
     return ((CredentialRoute) m.object()).getSpec();
   }
 
   private static String shape(CredentialRouteSpec spec) {
-    String source = spec.getSecret().getVault() != null ? "Vault" : "Secret";
+    var secret = spec.getSecret();
+    String source =
+        secret.getVault() != null
+            ? "Vault"
+            : secret.getOauth2() != null
+                ? "OAuth2 " + secret.getOauth2().getGrantType()
+                : secret.getGithubApp() != null ? "GitHub App" : "Secret";
     if (spec.getPostgres() != null) {
       return "postgres :" + spec.getPostgres().getListenPort() + " from " + source;
     }

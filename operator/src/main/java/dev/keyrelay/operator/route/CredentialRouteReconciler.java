@@ -5,7 +5,6 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
-import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.StalePods;
@@ -252,7 +251,7 @@ public class CredentialRouteReconciler
   private static Optional<String> secretName(CredentialRoute route) {
     return Optional.ofNullable(route.getSpec())
         .map(CredentialRouteSpec::getSecret)
-        .map(SecretReference::getKubernetes)
+        .flatMap(secret -> SecretKeys.of(secret).stream().findFirst())
         .map(KeyRef::getName);
   }
 

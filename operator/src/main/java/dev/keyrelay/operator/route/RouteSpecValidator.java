@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Checks one CredentialRoute spec on its own: the CRD schema's rules again (a route may come from a
@@ -40,6 +42,10 @@ public final class RouteSpecValidator {
       }
     }
     secret(spec.getSecret(), v);
+    v.check(
+        !(postgres && SecretKeys.issued(spec.getSecret())),
+        "spec.secret",
+        "a PostgreSQL listener needs a stored password (kubernetes or vault), not an issued token");
     agentEnv(spec.getAgentEnv(), v);
     podSelector(spec.getPodSelector(), v);
     return v.list();
@@ -65,25 +71,34 @@ public final class RouteSpecValidator {
     if (!v.required(secret, "spec.secret")) {
       return;
     }
-    boolean kubernetes = secret.getKubernetes() != null;
+    long kinds =
+        Stream.of(
+                secret.getKubernetes(), secret.getVault(), secret.getOauth2(), secret.getGithubApp())
+            .filter(Objects::nonNull)
+            .count();
     if (!v.check(
-        kubernetes != (secret.getVault() != null),
+        kinds == 1,
         "spec.secret",
-        "exactly one of kubernetes or vault must be set")) {
+        "exactly one of kubernetes, vault, oauth2 or githubApp must be set")) {
       return;
     }
-    if (kubernetes) {
+    if (secret.getKubernetes() != null) {
       keyRef(secret.getKubernetes(), "spec.secret.kubernetes", v);
+    } else if (secret.getVault() != null) {
+      vaultRef(secret.getVault(), "spec.secret.vault", v);
     } else {
-      VaultRef vault = secret.getVault();
-      v.matches(vault.getPath(), "^[^\\s#?]+$", "spec.secret.vault.path", "a Vault path");
-      v.matches(vault.getField(), "^\\S+$", "spec.secret.vault.field", "a field name");
+      IssuedSecretValidator.validate(secret, v);
     }
   }
 
-  private static void keyRef(KeyRef ref, String field, Violations v) {
+  static void keyRef(KeyRef ref, String field, Violations v) {
     v.matches(ref.getName(), KeyRef.NAME_PATTERN, field + ".name", "a valid object name");
     v.matches(ref.getKey(), KeyRef.KEY_PATTERN, field + ".key", "a valid data key");
+  }
+
+  static void vaultRef(VaultRef vault, String field, Violations v) {
+    v.matches(vault.getPath(), "^[^\\s#?]+$", field + ".path", "a Vault path");
+    v.matches(vault.getField(), "^\\S+$", field + ".field", "a field name");
   }
 
   private static void agentEnv(Map<String, String> env, Violations v) {

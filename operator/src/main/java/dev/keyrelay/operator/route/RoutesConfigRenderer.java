@@ -6,7 +6,7 @@ import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
-import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
 import dev.keyrelay.operator.inject.InjectionRoute;
@@ -62,7 +62,7 @@ public final class RoutesConfigRenderer {
     sidecar.put("ca", Map.of("dir", PodLayout.CA_DIR));
     sidecar.put("secrets", Map.of("kubernetesMountRoot", PodLayout.SECRETS_ROOT));
     boolean usesVault =
-        sorted.stream().anyMatch(r -> r.getSpec().getSecret().getVault() != null);
+        sorted.stream().anyMatch(r -> SecretKeys.usesVault(r.getSpec().getSecret()));
     if (vault != null && usesVault) {
       sidecar.put("vault", vaultBlock(vault));
     }
@@ -81,10 +81,9 @@ public final class RoutesConfigRenderer {
     return block;
   }
 
-  /** What the webhook needs to inject pods for {@code route}, as published in injection.yaml. */
   public static InjectionRoute hints(CredentialRoute route) {
     CredentialRouteSpec spec = route.getSpec();
-    SecretReference secret = spec.getSecret();
+    List<KeyRef> keys = SecretKeys.of(spec.getSecret());
     KeySource trust =
         spec.getHttp() != null
             ? spec.getHttp().getUpstreamCa()
@@ -93,8 +92,9 @@ public final class RoutesConfigRenderer {
         route.getMetadata().getName(),
         spec.getPodSelector(),
         spec.getAgentEnv(),
-        secret.getKubernetes() != null ? secret.getKubernetes().getName() : null,
-        secret.getKubernetes() == null,
+        // Validation keeps the keys of one route in one Secret.
+        keys.isEmpty() ? null : keys.get(0).getName(),
+        SecretKeys.usesVault(spec.getSecret()),
         trust != null && trust.getConfigMapKeyRef() != null
             ? trust.getConfigMapKeyRef().getName()
             : null,
@@ -106,10 +106,11 @@ public final class RoutesConfigRenderer {
     entry.put("name", hints.name());
     entry.put("podSelector", selector(hints.podSelector()));
     entry.put("agentEnv", new TreeMap<>(hints.agentEnv()));
+    if (hints.secretName() != null) {
+      entry.put("secretName", hints.secretName());
+    }
     if (hints.vault()) {
       entry.put("vault", true);
-    } else {
-      entry.put("secretName", hints.secretName());
     }
     if (hints.trustConfigMap() != null) {
       entry.put("trust", Map.of("configMap", hints.trustConfigMap()));

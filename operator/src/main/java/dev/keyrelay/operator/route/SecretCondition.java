@@ -4,8 +4,12 @@ import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Decides the SecretResolved condition from the route's secret reference and the Secret cache. */
 final class SecretCondition {
@@ -14,31 +18,62 @@ final class SecretCondition {
 
   /** {@code secrets} looks a Secret up by name in the route's namespace; values are never read. */
   static Condition resolve(SecretReference source, Function<String, Optional<Secret>> secrets) {
-    if (source == null || (source.getKubernetes() == null) == (source.getVault() == null)) {
+    long kinds =
+        source == null
+            ? 0
+            : Stream.of(
+                    source.getKubernetes(),
+                    source.getVault(),
+                    source.getOauth2(),
+                    source.getGithubApp())
+                .filter(Objects::nonNull)
+                .count();
+    if (kinds != 1) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
           Conditions.UNKNOWN,
           "NoSecretReference",
           "spec.secret does not name exactly one secret source");
     }
-    if (source.getVault() != null) {
+    List<KeyRef> keys = SecretKeys.of(source);
+    if (keys.isEmpty()) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
           Conditions.UNKNOWN,
           "NotChecked",
-          "Vault secret "
-              + source.getVault().getPath()
-              + "#"
-              + source.getVault().getField()
-              + " is read by the sidecar; the operator does not check Vault");
+          source.getVault() != null
+              ? "Vault secret "
+                  + source.getVault().getPath()
+                  + "#"
+                  + source.getVault().getField()
+                  + " is read by the sidecar; the operator does not check Vault"
+              : "The credentials come from Vault and the token from its issuer; the operator"
+                  + " checks neither");
     }
-    KeyRef ref = source.getKubernetes();
+    for (KeyRef ref : keys) {
+      Condition missing = missing(ref, secrets);
+      if (missing != null) {
+        return missing;
+      }
+    }
+    KeyRef ref = keys.get(0);
+    String names = keys.stream().map(KeyRef::getKey).distinct().collect(Collectors.joining("', '"));
+    return Conditions.of(
+        Conditions.SECRET_RESOLVED,
+        true,
+        "Found",
+        "Secret '" + ref.getName() + "' has " + (keys.size() == 1 ? "key" : "keys") + " '"
+            + names + "'");
+  }
+
+  /** The condition for a key that cannot be found, or null when it is there. */
+  private static Condition missing(KeyRef ref, Function<String, Optional<Secret>> secrets) {
     if (ref.getName() == null || ref.getKey() == null) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
           Conditions.UNKNOWN,
           "NoSecretReference",
-          "spec.secret.kubernetes needs both name and key");
+          "a kubernetes reference of spec.secret needs both name and key");
     }
     Optional<Secret> secret = secrets.apply(ref.getName());
     if (secret.isEmpty()) {
@@ -55,11 +90,7 @@ final class SecretCondition {
           "KeyNotFound",
           "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "'");
     }
-    return Conditions.of(
-        Conditions.SECRET_RESOLVED,
-        true,
-        "Found",
-        "Secret '" + ref.getName() + "' has key '" + ref.getKey() + "'");
+    return null;
   }
 
   private static boolean hasKey(Secret secret, String key) {

@@ -4,15 +4,21 @@ import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.AuthType;
 import dev.keyrelay.operator.api.v1alpha1.ClientTls;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.GitHubAppSource;
 import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRuleSpec;
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.OAuth2Source;
 import dev.keyrelay.operator.api.v1alpha1.PostgresListenerSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.api.v1alpha1.SslMode;
+import dev.keyrelay.operator.api.v1alpha1.StoredSecret;
+import dev.keyrelay.operator.api.v1alpha1.VaultRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One route or listener of the sidecar config, as ordered maps in the sidecar's field names (API
@@ -97,15 +103,57 @@ final class SidecarEntries {
   }
 
   private static Map<String, Object> secret(SecretReference secret) {
+    if (secret.getOauth2() != null) {
+      return Map.of("oauth2", oauth2(secret.getOauth2()));
+    }
+    if (secret.getGithubApp() != null) {
+      return Map.of("githubApp", githubApp(secret.getGithubApp()));
+    }
+    return stored(secret.getKubernetes(), secret.getVault());
+  }
+
+  private static Map<String, Object> stored(StoredSecret secret) {
+    return stored(secret.getKubernetes(), secret.getVault());
+  }
+
+  private static Map<String, Object> stored(KeyRef kubernetes, VaultRef vault) {
     Map<String, Object> ref = new LinkedHashMap<>();
-    if (secret.getKubernetes() != null) {
-      ref.put("name", secret.getKubernetes().getName());
-      ref.put("key", secret.getKubernetes().getKey());
+    if (kubernetes != null) {
+      ref.put("name", kubernetes.getName());
+      ref.put("key", kubernetes.getKey());
       return Map.of("kubernetes", ref);
     }
-    ref.put("path", secret.getVault().getPath());
-    ref.put("field", secret.getVault().getField());
+    ref.put("path", vault.getPath());
+    ref.put("field", vault.getField());
     return Map.of("vault", ref);
+  }
+
+  private static Map<String, Object> oauth2(OAuth2Source oauth2) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tokenUrl", oauth2.getTokenUrl());
+    out.put("grantType", oauth2.getGrantType());
+    out.put("clientId", oauth2.getClientId());
+    if (oauth2.getClientSecret() != null) {
+      out.put("clientSecret", stored(oauth2.getClientSecret()));
+    }
+    if (oauth2.getRefreshToken() != null) {
+      out.put("refreshToken", stored(oauth2.getRefreshToken()));
+    }
+    putIfSet(out, "scopes", oauth2.getScopes());
+    putIfSet(out, "audience", oauth2.getAudience());
+    return out;
+  }
+
+  private static Map<String, Object> githubApp(GitHubAppSource app) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("appId", app.getAppId());
+    out.put("installationId", app.getInstallationId());
+    out.put("privateKey", stored(app.getPrivateKey()));
+    putIfSet(out, "apiUrl", app.getApiUrl());
+    putIfSet(out, "repositories", app.getRepositories());
+    putIfSet(
+        out, "permissions", app.getPermissions() == null ? null : new TreeMap<>(app.getPermissions()));
+    return out;
   }
 
   private static void putIfSet(Map<String, Object> map, String key, Object value) {

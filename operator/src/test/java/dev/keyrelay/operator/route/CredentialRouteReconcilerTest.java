@@ -207,11 +207,48 @@ class CredentialRouteReconcilerTest {
   }
 
   @Test
+  void anIssuedTokenRouteIsResolvedByEveryKeyItsCredentialsNameAndPublished() {
+    String ns = "issued";
+    create(
+        route(
+            ns,
+            "billing",
+            """
+        http: { host: api.billing.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }
+        secret:
+          oauth2:
+            tokenUrl: https://login.billing.test/token
+            grantType: refresh_token
+            clientId: agents
+            clientSecret: { kubernetes: { name: billing-oauth, key: client-secret } }
+            refreshToken: { kubernetes: { name: billing-oauth, key: refresh-token } }
+        """));
+    awaitCondition(ns, "billing", Conditions.SECRET_RESOLVED, "False", "SecretNotFound");
+
+    createSecret(ns, "billing-oauth", "client-secret");
+    Condition partial =
+        awaitCondition(ns, "billing", Conditions.SECRET_RESOLVED, "False", "KeyNotFound");
+    assertThat(partial.getMessage()).isEqualTo("Secret 'billing-oauth' has no key 'refresh-token'");
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("billing-oauth")
+        .edit(s -> new SecretBuilder(s).addToData("refresh-token", "c2VjcmV0").build());
+    awaitCondition(ns, "billing", Conditions.READY, "True", "Ready");
+    assertThat(routesYaml(ns))
+        .contains("oauth2:", "tokenUrl: https://login.billing.test/token", "name: billing-oauth");
+  }
+
+  @Test
   void updatesAndDeletesRepublishTheNamespace() {
     String ns = "lifecycle";
     create(headerRoute(ns, "one", "one.test", "s"));
     create(headerRoute(ns, "two", "two.test", "s"));
     await().untilAsserted(() -> assertThat(routesYaml(ns)).contains("one.test", "two.test"));
+    // Both statuses settled first: a status write between edit()'s read and patch is a 409.
+    awaitCondition(ns, "one", Conditions.READY, "False", "SecretNotFound");
+    awaitCondition(ns, "two", Conditions.READY, "False", "SecretNotFound");
 
     // edit() re-reads and patches: the reconciler may write status in between (no 409 race).
     client

@@ -51,6 +51,30 @@ class RouteSpecValidatorTest {
         clientTls: require
       secret: { kubernetes: { name: orders-db, key: password } }
       agentEnv: { DATABASE_URL: "postgresql://agent_ro@127.0.0.1:15432/orders" }
+      """,
+        """
+      http:
+        host: api.github.com
+        auth: { type: header, headerName: Authorization, scheme: Bearer }
+      secret:
+        githubApp:
+          appId: "123"
+          installationId: 45
+          privateKey: { kubernetes: { name: gh-app, key: key.pem } }
+          repositories: [ keyrelay ]
+          permissions: { contents: read }
+      """,
+        """
+      http:
+        host: api.billing.test
+        auth: { type: header, headerName: Authorization, scheme: Bearer }
+      secret:
+        oauth2:
+          tokenUrl: https://login.billing.test/token
+          grantType: client_credentials
+          clientId: agents
+          clientSecret: { vault: { path: secret/data/billing, field: client-secret } }
+          scopes: [ invoices.read ]
       """
       })
   void acceptsValidRoutes(String spec) {
@@ -62,7 +86,7 @@ class RouteSpecValidatorTest {
       delimiter = '|',
       textBlock =
           """
-      spec.secret|exactly one of kubernetes or vault|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
+      spec.secret|exactly one of kubernetes, vault, oauth2 or githubApp|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
       spec|exactly one of spec.http or spec.postgres|secret: { vault: { path: p, field: f } }
       spec.secret|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }
       spec.http.host|is not a host name|http: { host: 'a b.test', auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }
@@ -80,6 +104,17 @@ class RouteSpecValidatorTest {
       spec.http.upstreamCa|exactly one of configMapKeyRef or secretKeyRef|http: { host: a.test, auth: { type: header, headerName: x-k }, upstreamCa: {} }, secret: { vault: { path: p, field: f } }
       spec.secret.kubernetes.name|not a valid object name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: Bad_Name, key: k } }
       spec.secret.kubernetes.key|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s } }
+      spec.secret.oauth2.tokenUrl|is not an https URL|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'http://login.test/token', grantType: client_credentials, clientId: c, clientSecret: { kubernetes: { name: s, key: k } } } }
+      spec.secret.oauth2.clientSecret|is required|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: client_credentials, clientId: c } }
+      spec.secret.oauth2.refreshToken|is required|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: refresh_token, clientId: c } }
+      spec.secret.oauth2.grantType|is not client_credentials or refresh_token|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: password, clientId: c } }
+      spec.secret.oauth2.scopes[0]|is not an OAuth scope|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: refresh_token, clientId: c, refreshToken: { kubernetes: { name: s, key: k } }, scopes: [ 'a b' ] } }
+      spec.secret.oauth2.refreshToken|exactly one of kubernetes or vault|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: refresh_token, clientId: c, refreshToken: {} } }
+      spec.secret|names more than one Secret|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { oauth2: { tokenUrl: 'https://login.test/token', grantType: refresh_token, clientId: c, clientSecret: { kubernetes: { name: a, key: k } }, refreshToken: { kubernetes: { name: b, key: k } } } }
+      spec.secret.githubApp.installationId|must be positive|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { githubApp: { appId: '1', installationId: 0, privateKey: { kubernetes: { name: s, key: k } } } }
+      spec.secret.githubApp.permissions.contents|is not read, write or admin|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { githubApp: { appId: '1', installationId: 2, privateKey: { kubernetes: { name: s, key: k } }, permissions: { contents: owner } } }
+      spec.secret.githubApp.privateKey|is required|http: { host: a.test, auth: { type: header, headerName: Authorization, scheme: Bearer } }, secret: { githubApp: { appId: '1', installationId: 2 } }
+      spec.secret|needs a stored password|postgres: { listenPort: 15432, user: u, upstream: { host: db.test } }, secret: { githubApp: { appId: '1', installationId: 2, privateKey: { kubernetes: { name: s, key: k } } } }
       spec.postgres.listenPort|outside 1024-65535|postgres: { listenPort: 80, upstream: { host: db.test }, user: u }, secret: { vault: { path: p, field: f } }
       spec.postgres.user|is required|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vault: { path: p, field: f } }
       spec.postgres.upstream|is required|postgres: { listenPort: 15432, user: u }, secret: { vault: { path: p, field: f } }

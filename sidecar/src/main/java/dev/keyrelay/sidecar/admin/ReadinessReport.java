@@ -60,11 +60,11 @@ public final class ReadinessReport {
     SidecarConfig config = started.config().get();
     List<CompletableFuture<ObjectNode>> routes = new ArrayList<>();
     for (Route route : config.routes()) {
-      routes.add(secret(started, route.secret()).thenApply(s -> route(route, s)));
+      routes.add(secret(started, route.name(), route.secret()).thenApply(s -> route(route, s)));
     }
     List<CompletableFuture<ObjectNode>> listeners = new ArrayList<>();
     for (PostgresListener listener : config.listeners()) {
-      listeners.add(secret(started, listener.secret()).thenApply(s -> listener(listener, s)));
+      listeners.add(secret(started, listener.name(), listener.secret()).thenApply(s -> listener(listener, s)));
     }
     List<CompletableFuture<ObjectNode>> all = new ArrayList<>(routes);
     all.addAll(listeners);
@@ -82,8 +82,9 @@ public final class ReadinessReport {
             blocking);
   }
 
-  private static CompletableFuture<SecretStatus> secret(Sources started, SecretRef ref) {
-    return started.secrets().status(ref);
+  private static CompletableFuture<SecretStatus> secret(
+      Sources started, String owner, SecretRef ref) {
+    return started.secrets().status(owner, ref);
   }
 
   private static ObjectNode route(Route route, SecretStatus secret) {

@@ -86,9 +86,10 @@ public final class ConfigLoader {
     List<RawConfig.Route> list = Objects.requireNonNullElse(routes, List.of());
     for (int i = 0; i < list.size(); i++) {
       RawConfig.Route route = list.get(i);
-      if (route != null && route.secret() != null && route.secret().vault() != null) {
+      if (route != null && route.secret() != null && route.secret().usesVault()) {
         problems.add(
-            "routes[" + i + "].secret.vault", "needs the top-level vault block (address, auth)");
+            "routes[" + i + "].secret" + (route.secret().vault() != null ? ".vault" : ""),
+            "needs the top-level vault block (address, auth)");
       }
     }
   }

@@ -63,7 +63,7 @@ final class ListenerParser {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> RouteParser.name(raw.name()));
     SecretRef secret =
-        SecretRefParser.parse(raw.secret(), path + ".secret", configDir, mountRoot, problems);
+        SecretRefParser.parseStored(raw.secret(), path + ".secret", configDir, mountRoot, problems);
     RawConfig.Postgres pg = raw.postgres();
     if (pg == null) {
       problems.add(path + ".postgres", "is required");

@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The config file exactly as written, before defaults and validation; null means "not given".
@@ -62,7 +63,44 @@ record RawConfig(
 
   record Auth(String type, String headerName, String scheme, String username) {}
 
-  record Secret(String env, String file, KubernetesSecret kubernetes, VaultSecret vault) {}
+  record Secret(
+      String env,
+      String file,
+      KubernetesSecret kubernetes,
+      VaultSecret vault,
+      OAuth2Secret oauth2,
+      GitHubAppSecret githubApp) {
+
+    /** Whether this secret, or one it refers to, is read from Vault. */
+    boolean usesVault() {
+      return vault != null
+          || oauth2 != null && (usesVault(oauth2.clientSecret()) || usesVault(oauth2.refreshToken()))
+          || githubApp != null && usesVault(githubApp.privateKey());
+    }
+
+    private static boolean usesVault(Secret secret) {
+      return secret != null && secret.usesVault();
+    }
+  }
+
+  record OAuth2Secret(
+      String tokenUrl,
+      String grantType,
+      String clientId,
+      Secret clientSecret,
+      Secret refreshToken,
+      List<String> scopes,
+      String audience,
+      String caFile) {}
+
+  record GitHubAppSecret(
+      String appId,
+      Long installationId,
+      Secret privateKey,
+      String apiUrl,
+      List<String> repositories,
+      Map<String, String> permissions,
+      String caFile) {}
 
   record KubernetesSecret(String name, String key) {}
 

@@ -13,13 +13,38 @@ final class SecretRefParser {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
+  private static final String STORED = "env, file, kubernetes, vault";
+
   private SecretRefParser() {}
 
-  /** Returns null after recording problems under {@code path}. */
+  /**
+   * Returns null after recording problems under {@code path}. Every kind is allowed, the issued
+   * tokens ({@code oauth2}, {@code githubApp}) included.
+   */
   static SecretRef parse(
       RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
+    return parse(raw, path, configDir, mountRoot, problems, true);
+  }
+
+  /**
+   * Like {@link #parse} for a value that is stored rather than issued: a listener's password, or a
+   * credential an issued token is obtained with.
+   */
+  static SecretRef parseStored(
+      RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
+    return parse(raw, path, configDir, mountRoot, problems, false);
+  }
+
+  private static SecretRef parse(
+      RawConfig.Secret raw,
+      String path,
+      Path configDir,
+      Path mountRoot,
+      Problems problems,
+      boolean issued) {
+    String allowed = issued ? "env, file, kubernetes, vault, oauth2, githubApp" : STORED;
     if (raw == null) {
-      problems.add(path, "is required (one of env, file, kubernetes, vault)");
+      problems.add(path, "is required (one of " + allowed + ")");
       return null;
     }
     List<String> kinds = new ArrayList<>();
@@ -35,21 +60,37 @@ final class SecretRefParser {
     if (raw.vault() != null) {
       kinds.add("vault");
     }
+    if (raw.oauth2() != null) {
+      kinds.add("oauth2");
+    }
+    if (raw.githubApp() != null) {
+      kinds.add("githubApp");
+    }
     if (kinds.size() != 1) {
       problems.add(
           path,
           kinds.isEmpty()
-              ? "one of env, file, kubernetes, vault is required"
-              : "exactly one of env, file, kubernetes, vault is allowed, found "
-                  + String.join(" and ", kinds));
+              ? "one of " + allowed + " is required"
+              : "exactly one of " + allowed + " is allowed, found " + String.join(" and ", kinds));
       return null;
     }
-    return switch (kinds.get(0)) {
+    String kind = kinds.get(0);
+    if (!issued && (kind.equals("oauth2") || kind.equals("githubApp"))) {
+      problems.add(path + "." + kind, "is not allowed here; use one of " + STORED);
+      return null;
+    }
+    return switch (kind) {
       case "env" -> problems.attempt(path + ".env", () -> env(raw.env()));
       case "file" ->
           problems.attempt(
               path + ".file", () -> new SecretRef.File(ConfigPaths.resolve(configDir, raw.file())));
       case "vault" -> VaultRefParser.parse(raw.vault(), path + ".vault", problems);
+      case "oauth2" ->
+          new OAuth2RefParser(configDir, mountRoot, problems)
+              .parse(raw.oauth2(), path + ".oauth2");
+      case "githubApp" ->
+          new GitHubAppRefParser(configDir, mountRoot, problems)
+              .parse(raw.githubApp(), path + ".githubApp");
       default -> kubernetes(raw.kubernetes(), path + ".kubernetes", mountRoot, problems);
     };
   }

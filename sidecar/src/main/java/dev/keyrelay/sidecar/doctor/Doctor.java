@@ -86,7 +86,7 @@ public final class Doctor {
   private void secret(SecretResolver secrets, String owner, SecretRef ref) {
     SecretStatus status;
     try {
-      status = secrets.status(ref).get(30, TimeUnit.SECONDS);
+      status = secrets.status(owner, ref).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       status = new SecretStatus("unavailable", "no answer: " + e);
     }

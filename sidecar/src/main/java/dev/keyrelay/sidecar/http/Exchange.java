@@ -62,7 +62,7 @@ final class Exchange implements UpstreamListener {
   private final ProxyServices services;
   private final TargetSelector targets;
   private final Owner owner;
-  private final HttpRequest request;
+  private HttpRequest request;
   private final long startNanos = System.nanoTime();
   private final String method;
   private final String path;
@@ -70,6 +70,7 @@ final class Exchange implements UpstreamListener {
   private final boolean webSocket;
   private RequestFraming framing;
   private ScrubbedResponse scrubbing;
+  private UnauthorizedRetry retry;
   private State state = State.PREPARING;
   private ExchangeTarget target;
   private Channel upstream;
@@ -124,6 +125,10 @@ final class Exchange implements UpstreamListener {
     } catch (RuntimeException e) {
       selected = CompletableFuture.failedFuture(e);
     }
+    prepare(selected);
+  }
+
+  private void prepare(CompletableFuture<ExchangeTarget> selected) {
     selected
         .thenCompose(this::secretFor)
         .whenComplete(
@@ -192,7 +197,13 @@ final class Exchange implements UpstreamListener {
         WebSocketUpgrade.keepHandshakeHeaders(request.headers());
       }
       if (target.route() != null) {
+        if (retry == null) {
+          retry = UnauthorizedRetry.of(target.route(), request, webSocket);
+        }
         CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        if (retry != null) {
+          retry.sent(secret);
+        }
         scrubbing = ScrubbedResponse.forRoute(target.route(), secret, services.scrubbing());
         if (scrubbing != null) {
           scrubbing.prepare(request);
@@ -264,6 +275,10 @@ final class Exchange implements UpstreamListener {
         refuse(message, "malformed response from the upstream");
         return;
       }
+      if (retry != null && retry.take(response.status().code(), requestDone)) {
+        retryWithNewToken(message);
+        return;
+      }
       if (response.status().code() == 101 && !webSocket) {
         refuse(message, "the upstream switched protocols without being asked to");
         return;
@@ -300,6 +315,23 @@ final class Exchange implements UpstreamListener {
     } else if (!ctx.channel().isWritable()) {
       upstream.config().setAutoRead(false);
     }
+  }
+
+  /** Drops the 401 and its connection, and sends the request again with a new token. */
+  private void retryWithNewToken(HttpObject unauthorized) {
+    ReferenceCountUtil.release(unauthorized);
+    services.upstreams().discard(upstream);
+    upstream = null;
+    if (scrubbing != null) {
+      scrubbing.release();
+      scrubbing = null;
+    }
+    services.secrets().rejected(target.route().secret(), retry.rejected());
+    request = retry.request();
+    requestDone = false;
+    requestWritten = false;
+    state = State.PREPARING;
+    prepare(CompletableFuture.completedFuture(target));
   }
 
   private void prepareResponseHead(HttpResponse response) {

@@ -37,7 +37,7 @@ final class CachedSecretReader implements SecretReader {
   }
 
   @Override
-  public CompletableFuture<SecretRead> read() {
+  public CompletableFuture<SecretRead> read(String route) {
     CompletableFuture<Fetched> fetch;
     synchronized (this) {
       if (last != null && ticker.getAsLong() - last.atNanos() < ttlNanos) {

@@ -23,7 +23,7 @@ final class DirectSecretReader implements SecretReader {
   }
 
   @Override
-  public CompletableFuture<SecretRead> read() {
+  public CompletableFuture<SecretRead> read(String route) {
     CompletableFuture<SecretRead> result = new CompletableFuture<>();
     if (source.inMemory()) {
       readInto(result);

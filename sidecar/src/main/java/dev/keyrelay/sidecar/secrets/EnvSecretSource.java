@@ -7,9 +7,15 @@ public final class EnvSecretSource implements SecretSource {
 
   private final String variable;
   private final Function<String, String> environment;
+  private final SecretValue.Form form;
 
   public EnvSecretSource(String variable) {
     this(variable, System::getenv);
+  }
+
+  /** Creates a source whose value may be a {@link SecretValue.Form#DOCUMENT}. */
+  public EnvSecretSource(String variable, SecretValue.Form form) {
+    this(variable, System::getenv, form);
   }
 
   /**
@@ -18,8 +24,14 @@ public final class EnvSecretSource implements SecretSource {
    * @param environment returns a variable's value, or null when it is not set
    */
   public EnvSecretSource(String variable, Function<String, String> environment) {
+    this(variable, environment, SecretValue.Form.LINE);
+  }
+
+  private EnvSecretSource(
+      String variable, Function<String, String> environment, SecretValue.Form form) {
     this.variable = variable;
     this.environment = environment;
+    this.form = form;
   }
 
   @Override
@@ -28,7 +40,7 @@ public final class EnvSecretSource implements SecretSource {
     if (value == null || value.isEmpty()) {
       throw new SecretUnavailableException("environment variable " + variable + " is not set");
     }
-    return SecretValue.checked(value, describe());
+    return SecretValue.checked(value, describe(), form);
   }
 
   @Override

@@ -21,6 +21,7 @@ public final class FileSecretSource implements SecretSource {
 
   private final Path path;
   private final String description;
+  private final SecretValue.Form form;
   // Learnt at the first read, which therefore runs on the blocking pool: finding the file system
   // reads the mount table, which may be long on a busy node.
   private volatile boolean inMemory;
@@ -33,8 +34,14 @@ public final class FileSecretSource implements SecretSource {
    * @param description how the source is named in logs and errors, e.g. "file /etc/token"
    */
   public FileSecretSource(Path path, String description) {
+    this(path, description, SecretValue.Form.LINE);
+  }
+
+  /** Creates a source for one file whose content may be a {@link SecretValue.Form#DOCUMENT}. */
+  public FileSecretSource(Path path, String description, SecretValue.Form form) {
     this.path = path;
     this.description = description;
+    this.form = form;
   }
 
   /** True on tmpfs or ramfs, once a read found out: a stat and a read there touch only memory. */
@@ -87,7 +94,7 @@ public final class FileSecretSource implements SecretSource {
   private SecretValue decode(byte[] content) throws SecretUnavailableException {
     String raw = new String(content, StandardCharsets.UTF_8);
     Arrays.fill(content, (byte) 0);
-    SecretValue value = SecretValue.checked(raw, "file " + path);
+    SecretValue value = SecretValue.checked(raw, "file " + path, form);
     if (value.reveal().isEmpty()) {
       throw new SecretUnavailableException("file " + path + " is empty");
     }

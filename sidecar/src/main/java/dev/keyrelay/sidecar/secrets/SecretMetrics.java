@@ -18,6 +18,7 @@ final class SecretMetrics {
   // Meters are looked up once per key: building a meter id on every read costs more than counting.
   private final ConcurrentMap<Read, Counter> reads = new ConcurrentHashMap<>();
   private final ConcurrentMap<RouteSource, Counter> cacheHits = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Read, Counter> refreshes = new ConcurrentHashMap<>();
 
   SecretMetrics(MeterRegistry registry, LongSupplier ticker) {
     this.registry = registry;
@@ -32,6 +33,24 @@ final class SecretMetrics {
             key ->
                 Counter.builder("keyrelay.secret.reads")
                     .description("Secret reads for routes, by source and outcome")
+                    .tag("route", key.route())
+                    .tag("source", key.source())
+                    .tag("outcome", key.outcome())
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * Counts one token fetch from an issuer, tagged with the route whose request caused it; {@code
+   * outcome} is "ok", "failed" (the issuer could not answer) or "rejected" (it said no).
+   */
+  void refresh(String route, String source, String outcome) {
+    refreshes
+        .computeIfAbsent(
+            new Read(route, source, outcome),
+            key ->
+                Counter.builder("keyrelay.token.refreshes")
+                    .description("Short-lived tokens fetched from their issuer, by outcome")
                     .tag("route", key.route())
                     .tag("source", key.source())
                     .tag("outcome", key.outcome())

@@ -5,6 +5,10 @@ import java.util.concurrent.CompletableFuture;
 /** Looks up one secret for the resolver: directly on every request, or through a cache. */
 interface SecretReader {
 
-  /** Completes with the value, or fails with a {@link SecretUnavailableException}. */
-  CompletableFuture<SecretRead> read();
+  /**
+   * Completes with the value, or fails with a {@link SecretUnavailableException}.
+   *
+   * @param route the route asking, for the metrics of a fetch it causes
+   */
+  CompletableFuture<SecretRead> read(String route);
 }

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * Resolves a route's secret for each request without blocking the caller: files are checked
  * every time, so a rotated value is used by the very next request, on the blocking executor unless
  * they live in memory (tmpfs, as Kubernetes Secret volumes do), where they are read in place like
- * environment variables; remote stores (Vault) go through a TTL cache. Readers are kept per {@link
+ * environment variables; remote stores (Vault) go through a TTL cache, and issued tokens (OAuth
+ * 2.0, GitHub App) through a cache that follows their expiry. Readers are kept per {@link
  * SecretRef}, so equal references share one reader (and its cache) across config reloads that
  * leave the secret settings unchanged.
  */
@@ -83,7 +84,7 @@ public final class SecretResolver {
     String kind = SecretSources.kind(ref);
     CompletableFuture<SecretRead> read;
     try {
-      read = generation.reader(ref).read();
+      read = generation.reader(ref).read(routeName);
     } catch (RuntimeException e) {
       read =
           CompletableFuture.failedFuture(
@@ -110,10 +111,10 @@ public final class SecretResolver {
    * Reads {@code ref} as a request would (through the cache) without counting it in the metrics,
    * and says whether it is usable.
    */
-  public CompletableFuture<SecretStatus> status(SecretRef ref) {
+  public CompletableFuture<SecretStatus> status(String routeName, SecretRef ref) {
     CompletableFuture<SecretRead> read;
     try {
-      read = generation.reader(ref).read();
+      read = generation.reader(ref).read(routeName);
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(
           new SecretStatus("unavailable", ref.describe() + " cannot be read by this build"));
@@ -133,6 +134,16 @@ public final class SecretResolver {
           }
           return new SecretStatus("ok", ref.describe());
         });
+  }
+
+  /**
+   * Tells the resolver that the upstream refused {@code value} (HTTP 401): when it is the issued
+   * token cached for {@code ref}, it is dropped so that the next request gets a new one.
+   */
+  public void rejected(SecretRef ref, SecretValue value) {
+    if (generation.existing(ref) instanceof TokenReader tokens) {
+      tokens.reject(value);
+    }
   }
 
   private void record(String routeName, String kind, SecretRead result) {
@@ -166,12 +177,25 @@ public final class SecretResolver {
       return vault;
     }
 
+    SecretReader existing(SecretRef ref) {
+      return readers.get(ref);
+    }
+
     SecretReader reader(SecretRef ref) {
       return readers.computeIfAbsent(ref, this::create);
     }
 
     private SecretReader create(SecretRef ref) {
       SecretSource source = factory.apply(ref);
+      if (source instanceof TokenSource tokens) {
+        return new TokenReader(
+            tokens,
+            SecretSources.kind(ref),
+            blockingExecutor,
+            ticker,
+            settings.cacheTtl(),
+            metrics);
+      }
       if (source.remote()) {
         return new CachedSecretReader(
             source, blockingExecutor, ticker, settings.cacheTtl(), settings.staleGrace());

@@ -30,22 +30,38 @@ public final class SecretSources {
    * @throws IllegalArgumentException for a Vault secret without Vault settings
    */
   public SecretSource create(SecretRef ref) {
+    return create(ref, SecretValue.Form.LINE);
+  }
+
+  private SecretSource create(SecretRef ref, SecretValue.Form form) {
     if (ref instanceof SecretRef.Env env) {
-      return new EnvSecretSource(env.variable());
+      return new EnvSecretSource(env.variable(), form);
     }
     if (ref instanceof SecretRef.File file) {
-      return new FileSecretSource(file.path(), ref.describe());
+      return new FileSecretSource(file.path(), ref.describe(), form);
     }
     if (ref instanceof SecretRef.Kubernetes secret) {
-      return new FileSecretSource(secret.path(), ref.describe());
+      return new FileSecretSource(secret.path(), ref.describe(), form);
+    }
+    if (ref instanceof SecretRef.OAuth2 oauth2) {
+      return new OAuth2TokenSource(
+          oauth2,
+          oauth2.clientSecret() == null ? null : create(oauth2.clientSecret()),
+          oauth2.refreshToken() == null ? null : create(oauth2.refreshToken()));
+    }
+    if (ref instanceof SecretRef.GitHubApp app) {
+      return new GitHubAppTokenSource(
+          app, create(app.privateKey(), SecretValue.Form.DOCUMENT), Clock.systemUTC());
     }
     if (vaultClient == null) {
       throw new IllegalArgumentException(ref.describe() + " needs the vault settings");
     }
-    return new VaultSecretSource((SecretRef.Vault) ref, vaultClient, vaultSession);
+    return new VaultSecretSource((SecretRef.Vault) ref, vaultClient, vaultSession, form);
   }
 
-  /** The kind of reference as a metric tag value: env, file, kubernetes, vault. */
+  /**
+   * The kind of reference as a metric tag value: env, file, kubernetes, vault, oauth2, githubapp.
+   */
   public static String kind(SecretRef ref) {
     return ref.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }

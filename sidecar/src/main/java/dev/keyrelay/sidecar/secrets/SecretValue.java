@@ -11,6 +11,14 @@ public final class SecretValue {
     this.value = Objects.requireNonNull(value, "value");
   }
 
+  /** What a stored value may hold. */
+  public enum Form {
+    /** One line of text: it travels in a header or a protocol field. */
+    LINE,
+    /** Lines, such as a PEM private key: used inside the sidecar, never sent as it is. */
+    DOCUMENT
+  }
+
   /**
    * A value as read from a store: one trailing newline ({@code \n} or {@code \r\n}, as editors
    * and {@code kubectl create secret --from-file} leave them) is removed, and any other control
@@ -19,13 +27,23 @@ public final class SecretValue {
    * @param source names the store for the message, e.g. "file /etc/keyrelay/token"
    */
   public static SecretValue checked(String raw, String source) throws SecretInvalidException {
+    return checked(raw, source, Form.LINE);
+  }
+
+  /**
+   * Like {@link #checked(String, String)}; a {@link Form#DOCUMENT} may also hold line breaks and
+   * tabs.
+   */
+  public static SecretValue checked(String raw, String source, Form form)
+      throws SecretInvalidException {
     String value = raw;
     if (value.endsWith("\n")) {
       value = value.substring(0, value.length() - (value.endsWith("\r\n") ? 2 : 1));
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
+      boolean lineBreak = c == '\n' || c == '\r' || c == '\t';
+      if ((c < 0x20 || c == 0x7f) && !(lineBreak && form == Form.DOCUMENT)) {
         throw new SecretInvalidException(
             source + " holds a control character (only one trailing newline is removed)");
       }

@@ -9,18 +9,8 @@ import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The Vault HTTP API calls the sidecar makes, through vault-java-driver: KV v2 read, Kubernetes
@@ -53,7 +43,7 @@ final class VaultClient {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(CONNECT_TIMEOUT_SECONDS));
     if (settings.caFile() != null) {
-      builder.sslContext(trusting(settings.caFile()));
+      builder.sslContext(CaTrust.of(settings.caFile(), "vault.caFile"));
     }
     this.http = builder.build();
   }
@@ -103,27 +93,5 @@ final class VaultClient {
       config.token(token);
     }
     return Vault.create(config.build());
-  }
-
-  /** Trust in exactly the certificates of the CA file, as Vault's own CA is usually private. */
-  private static SSLContext trusting(Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate certificate :
-          CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("vault-ca-" + i++, certificate);
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      return context;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          "vault.caFile " + caFile + " cannot be used (" + e.getClass().getSimpleName() + ")");
-    }
   }
 }

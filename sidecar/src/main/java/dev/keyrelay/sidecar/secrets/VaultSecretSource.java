@@ -13,11 +13,14 @@ final class VaultSecretSource implements SecretSource {
   private final SecretRef.Vault ref;
   private final VaultClient client;
   private final VaultSession session;
+  private final SecretValue.Form form;
   private final int mountDepth;
   private final String pathWithoutData;
 
-  VaultSecretSource(SecretRef.Vault ref, VaultClient client, VaultSession session) {
+  VaultSecretSource(
+      SecretRef.Vault ref, VaultClient client, VaultSession session, SecretValue.Form form) {
     this.ref = ref;
+    this.form = form;
     this.client = client;
     this.session = session;
     // The driver inserts "data" after the mount itself; the config names the full API path.
@@ -79,7 +82,8 @@ final class VaultSecretSource implements SecretSource {
       throw new SecretUnavailableException(
           "vault secret " + ref.path() + " has no field " + ref.field() + " or it is empty");
     }
-    return SecretValue.checked(value, "vault secret " + ref.path() + " field " + ref.field());
+    return SecretValue.checked(
+        value, "vault secret " + ref.path() + " field " + ref.field(), form);
   }
 
   private static int status(LogicalResponse response) {

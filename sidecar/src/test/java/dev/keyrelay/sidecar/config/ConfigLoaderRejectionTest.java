@@ -250,11 +250,68 @@ class ConfigLoaderRejectionTest {
         arguments(
             route("secret", "{}"),
             "routes[0].secret",
-            "one of env, file, kubernetes, vault is required"),
+            "one of env, file, kubernetes, vault, oauth2, githubApp is required"),
         arguments(
             route("secret", "{ env: A, file: /a }"),
             "routes[0].secret",
-            "exactly one of env, file, kubernetes, vault is allowed, found env and file"),
+            "exactly one of env, file, kubernetes, vault, oauth2, githubApp is allowed, found env"
+                + " and file"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: http://login.example/token,"
+                + " grantType: client_credentials, clientId: c, clientSecret: { env: S } } }"),
+            "routes[0].secret.oauth2.tokenUrl",
+            "must be an https URL"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: client_credentials, clientId: c } }"),
+            "routes[0].secret.oauth2.clientSecret",
+            "is required for grantType client_credentials"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: refresh_token, clientId: c } }"),
+            "routes[0].secret.oauth2.refreshToken",
+            "is required for grantType refresh_token"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: password, clientId: c } }"),
+            "routes[0].secret.oauth2.grantType",
+            "\"password\" is not supported"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: client_credentials, clientId: c, clientSecret: { env: S },"
+                + " scopes: [\"read write\"] } }"),
+            "routes[0].secret.oauth2.scopes[0]",
+            "is not an OAuth scope"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: refresh_token, clientId: c, refreshToken: { oauth2: {} } } }"),
+            "routes[0].secret.oauth2.refreshToken.oauth2",
+            "is not allowed here; use one of env, file, kubernetes, vault"),
+        arguments(
+            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
+                + " grantType: refresh_token, clientId: c,"
+                + " refreshToken: { vault: { path: secret/data/x, field: rt } } } }"),
+            "routes[0].secret",
+            "needs the top-level vault block"),
+        arguments(
+            route("secret", "{ githubApp: { appId: \"12345\", privateKey: { env: K } } }"),
+            "routes[0].secret.githubApp.installationId",
+            "is required"),
+        arguments(
+            route("secret", "{ githubApp: { appId: my-app, installationId: 7,"
+                + " privateKey: { env: K } } }"),
+            "routes[0].secret.githubApp.appId",
+            "numeric ID or its client ID"),
+        arguments(
+            route("secret", "{ githubApp: { appId: \"1\", installationId: 7,"
+                + " privateKey: { env: K }, permissions: { contents: owner } } }"),
+            "routes[0].secret.githubApp.permissions.contents",
+            "must be read, write or admin"),
+        arguments(
+            route("secret", "{ githubApp: { appId: \"1\", installationId: 7,"
+                + " privateKey: { env: K }, apiUrl: \"https://ghe.example/api/v3?x=1\" } }"),
+            "routes[0].secret.githubApp.apiUrl",
+            "must not hold user info, a query or a fragment"),
         arguments(
             route("secret", "{ vault: { path: secret/data/x, field: key } }"),
             "routes[0].secret.vault",

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +165,64 @@ class ConfigLoaderTest {
         ConfigFiles.write(dir, "keyrelay.yaml", "proxy: { idleTimeout: " + idleTimeout + " }\n");
 
     assertThat(ConfigLoader.load(file).proxy().clientIdleTimeout()).isEqualTo(expected);
+  }
+
+  @Test
+  void issuedTokenSecretsBecomeRecordsWithTheirStoredCredentials() throws Exception {
+    ConfigFiles.testCa(dir.resolve("login-ca.pem"));
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "keyrelay.yaml",
+            """
+            routes:
+              - name: login
+                match: { host: api.example }
+                auth: { type: header, headerName: Authorization, scheme: Bearer }
+                secret:
+                  oauth2:
+                    tokenUrl: https://login.example/oauth/token
+                    grantType: refresh_token
+                    clientId: cli
+                    refreshToken: { kubernetes: { name: login, key: refresh-token } }
+                    scopes: [user:inference, "offline_access"]
+                    audience: https://api.example
+                    caFile: login-ca.pem
+              - name: github
+                match: { host: github.com }
+                auth: { type: basic, username: x-access-token }
+                secret:
+                  githubApp:
+                    appId: 123456
+                    installationId: 987654
+                    privateKey: { file: app.pem }
+                    repositories: [keyrelay]
+                    permissions: { contents: write }
+            """);
+
+    List<Route> routes = ConfigLoader.load(file).routes();
+
+    assertThat(routes.get(0).secret())
+        .isEqualTo(
+            new SecretRef.OAuth2(
+                URI.create("https://login.example/oauth/token"),
+                SecretRef.OAuth2.GrantType.REFRESH_TOKEN,
+                "cli",
+                null,
+                new SecretRef.Kubernetes("login", "refresh-token", Path.of("/etc/keyrelay/secrets")),
+                List.of("user:inference", "offline_access"),
+                "https://api.example",
+                dir.resolve("login-ca.pem")));
+    assertThat(routes.get(1).secret())
+        .isEqualTo(
+            new SecretRef.GitHubApp(
+                "123456",
+                987654,
+                new SecretRef.File(dir.resolve("app.pem")),
+                URI.create("https://api.github.com"),
+                List.of("keyrelay"),
+                Map.of("contents", "write"),
+                null));
   }
 
   @Test

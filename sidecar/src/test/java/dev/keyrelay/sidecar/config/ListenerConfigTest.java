@@ -125,7 +125,14 @@ class ListenerConfigTest {
             "listeners[0].postgres.ssl",
             "unknown key"),
         arguments(listener("name", "Orders"), "listeners[0].name", "not a valid route name"),
-        arguments(listener("secret", "~"), "listeners[0].secret", "is required"));
+        arguments(listener("secret", "~"), "listeners[0].secret", "is required"),
+        arguments(
+            listener(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token, grantType: refresh_token,"
+                    + " clientId: c, refreshToken: { env: RT } } }"),
+            "listeners[0].secret.oauth2",
+            "is not allowed here"));
   }
 
   @ParameterizedTest

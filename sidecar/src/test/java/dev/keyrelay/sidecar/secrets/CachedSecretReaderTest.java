@@ -90,7 +90,7 @@ class CachedSecretReaderTest {
     source.answerAfter("v1", release);
     List<CompletableFuture<SecretRead>> waiting = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      waiting.add(reader.read());
+      waiting.add(reader.read("route"));
     }
     // The single executor thread is busy with the one fetch; 20 callers wait on its future.
     assertThat(waiting).noneMatch(CompletableFuture::isDone);
@@ -103,11 +103,11 @@ class CachedSecretReaderTest {
   }
 
   private SecretRead read() throws Exception {
-    return reader.read().get(5, TimeUnit.SECONDS);
+    return reader.read("route").get(5, TimeUnit.SECONDS);
   }
 
   private Throwable failure() {
-    Throwable t = reader.read().handle((v, e) -> e).orTimeout(5, TimeUnit.SECONDS).join();
+    Throwable t = reader.read("route").handle((v, e) -> e).orTimeout(5, TimeUnit.SECONDS).join();
     return t instanceof CompletionException ? t.getCause() : t;
   }
 

@@ -182,7 +182,10 @@ class VaultSecretSourceTest {
   private VaultSecretSource source(VaultSettings settings, String path, String field) {
     VaultClient client = new VaultClient(settings);
     return new VaultSecretSource(
-        new SecretRef.Vault(path, field), client, new VaultSession(client, settings.auth(), clock));
+        new SecretRef.Vault(path, field),
+        client,
+        new VaultSession(client, settings.auth(), clock),
+        SecretValue.Form.LINE);
   }
 
   private static SecretUnavailableException failure(VaultSecretSource source) {

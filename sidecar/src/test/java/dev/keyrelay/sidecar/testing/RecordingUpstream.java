@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -45,6 +46,7 @@ public final class RecordingUpstream implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Received> authorizer = r -> true;
 
   private RecordingUpstream(HttpServer server) {
     this.server = server;
@@ -80,6 +82,14 @@ public final class RecordingUpstream implements AutoCloseable {
     return received.get(received.size() - 1);
   }
 
+  /**
+   * Makes the upstream answer 401 with {@code WWW-Authenticate: Bearer error="invalid_token"} (RFC
+   * 6750) to requests the predicate refuses, as an API checking access tokens does.
+   */
+  public void authorize(Predicate<Received> accepts) {
+    this.authorizer = accepts;
+  }
+
   public void clear() {
     received.clear();
   }
@@ -100,14 +110,20 @@ public final class RecordingUpstream implements AutoCloseable {
       exchange
           .getRequestHeaders()
           .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-      received.add(
+      Received request =
           new Received(
               exchange.getRequestMethod(),
               exchange.getRequestURI().toString(),
               headers,
               bytes,
               HexFormat.of().formatHex(sha.digest()),
-              exchange.getRemoteAddress().getPort()));
+              exchange.getRemoteAddress().getPort());
+      received.add(request);
+      if (!authorizer.test(request)) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        exchange.sendResponseHeaders(401, -1);
+        return;
+      }
       byte[] response =
           ("{\"ok\":true,\"bytes\":" + bytes + "}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");

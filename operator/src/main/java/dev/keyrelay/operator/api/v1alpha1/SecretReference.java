@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Where the real credential lives: a Kubernetes Secret key or a Vault field; exactly one. */
+/**
+ * Where the real credential comes from: a Kubernetes Secret key, a Vault field, or a token the
+ * sidecar obtains (OAuth 2.0, GitHub App); exactly one.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.kubernetes) != has(self.vault)",
-    message = "exactly one of kubernetes or vault must be set")
+    value = "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
+        + ".filter(x, x).size() == 1",
+    message = "exactly one of kubernetes, vault, oauth2 or githubApp must be set")
 public class SecretReference {
 
   @JsonPropertyDescription(
@@ -17,6 +21,16 @@ public class SecretReference {
 
   @JsonPropertyDescription("A Vault KV v2 field; read by the sidecar, not checked by the operator.")
   private VaultRef vault;
+
+  @JsonPropertyDescription(
+      "An OAuth 2.0 access token the sidecar obtains at tokenUrl and renews before it expires."
+          + " HTTP routes only.")
+  private OAuth2Source oauth2;
+
+  @JsonPropertyDescription(
+      "A GitHub App installation token the sidecar obtains with the App's key and renews before it"
+          + " expires. HTTP routes only.")
+  private GitHubAppSource githubApp;
 
   public KeyRef getKubernetes() {
     return kubernetes;
@@ -32,5 +46,21 @@ public class SecretReference {
 
   public void setVault(VaultRef vault) {
     this.vault = vault;
+  }
+
+  public OAuth2Source getOauth2() {
+    return oauth2;
+  }
+
+  public void setOauth2(OAuth2Source oauth2) {
+    this.oauth2 = oauth2;
+  }
+
+  public GitHubAppSource getGithubApp() {
+    return githubApp;
+  }
+
+  public void setGithubApp(GitHubAppSource githubApp) {
+    this.githubApp = githubApp;
   }
 }

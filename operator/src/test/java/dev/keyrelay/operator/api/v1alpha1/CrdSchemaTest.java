@@ -80,7 +80,14 @@ class CrdSchemaTest {
     JSONSchemaProps spec = version.getSchema().getOpenAPIV3Schema().getProperties().get("spec");
     JSONSchemaProps auth = spec.getProperties().get("http").getProperties().get("auth");
     assertThat(rules(spec)).contains("has(self.http) != has(self.postgres)");
-    assertThat(rules(spec.getProperties().get("secret")))
+    JSONSchemaProps secret = spec.getProperties().get("secret");
+    assertThat(rules(secret))
+        .contains(
+            "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
+                + ".filter(x, x).size() == 1");
+    assertThat(String.join("\n", rules(secret.getProperties().get("oauth2"))))
+        .contains("self.grantType == 'client_credentials'");
+    assertThat(rules(secret.getProperties().get("githubApp").getProperties().get("privateKey")))
         .contains("has(self.kubernetes) != has(self.vault)");
     assertThat(String.join("\n", rules(auth)))
         .contains("'proxy-authenticate'", "!= 'authorization' || has(self.scheme)");

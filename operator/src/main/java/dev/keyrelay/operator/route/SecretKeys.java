@@ -1,0 +1,59 @@
+package dev.keyrelay.operator.route;
+
+import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.api.v1alpha1.StoredSecret;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * What a route's secret reference needs from its namespace and the sidecar: the Secret keys to
+ * mount (a stored secret, or the credentials an issued token is obtained with) and whether Vault
+ * is read.
+ */
+final class SecretKeys {
+
+  private SecretKeys() {}
+
+  /** Every Kubernetes Secret key the reference names, in field order. */
+  static List<KeyRef> of(SecretReference secret) {
+    List<KeyRef> keys = new ArrayList<>();
+    if (secret == null) {
+      return keys;
+    }
+    if (secret.getKubernetes() != null) {
+      keys.add(secret.getKubernetes());
+    }
+    stored(secret)
+        .map(StoredSecret::getKubernetes)
+        .filter(Objects::nonNull)
+        .forEach(keys::add);
+    return keys;
+  }
+
+  /** Whether the sidecar reads any part of the reference from Vault. */
+  static boolean usesVault(SecretReference secret) {
+    return secret != null
+        && (secret.getVault() != null
+            || stored(secret).anyMatch(s -> s.getVault() != null));
+  }
+
+  /** Whether the value is a token the sidecar obtains rather than a stored one. */
+  static boolean issued(SecretReference secret) {
+    return secret != null && (secret.getOauth2() != null || secret.getGithubApp() != null);
+  }
+
+  private static Stream<StoredSecret> stored(SecretReference secret) {
+    Stream<StoredSecret> oauth2 =
+        secret.getOauth2() == null
+            ? Stream.empty()
+            : Stream.of(secret.getOauth2().getClientSecret(), secret.getOauth2().getRefreshToken());
+    Stream<StoredSecret> app =
+        secret.getGithubApp() == null
+            ? Stream.empty()
+            : Stream.of(secret.getGithubApp().getPrivateKey());
+    return Stream.concat(oauth2, app).filter(Objects::nonNull);
+  }
+}
