@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -21,6 +22,9 @@ sealed interface SidecarCommand {
    * The fallback postStart hook, for an image without a shell.
    */
   record WaitForFile(Path file, Duration timeout) implements SidecarCommand {}
+
+  /** Install the pod's egress rules (the enforced-egress init container) and exit. */
+  record InitNetwork(InitNetworkArguments arguments) implements SidecarCommand {}
 
   /** Print the usage. */
   record Help() implements SidecarCommand {}

@@ -1,9 +1,11 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,10 @@ final class SidecarCommandLine {
   static final String USAGE =
       """
       usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--exit-when-ready]
-             keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]\
-      """;
+             keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]
+      """
+          + "       "
+          + InitNetworkArguments.USAGE;
 
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(120);
 
@@ -42,6 +46,14 @@ final class SidecarCommandLine {
   private SidecarCommandLine() {}
 
   static SidecarCommand parse(String... args) throws UsageException {
+    if (args.length > 0 && args[0].equals(InitNetworkArguments.COMMAND)) {
+      try {
+        return new SidecarCommand.InitNetwork(
+            InitNetworkArguments.parse(Arrays.asList(args).subList(1, args.length)));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(InitNetworkArguments.COMMAND + ": " + e.getMessage());
+      }
+    }
     Map<String, String> given = options(args);
     if (given.containsKey(HELP)) {
       return new SidecarCommand.Help();
