@@ -114,7 +114,28 @@ class ConfigLoaderTest {
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,
-                List.of()));
+                List.of(),
+                null));
+  }
+
+  @Test
+  void transparentBlockGetsLoopbackDefaultsOrTheGivenAddresses() throws Exception {
+    SidecarConfig defaults =
+        ConfigLoader.load(ConfigFiles.write(dir, "defaults.yaml", "transparent: {}\n"));
+    SidecarConfig given =
+        ConfigLoader.load(
+            ConfigFiles.write(
+                dir,
+                "given.yaml",
+                "transparent: { httpsListen: \"[::1]:16443\", httpListen: localhost:16080 }\n"));
+
+    assertThat(defaults.transparent())
+        .isEqualTo(
+            new TransparentSettings(
+                new HostPort("127.0.0.1", 15443), new HostPort("127.0.0.1", 15080)));
+    assertThat(given.transparent())
+        .isEqualTo(
+            new TransparentSettings(new HostPort("::1", 16443), new HostPort("localhost", 16080)));
   }
 
   @ParameterizedTest
@@ -146,7 +167,8 @@ class ConfigLoaderTest {
                     Duration.ofSeconds(30),
                     Duration.ofMinutes(5)),
                 null,
-                List.of()));
+                List.of(),
+                null));
   }
 
   @ParameterizedTest
