@@ -113,7 +113,8 @@ public final class Sidecar implements AutoCloseable {
     transparent =
         config.transparent() == null
             ? null
-            : TransparentServer.bind(config.transparent(), config.proxy(), boss, workers, services);
+            : TransparentServer.bind(
+                config.transparent(), config.proxy(), proxy, boss, workers, services);
     listeners =
         new PostgresListeners(
             transport,

@@ -31,12 +31,13 @@ public final class TransparentServer implements AutoCloseable {
   public static TransparentServer bind(
       TransparentSettings settings,
       ProxySettings proxy,
+      ProxyServer proxyServer,
       EventLoopGroup boss,
       EventLoopGroup workers,
       ProxyServices proxyServices)
       throws Transport.ListenException {
     ProxyServices services = proxyServices.withAudit(proxyServices.audit().via("transparent"));
-    ConnectionLimit limit = new ConnectionLimit(proxy.maxConnections(), services.metrics());
+    ConnectionLimit limit = proxyServer.limit();
     ClientErrors errors = new ClientErrors(services.metrics());
     Channel https =
         listen(

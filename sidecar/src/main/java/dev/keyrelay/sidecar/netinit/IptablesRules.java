@@ -7,8 +7,9 @@ import java.util.List;
  * Renders a {@link NetworkPolicy} as {@code iptables-restore} and {@code ip6tables-restore} input.
  *
  * <p>IPv4: the nat table sends the agent's outbound TCP 443 and 80 to the sidecar's transparent
- * listeners; the filter table then lets through loopback (which the redirected connections now
- * use), the sidecar's own traffic, replies on connections already accepted, DNS and the allowed
+ * listeners; the filter table then lets through loopback, the redirected connections (which still
+ * carry the outgoing interface routed before the redirect, so they need a rule of their own), the
+ * sidecar's own traffic, replies on connections already accepted, DNS and the allowed
  * ranges and ports, and refuses the rest (TCP with a reset, so a client fails at once instead of
  * timing out). IPv6 gets the same filter without the redirect: there is no transparent listener on
  * IPv6, so the agent's IPv6 egress is refused and clients fall back to IPv4.
@@ -45,6 +46,11 @@ public final class IptablesRules {
     lines.add("*filter");
     lines.add(":OUTPUT ACCEPT [0:0]");
     lines.add("-A OUTPUT -o lo -j ACCEPT");
+    if (!ipv6) {
+      for (int port : List.of(policy.httpsPort(), policy.httpPort())) {
+        lines.add("-A OUTPUT -d 127.0.0.1/32 -p tcp --dport " + port + " -j ACCEPT");
+      }
+    }
     lines.add("-A OUTPUT -m owner --uid-owner " + policy.proxyUid() + " -j ACCEPT");
     lines.add("-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT");
     if (ipv6) {

@@ -33,6 +33,8 @@ class IptablesRulesTest {
             *filter
             :OUTPUT ACCEPT [0:0]
             -A OUTPUT -o lo -j ACCEPT
+            -A OUTPUT -d 127.0.0.1/32 -p tcp --dport 15443 -j ACCEPT
+            -A OUTPUT -d 127.0.0.1/32 -p tcp --dport 15080 -j ACCEPT
             -A OUTPUT -m owner --uid-owner 65532 -j ACCEPT
             -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
             -A OUTPUT -p udp --dport 53 -j ACCEPT
@@ -68,6 +70,8 @@ class IptablesRulesTest {
     assertThat(rules.lines().filter(line -> line.contains("ACCEPT") && line.startsWith("-A")))
         .containsExactly(
             "-A OUTPUT -o lo -j ACCEPT",
+            "-A OUTPUT -d 127.0.0.1/32 -p tcp --dport 16443 -j ACCEPT",
+            "-A OUTPUT -d 127.0.0.1/32 -p tcp --dport 16080 -j ACCEPT",
             "-A OUTPUT -m owner --uid-owner 1000 -j ACCEPT",
             "-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
             "-A OUTPUT -p udp --dport 53 -j ACCEPT",
