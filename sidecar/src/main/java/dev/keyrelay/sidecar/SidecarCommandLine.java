@@ -17,7 +17,7 @@ final class SidecarCommandLine {
 
   static final String USAGE =
       """
-      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--exit-when-ready]
+      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--transparent] [--exit-when-ready]
              keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]
       """
           + "       "
@@ -28,12 +28,13 @@ final class SidecarCommandLine {
   private static final String CONFIG = "--config";
   private static final String PROXY_PORT = "--proxy-port";
   private static final String EXIT_WHEN_READY = "--exit-when-ready";
+  private static final String TRANSPARENT = "--transparent";
   private static final String WAIT_FOR_FILE = "--wait-for-file";
   private static final String TIMEOUT_SECONDS = "--timeout-seconds";
   private static final String HELP = "--help";
   private static final Set<String> WITH_VALUE =
       Set.of(CONFIG, PROXY_PORT, WAIT_FOR_FILE, TIMEOUT_SECONDS);
-  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, HELP);
+  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, TRANSPARENT, HELP);
   private static final long MAX_WAIT_SECONDS = 86_400;
 
   /** A command line that cannot be run, with the reason. */
@@ -85,7 +86,8 @@ final class SidecarCommandLine {
         new ConfigOverrides(
             port == null
                 ? OptionalInt.empty()
-                : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port"))),
+                : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port")),
+            given.containsKey(TRANSPARENT)),
         given.containsKey(EXIT_WHEN_READY));
   }
 

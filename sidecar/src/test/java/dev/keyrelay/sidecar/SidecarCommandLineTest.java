@@ -95,4 +95,14 @@ class SidecarCommandLineTest {
         .hasMessage("init-network: --proxy-uid UID is required");
     assertThat(SidecarCommandLine.USAGE).contains("keyrelay-sidecar init-network --proxy-uid UID");
   }
+
+  @Test
+  void transparentFlagAsksForTheTransparentListeners() throws Exception {
+    assertThat(SidecarCommandLine.parse("--config", "k.yaml", "--transparent"))
+        .isEqualTo(
+            new SidecarCommand.Run(
+                Path.of("k.yaml"), new ConfigOverrides(OptionalInt.empty(), true), false));
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k.yaml", "--transparent=yes"))
+        .hasMessage("--transparent takes no value");
+  }
 }

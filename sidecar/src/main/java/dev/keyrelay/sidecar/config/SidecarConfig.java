@@ -28,6 +28,12 @@ public record SidecarConfig(
     listeners = List.copyOf(listeners);
   }
 
+  /** The same config with other transparent listeners. */
+  public SidecarConfig withTransparent(TransparentSettings next) {
+    return new SidecarConfig(
+        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next);
+  }
+
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
     return new SidecarConfig(

@@ -1,10 +1,14 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.PodLayout;
+
 /** Validates the {@code transparent} block: two distinct loopback listen addresses. */
 final class TransparentParser {
 
-  static final String DEFAULT_HTTPS_LISTEN = "127.0.0.1:15443";
-  static final String DEFAULT_HTTP_LISTEN = "127.0.0.1:15080";
+  static final TransparentSettings DEFAULTS =
+      new TransparentSettings(
+          new HostPort(PodLayout.LOOPBACK, PodLayout.TRANSPARENT_HTTPS_PORT),
+          new HostPort(PodLayout.LOOPBACK, PodLayout.TRANSPARENT_HTTP_PORT));
 
   private TransparentParser() {}
 
@@ -13,17 +17,16 @@ final class TransparentParser {
     if (raw == null) {
       return null;
     }
-    HostPort https = listen("transparent.httpsListen", raw.httpsListen(), DEFAULT_HTTPS_LISTEN, problems);
-    HostPort http = listen("transparent.httpListen", raw.httpListen(), DEFAULT_HTTP_LISTEN, problems);
+    HostPort https = listen("transparent.httpsListen", raw.httpsListen(), DEFAULTS.httpsListen(), problems);
+    HostPort http = listen("transparent.httpListen", raw.httpListen(), DEFAULTS.httpListen(), problems);
     if (https != null && https.equals(http) && https.port() != 0) {
       problems.add("transparent.httpListen", "must differ from transparent.httpsListen (" + https + ")");
     }
     return new TransparentSettings(https, http);
   }
 
-  private static HostPort listen(String field, String text, String fallback, Problems problems) {
-    HostPort listen =
-        problems.attempt(field, () -> Addresses.listen(text == null ? fallback : text));
+  private static HostPort listen(String field, String text, HostPort fallback, Problems problems) {
+    HostPort listen = text == null ? fallback : problems.attempt(field, () -> Addresses.listen(text));
     if (listen != null && !Addresses.isLoopback(listen)) {
       problems.add(
           field,

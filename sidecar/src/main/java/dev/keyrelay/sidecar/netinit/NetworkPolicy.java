@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar.netinit;
 
+import dev.keyrelay.contract.PodLayout;
+
 import java.util.List;
 import java.util.Set;
 
@@ -15,8 +17,8 @@ import java.util.Set;
 public record NetworkPolicy(
     int proxyUid, int httpsPort, int httpPort, List<Cidr> allowCidrs, List<Integer> allowPorts) {
 
-  public static final int DEFAULT_HTTPS_PORT = 15443;
-  public static final int DEFAULT_HTTP_PORT = 15080;
+  public static final int DEFAULT_HTTPS_PORT = PodLayout.TRANSPARENT_HTTPS_PORT;
+  public static final int DEFAULT_HTTP_PORT = PodLayout.TRANSPARENT_HTTP_PORT;
 
   /** The ports that are redirected to the sidecar; allowing them as well would mean nothing. */
   static final Set<Integer> REDIRECTED = Set.of(443, 80);

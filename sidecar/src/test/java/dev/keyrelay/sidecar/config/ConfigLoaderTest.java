@@ -138,6 +138,22 @@ class ConfigLoaderTest {
             new TransparentSettings(new HostPort("::1", 16443), new HostPort("localhost", 16080)));
   }
 
+  @Test
+  void transparentOverrideAddsTheDefaultListenersUnlessTheFileHasItsOwn() throws Exception {
+    ConfigOverrides transparent = new ConfigOverrides(OptionalInt.empty(), true);
+    Path without = ConfigFiles.write(dir, "without.yaml", "{}\n");
+    Path own =
+        ConfigFiles.write(dir, "own.yaml", "transparent: { httpsListen: 127.0.0.1:16443 }\n");
+
+    assertThat(ConfigLoader.load(without).transparent()).isNull();
+    assertThat(ConfigLoader.load(without, transparent).transparent())
+        .isEqualTo(
+            new TransparentSettings(
+                new HostPort("127.0.0.1", 15443), new HostPort("127.0.0.1", 15080)));
+    assertThat(ConfigLoader.load(own, transparent).transparent().httpsListen())
+        .isEqualTo(new HostPort("127.0.0.1", 16443));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "{}", "# only a comment\n", "---\n", "proxy:\nroutes:\n"})
   void emptyConfigGivesAllDefaults(String yaml) throws Exception {
