@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 
 /**
@@ -105,14 +104,6 @@ public final class TransparentServer implements AutoCloseable {
                     .addLast("refuse", new ConnectionRefusal(limit.max()));
               }
             });
-  }
-
-  public InetSocketAddress httpsAddress() {
-    return (InetSocketAddress) https.localAddress();
-  }
-
-  public InetSocketAddress httpAddress() {
-    return (InetSocketAddress) http.localAddress();
   }
 
   @Override

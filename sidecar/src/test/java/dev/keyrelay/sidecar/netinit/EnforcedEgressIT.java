@@ -97,7 +97,6 @@ class EnforcedEgressIT {
             home.resolve("keyrelay.yaml"),
             """
             ca: { dir: ca }
-            transparent: {}
             egress:
               exceptions: [ "other.example.test:443", "other.example.test:80" ]
             routes:
@@ -114,6 +113,7 @@ class EnforcedEgressIT {
             NetworkNamespaces.exec(pod, as(sidecarUid)),
             jar,
             config,
+            List.of("--transparent"), // as the injector starts the sidecar of an enforced pod
             () ->
                 Clients.run(
                             NetworkNamespaces.exec(

@@ -63,14 +63,16 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code jar} behind {@code wrapper} (for example {@code ip netns exec NS setpriv ...}), so
-   * the admin port may be out of this process's reach: {@code ready} says when it is ready.
+   * Starts {@code jar} with {@code options} after {@code --config FILE}, behind {@code wrapper} (for
+   * example {@code ip netns exec NS setpriv ...}), so the admin port may be out of this process's
+   * reach: {@code ready} says when it is ready.
    */
   public static SidecarProcess startWrapped(
-      List<String> wrapper, Path jar, Path config, Callable<Boolean> ready) throws Exception {
+      List<String> wrapper, Path jar, Path config, List<String> options, Callable<Boolean> ready)
+      throws Exception {
     Path log = config.resolveSibling("sidecar.log");
     List<String> command = new ArrayList<>(wrapper);
-    command.addAll(javaCommand(List.of(), jar, withConfig(config, List.of())));
+    command.addAll(javaCommand(List.of(), jar, withConfig(config, options)));
     Process process = spawn(command, Map.of(), log);
     SidecarProcess sidecar = new SidecarProcess(process, log, -1, -1);
     sidecar.awaitReady(ready);
