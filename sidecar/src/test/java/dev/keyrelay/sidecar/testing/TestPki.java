@@ -38,7 +38,12 @@ public final class TestPki {
 
   /** A server certificate for localhost and 127.0.0.1, issued by this CA. */
   public X509Bundle serverCertificate() throws Exception {
-    return serverCertificate(List.of("localhost"), List.of("127.0.0.1"));
+    return serverCertificate("localhost");
+  }
+
+  /** A server certificate for {@code dnsName} and 127.0.0.1, issued by this CA. */
+  public X509Bundle serverCertificate(String dnsName) throws Exception {
+    return serverCertificate(List.of(dnsName), List.of("127.0.0.1"));
   }
 
   /** A server certificate for these names and addresses, issued by this CA. */
@@ -57,9 +62,13 @@ public final class TestPki {
     return builder.buildIssuedBy(root);
   }
 
+  public String caPem() {
+    return root.getRootCertificatePEM();
+  }
+
   public Path writeCaPem(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, root.getRootCertificatePEM());
+    Files.writeString(file, caPem());
     return file;
   }
 
