@@ -37,6 +37,7 @@ class EnforcedEgressIT {
   private static final String API_KEY = "sk-real-enforced-egress-4d2c9e";
   private static final String POD_ADDRESS = "10.77.0.1";
   private static final String INTERNET_ADDRESS = "10.77.0.2";
+  private static final String INTERNET_IPV6 = "fd00:77::2";
   private static final String NODE = "/usr/bin/node";
   private static final String PYTHON = "/usr/bin/python3";
 
@@ -70,6 +71,8 @@ class EnforcedEgressIT {
     pod = namespaces.create("krpod");
     String net = namespaces.create("krnet");
     namespaces.link(pod, POD_ADDRESS + "/30", net, INTERNET_ADDRESS + "/30");
+    namespaces.addIpv6(pod, "fd00:77::1/64");
+    namespaces.addIpv6(net, INTERNET_IPV6 + "/64");
     namespaces.hosts(pod, INTERNET_ADDRESS + " api.example.test other.example.test\n");
 
     TestPki pki = TestPki.create("enforced egress upstream CA");
@@ -256,6 +259,27 @@ class EnforcedEgressIT {
     assertThat(Files.readString(upstreamLog)).doesNotContain("/plain-denied");
   }
 
+  @Test
+  void ipv6EgressIsRefusedToTheAgentOnly() throws Exception {
+    List<String> connect =
+        List.of(
+            PYTHON,
+            "-c",
+            "import socket\n"
+                + "try:\n"
+                + "    socket.create_connection(('" + INTERNET_IPV6 + "', 8443), timeout=5)\n"
+                + "    print('connected')\n"
+                + "except OSError as e:\n"
+                + "    print(type(e).__name__)");
+    List<String> asSidecar = new ArrayList<>(as(sidecarUid));
+    asSidecar.addAll(connect);
+
+    assertThat(agent(connect, Map.of()).stdout().strip()).isEqualTo("ConnectionRefusedError");
+    // The same connection from the sidecar's user: the address is reachable, the rules refuse.
+    assertThat(Clients.run(NetworkNamespaces.exec(pod, asSidecar), Map.of()).stdout().strip())
+        .isEqualTo("connected");
+  }
+
   /** Runs {@code command} in the pod as the agent's user, with only {@code env} added. */
   private static Clients.Run agent(List<String> command, Map<String, String> env)
       throws Exception {
@@ -290,7 +314,7 @@ class EnforcedEgressIT {
         Files.writeString(
             dir.resolve("internet.py"),
             """
-            import http.server, json, ssl, sys, threading
+            import http.server, json, socket, ssl, sys, threading
             log = open(sys.argv[1], 'a', buffering=1)
             class Handler(http.server.BaseHTTPRequestHandler):
                 protocol_version = 'HTTP/1.1'
@@ -314,6 +338,10 @@ class EnforcedEgressIT {
             serve(443, True)
             serve(8443, True)
             serve(80, False)
+            class V6(http.server.ThreadingHTTPServer):
+                address_family = socket.AF_INET6
+            v6 = V6((sys.argv[5], 8443), Handler)
+            threading.Thread(target=v6.serve_forever, daemon=True).start()
             print('ready', flush=True)
             threading.Event().wait()
             """);
@@ -327,7 +355,8 @@ class EnforcedEgressIT {
                         upstreamLog.toString(),
                         INTERNET_ADDRESS,
                         cert.toString(),
-                        key.toString())))
+                        key.toString(),
+                        INTERNET_IPV6)))
             .redirectErrorStream(true)
             .start();
     BufferedReader out =

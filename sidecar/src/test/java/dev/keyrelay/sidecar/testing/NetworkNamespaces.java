@@ -53,6 +53,14 @@ public final class NetworkNamespaces implements AutoCloseable {
     run("ip", "-n", b, "link", "set", b, "up");
   }
 
+  /**
+   * Adds an IPv6 address (CIDR form) to the veth end named like {@code name} (see {@link #link}),
+   * usable at once: duplicate address detection would hold it back for a second or two.
+   */
+  public void addIpv6(String name, String address) throws Exception {
+    run("ip", "-n", name, "addr", "add", address, "dev", name, "nodad");
+  }
+
   /** The {@code /etc/hosts} that programs started with {@link #exec} in {@code name} see. */
   public void hosts(String name, String content) throws IOException {
     Path dir = Files.createDirectories(ETC_NETNS.resolve(name));
