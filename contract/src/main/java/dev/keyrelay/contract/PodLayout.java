@@ -13,6 +13,14 @@ public final class PodLayout {
   /** /healthz, /readyz and /metrics; reachable by the kubelet and Prometheus. */
   public static final int ADMIN_PORT = 9090;
 
+  /**
+   * Where enforced egress redirects the agent's outbound TCP 443 and 80: the sidecar's transparent
+   * listeners on loopback.
+   */
+  public static final int TRANSPARENT_HTTPS_PORT = 15443;
+
+  public static final int TRANSPARENT_HTTP_PORT = 15080;
+
   /** Listeners and the proxy bind loopback: the agent shares the pod's network namespace. */
   public static final String LOOPBACK = "127.0.0.1";
 

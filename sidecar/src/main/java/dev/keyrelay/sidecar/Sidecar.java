@@ -15,6 +15,7 @@ import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
 import dev.keyrelay.sidecar.policy.RouteLimiters;
+import dev.keyrelay.sidecar.http.TransparentServer;
 import dev.keyrelay.sidecar.postgres.ListenerTlsContext;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
@@ -34,6 +35,7 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +64,7 @@ public final class Sidecar implements AutoCloseable {
   private final UpstreamPool upstreams;
   private final SecretResolver secrets;
   private final ProxyServer proxy;
+  private final TransparentServer transparent; // null without enforced egress
   private final PostgresListeners listeners;
   private final AdminServer admin;
   private final ConfigWatcher watcher;
@@ -112,6 +115,11 @@ public final class Sidecar implements AutoCloseable {
             config.proxy().headerTimeout(),
             new RouteLimiters());
     proxy = ProxyServer.bind(config.proxy(), boss, workers, services);
+    transparent =
+        config.transparent() == null
+            ? null
+            : TransparentServer.bind(
+                config.transparent(), config.proxy(), proxy, boss, workers, services);
     listeners =
         new PostgresListeners(
             transport,
@@ -179,8 +187,9 @@ public final class Sidecar implements AutoCloseable {
     SidecarConfig running = config;
     if (!next.proxy().equals(running.proxy())
         || !next.admin().equals(running.admin())
-        || !next.ca().equals(running.ca())) {
-      log.warn("changes to proxy, admin and ca take effect only after a restart");
+        || !next.ca().equals(running.ca())
+        || !Objects.equals(next.transparent(), running.transparent())) {
+      log.warn("changes to proxy, admin, ca and transparent take effect only after a restart");
     }
     config = next;
     secrets.reconfigure(next.secrets(), next.vault());
@@ -215,6 +224,9 @@ public final class Sidecar implements AutoCloseable {
       log.warn("closing the config watcher failed: {}", e.toString());
     }
     proxy.close();
+    if (transparent != null) {
+      transparent.close();
+    }
     listeners.close();
     admin.close();
     upstreams.close();

@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,9 @@ sealed interface SidecarCommand {
 
   /** Check the config against this machine, one line per check, and exit 0 only if all pass. */
   record Doctor(Path config, ConfigOverrides overrides) implements SidecarCommand {}
+
+  /** Install the pod's egress rules (the enforced-egress init container) and exit. */
+  record InitNetwork(InitNetworkArguments arguments) implements SidecarCommand {}
 
   /** Print the usage. */
   record Help() implements SidecarCommand {}

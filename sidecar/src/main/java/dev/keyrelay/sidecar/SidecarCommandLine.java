@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,23 +17,26 @@ final class SidecarCommandLine {
 
   static final String USAGE =
       """
-      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--exit-when-ready]
+      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--transparent] [--exit-when-ready]
              keyrelay-sidecar doctor --config FILE [--proxy-port PORT]
-             keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]\
-      """;
+             keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]
+      """
+          + "       "
+          + InitNetworkArguments.USAGE;
 
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(120);
 
   private static final String CONFIG = "--config";
   private static final String PROXY_PORT = "--proxy-port";
   private static final String EXIT_WHEN_READY = "--exit-when-ready";
+  private static final String TRANSPARENT = "--transparent";
   private static final String WAIT_FOR_FILE = "--wait-for-file";
   private static final String TIMEOUT_SECONDS = "--timeout-seconds";
   private static final String HELP = "--help";
   private static final String DOCTOR = "doctor";
   private static final Set<String> WITH_VALUE =
       Set.of(CONFIG, PROXY_PORT, WAIT_FOR_FILE, TIMEOUT_SECONDS);
-  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, HELP);
+  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, TRANSPARENT, HELP);
   private static final long MAX_WAIT_SECONDS = 86_400;
 
   /** A command line that cannot be run, with the reason. */
@@ -47,6 +51,14 @@ final class SidecarCommandLine {
   static SidecarCommand parse(String... args) throws UsageException {
     if (args.length > 0 && args[0].equals(DOCTOR)) {
       return doctor(options(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    if (args.length > 0 && args[0].equals(InitNetworkArguments.COMMAND)) {
+      try {
+        return new SidecarCommand.InitNetwork(
+            InitNetworkArguments.parse(Arrays.asList(args).subList(1, args.length)));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(InitNetworkArguments.COMMAND + ": " + e.getMessage());
+      }
     }
     Map<String, String> given = options(args);
     if (given.containsKey(HELP)) {
@@ -94,7 +106,8 @@ final class SidecarCommandLine {
     return new ConfigOverrides(
         port == null
             ? OptionalInt.empty()
-            : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port")));
+            : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port")),
+        given.containsKey(TRANSPARENT));
   }
 
   /** Option name to value (empty for flags), refusing unknown, repeated and valueless options. */

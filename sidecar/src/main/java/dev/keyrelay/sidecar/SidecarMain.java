@@ -5,6 +5,7 @@ import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import dev.keyrelay.sidecar.doctor.Doctor;
 import dev.keyrelay.sidecar.logging.Logging;
+import dev.keyrelay.sidecar.netinit.NetworkInit;
 import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.transport.RootCause;
 import java.io.UncheckedIOException;
@@ -47,6 +48,8 @@ public final class SidecarMain {
                 + " s");
         System.exit(1);
       }
+    } else if (command instanceof SidecarCommand.InitNetwork init) {
+      System.exit(NetworkInit.run(init.arguments(), System.out, System.err));
     } else {
       System.out.println(SidecarCommandLine.USAGE);
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,5 +81,28 @@ class SidecarCommandLineTest {
   void helpWinsOverEverythingElse() throws Exception {
     assertThat(SidecarCommandLine.parse("--config", "k.yaml", "--help"))
         .isEqualTo(new SidecarCommand.Help());
+  }
+
+  @Test
+  void initNetworkIsASubcommandWithItsOwnArguments() throws Exception {
+    assertThat(SidecarCommandLine.parse("init-network", "--proxy-uid", "65532", "--dry-run"))
+        .isEqualTo(
+            new SidecarCommand.InitNetwork(
+                InitNetworkArguments.parse(
+                    List.of("--proxy-uid", "65532", "--dry-run"))));
+    assertThatThrownBy(() -> SidecarCommandLine.parse("init-network", "--allow-port", "80"))
+        .isInstanceOf(SidecarCommandLine.UsageException.class)
+        .hasMessage("init-network: --proxy-uid UID is required");
+    assertThat(SidecarCommandLine.USAGE).contains("keyrelay-sidecar init-network --proxy-uid UID");
+  }
+
+  @Test
+  void transparentFlagAsksForTheTransparentListeners() throws Exception {
+    assertThat(SidecarCommandLine.parse("--config", "k.yaml", "--transparent"))
+        .isEqualTo(
+            new SidecarCommand.Run(
+                Path.of("k.yaml"), new ConfigOverrides(OptionalInt.empty(), true), false));
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k.yaml", "--transparent=yes"))
+        .hasMessage("--transparent takes no value");
   }
 }

@@ -56,6 +56,7 @@ class AdmissionPolicyTest {
   void injectedPodsInBothModesAreAdmitted() throws Exception {
     assertThat(admits(GoldenPods.tree("agent-pod.expected.yaml"))).isTrue();
     assertThat(admits(GoldenPods.tree("job-pod.expected.yaml"))).isTrue();
+    assertThat(admits(GoldenPods.tree("enforced-pod.expected.yaml"))).isTrue();
   }
 
   @Test

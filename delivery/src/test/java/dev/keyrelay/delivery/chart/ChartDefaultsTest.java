@@ -3,6 +3,7 @@ package dev.keyrelay.delivery.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.inject.EgressEnforcement;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.SidecarResources;
 import dev.keyrelay.operator.webhook.WebhookServer;
@@ -101,6 +102,22 @@ class ChartDefaultsTest {
     assertThat(manifests.operatorEnvironment())
         .containsEntry("KEYRELAY_JAVA_TOOL_OPTIONS", "false")
         .containsEntry("KEYRELAY_PROMETHEUS_ANNOTATIONS", "false");
+    assertThat(injection.egress()).isEqualTo(EgressEnforcement.OFF);
+  }
+
+  @Test
+  void enforcedEgressValuesReachTheInjector() {
+    Manifests enforced =
+        Install.DEFAULTS.manifestsWith(
+            Map.of(
+                "sidecar.enforceEgress.enabled", "true",
+                "sidecar.enforceEgress.allowCidrs[0]", "10.96.0.0/12",
+                "sidecar.enforceEgress.allowCidrs[1]", "10.244.0.0/16",
+                "sidecar.enforceEgress.allowPorts[0]", "5432"));
+
+    assertThat(InjectionSettings.fromEnvironment(enforced.operatorEnvironment()).egress())
+        .isEqualTo(
+            new EgressEnforcement(true, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
   }
 
   @Test

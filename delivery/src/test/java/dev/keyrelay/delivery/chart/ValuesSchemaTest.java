@@ -51,6 +51,14 @@ class ValuesSchemaTest {
   }
 
   @Test
+  void enforcedEgressCannotAllowTheRedirectedPortsOrNames() {
+    assertThatThrownBy(() -> render(Map.of("sidecar.enforceEgress.allowPorts[0]", "443")))
+        .hasMessageContaining("at '/sidecar/enforceEgress/allowPorts/0'");
+    assertThatThrownBy(() -> render(Map.of("sidecar.enforceEgress.allowCidrs[0]", "cluster.local")))
+        .hasMessageContaining("at '/sidecar/enforceEgress/allowCidrs/0'");
+  }
+
+  @Test
   void quantitiesMustBeKubernetesQuantities() {
     assertThatThrownBy(() -> render(Map.of("sidecar.resources.limits.memory", "128MB")))
         .hasMessageContaining("at '/sidecar/resources/limits/memory': '128MB' does not match");

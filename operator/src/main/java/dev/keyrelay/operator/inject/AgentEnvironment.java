@@ -56,6 +56,9 @@ final class AgentEnvironment {
     BUNDLE_VARS.forEach(v -> vars.put(v, SidecarPaths.CA_BUNDLE));
     // Node.js appends this to its built-in roots, so it takes the CA alone.
     vars.put("NODE_EXTRA_CA_CERTS", SidecarPaths.CA_CERT);
+    // Node's built-in fetch and http ignore the proxy variables unless this is set (Node 24+
+    // honours it; older versions ignore it, and only enforced egress catches their traffic).
+    vars.put("NODE_USE_ENV_PROXY", "1");
     if (shutdownUrl) {
       vars.put(SHUTDOWN_URL, SidecarPaths.SHUTDOWN_URL);
     }

@@ -33,6 +33,12 @@ public final class InjectionAnnotations {
   /** {@code "true"} or {@code "false"}: set JAVA_TOOL_OPTIONS (proxy and trust store) for JVMs. */
   public static final String JAVA_TOOL_OPTIONS = PREFIX + "java-tool-options";
 
+  /**
+   * {@code "true"} or {@code "false"}: an init container makes the pod's network send the agent's
+   * HTTPS and HTTP to the sidecar and refuse the rest (default from the chart).
+   */
+  public static final String ENFORCE_EGRESS = PREFIX + "enforce-egress";
+
   /** Written by the injector: what it did, as JSON. */
   public static final String STATUS = PREFIX + "injected";
 
@@ -55,6 +61,7 @@ public final class InjectionAnnotations {
           OVERRIDE_ENV,
           PROXY_PORT,
           JAVA_TOOL_OPTIONS,
+          ENFORCE_EGRESS,
           STATUS);
 
   private InjectionAnnotations() {}

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS unless a pod says otherwise
  * @param prometheusAnnotations whether injected pods get {@code prometheus.io/*} scrape
  *     annotations for the sidecar's admin port (unless they set {@code prometheus.io/*} already)
+ * @param egress enforced egress: the default for opted-in pods and what stays reachable directly
  */
 public record InjectionSettings(
     String sidecarImage,
@@ -29,7 +30,8 @@ public record InjectionSettings(
     String logLevel,
     List<String> noProxyExtra,
     boolean javaToolOptions,
-    boolean prometheusAnnotations) {
+    boolean prometheusAnnotations,
+    EgressEnforcement egress) {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/keyrelay/keyrelay-sidecar:0.1.0";
 
@@ -46,7 +48,8 @@ public record InjectionSettings(
         "INFO",
         List.of("kubernetes.default"),
         false,
-        false);
+        false,
+        EgressEnforcement.OFF);
   }
 
   /**
@@ -54,8 +57,9 @@ public record InjectionSettings(
    * KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
    * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
    * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}, {@code KEYRELAY_JAVA_TOOL_OPTIONS} and
-   * {@code KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false); the API server's
-   * address comes from {@code KUBERNETES_SERVICE_HOST}.
+   * {@code KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false) and those of {@link
+   * EgressEnforcement#fromEnvironment}; the API server's address comes from {@code
+   * KUBERNETES_SERVICE_HOST}.
    */
   public static InjectionSettings fromEnvironment(Map<String, String> env) {
     InjectionSettings d = defaults();
@@ -77,7 +81,8 @@ public record InjectionSettings(
             "KEYRELAY_SIDECAR_LOG_LEVEL", env.getOrDefault("KEYRELAY_SIDECAR_LOG_LEVEL", "INFO")),
         noProxy,
         flag(env, "KEYRELAY_JAVA_TOOL_OPTIONS"),
-        flag(env, "KEYRELAY_PROMETHEUS_ANNOTATIONS"));
+        flag(env, "KEYRELAY_PROMETHEUS_ANNOTATIONS"),
+        EgressEnforcement.fromEnvironment(env));
   }
 
   /** The same settings with native sidecars on or off, as the nodes allow. */
@@ -90,7 +95,22 @@ public record InjectionSettings(
         logLevel,
         noProxyExtra,
         javaToolOptions,
-        prometheusAnnotations);
+        prometheusAnnotations,
+        egress);
+  }
+
+  /** The same settings with other enforced-egress defaults. */
+  public InjectionSettings withEgress(EgressEnforcement next) {
+    return new InjectionSettings(
+        sidecarImage,
+        sidecarPullPolicy,
+        nativeSidecar,
+        resources,
+        logLevel,
+        noProxyExtra,
+        javaToolOptions,
+        prometheusAnnotations,
+        next);
   }
 
   private static String pullPolicy(String value) {

@@ -60,7 +60,7 @@ public final class PodInjector {
     List<String> names = routes.stream().map(InjectionRoute::name).toList();
     mark(out, annotations, labels, status(options, names), settings);
     return new InjectionResult(
-        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env));
+        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env, options));
   }
 
   /**
@@ -88,8 +88,11 @@ public final class PodInjector {
   }
 
   /** What could let the agent bypass keyrelay or read its secrets. */
-  private static List<String> warnings(PodSpec spec, AgentEnvironment env) {
+  private static List<String> warnings(PodSpec spec, AgentEnvironment env, PodOptions options) {
     List<String> warnings = new ArrayList<>();
+    if (options.enforceEgress()) {
+      warnings.addAll(EgressWarnings.sidecarUser(spec));
+    }
     for (Container c : spec.getContainers()) {
       List<String> kept = env.keptUserVariables(c);
       if (!kept.isEmpty()) {
@@ -139,6 +142,12 @@ public final class PodInjector {
     List<Container> inits = Objects.requireNonNullElse(spec.getInitContainers(), List.of());
     List<Container> apps = new ArrayList<>();
     List<Container> newInits = new ArrayList<>();
+    if (options.enforceEgress()) {
+      // First of all: no container of the pod runs before its egress is enforced.
+      newInits.add(
+          NetworkInitContainer.build(
+              settings.sidecarImage(), settings.sidecarPullPolicy(), settings.egress()));
+    }
     if (options.nativeSidecar()) {
       // First init container: the pod's own init containers already go through the proxy.
       newInits.add(sidecar);
@@ -160,6 +169,9 @@ public final class PodInjector {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("mode", options.nativeSidecar() ? "native-sidecar" : "container");
     status.put("routes", routes);
+    if (options.enforceEgress()) {
+      status.put("egress", "enforced");
+    }
     try {
       return JSON.writeValueAsString(status);
     } catch (JsonProcessingException e) {

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param overrideEnv whether injected variables replace ones the user set
  * @param proxyPort the sidecar's proxy port on 127.0.0.1
  * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS for the proxy and trust store
+ * @param enforceEgress whether the pod's network refuses the agent's egress past the sidecar
  */
 public record PodOptions(
     List<String> routes,
@@ -28,7 +29,8 @@ public record PodOptions(
     SidecarResources resources,
     boolean overrideEnv,
     int proxyPort,
-    boolean javaToolOptions) {
+    boolean javaToolOptions,
+    boolean enforceEgress) {
 
   /** Below 1024 a non-root process cannot bind. */
   private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
@@ -53,6 +55,7 @@ public record PodOptions(
     String override = annotations.get(InjectionAnnotations.OVERRIDE_ENV);
     String proxyPort = annotations.get(InjectionAnnotations.PROXY_PORT);
     String javaToolOptions = annotations.get(InjectionAnnotations.JAVA_TOOL_OPTIONS);
+    String enforceEgress = annotations.get(InjectionAnnotations.ENFORCE_EGRESS);
     SidecarResources d = settings.resources();
     return new PodOptions(
         routes == null ? null : routeNames(routes),
@@ -69,7 +72,10 @@ public record PodOptions(
         proxyPort == null ? SidecarPaths.PROXY_PORT : proxyPort(proxyPort),
         javaToolOptions == null
             ? settings.javaToolOptions()
-            : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions));
+            : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions),
+        enforceEgress == null
+            ? settings.egress().enabled()
+            : bool(InjectionAnnotations.ENFORCE_EGRESS, enforceEgress));
   }
 
   static boolean bool(String name, String value) {

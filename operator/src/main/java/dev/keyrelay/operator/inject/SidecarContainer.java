@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Builds the sidecar container. The image's entrypoint runs the jar ({@code java @/app/jvm.options
  * ... -jar /app/keyrelay-sidecar.jar}, whose JVM options size the heap to the memory limit); the
- * injector adds {@code --config} pointing into the mounted routes ConfigMap, and {@code
- * --proxy-port} when the pod asks for another port.
+ * injector adds {@code --config} pointing into the mounted routes ConfigMap, {@code
+ * --proxy-port} when the pod asks for another port, and {@code --transparent} (the listeners the
+ * redirected traffic reaches) when its egress is enforced.
  */
 final class SidecarContainer {
 
@@ -42,6 +43,9 @@ final class SidecarContainer {
     List<String> args = new ArrayList<>(List.of("--config", SidecarPaths.CONFIG_FILE));
     if (options.proxyPort() != SidecarPaths.PROXY_PORT) {
       args.addAll(List.of("--proxy-port", Integer.toString(options.proxyPort())));
+    }
+    if (options.enforceEgress()) {
+      args.add("--transparent");
     }
     ContainerBuilder b =
         new ContainerBuilder()

@@ -27,7 +27,8 @@ public final class InjectFixtures {
           "INFO",
           List.of("kubernetes.default", "10.96.0.1"),
           false,
-          true);
+          true,
+          new EgressEnforcement(false, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
 
   private InjectFixtures() {}
 

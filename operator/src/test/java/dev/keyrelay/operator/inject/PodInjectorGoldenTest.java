@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PodInjectorGoldenTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"agent-pod", "job-pod"})
+  @ValueSource(strings = {"agent-pod", "job-pod", "enforced-pod"})
   void patchedPodEqualsTheGoldenFile(String name) throws IOException {
     Pod pod = InjectFixtures.pod(name + ".yaml");
     InjectionResult result =

@@ -201,7 +201,8 @@ class PodInjectorTest {
             "INFO",
             List.of(),
             false,
-            false);
+            false,
+            EgressEnforcement.OFF);
 
     assertThat(sidecar(PodInjector.inject(pod, InjectFixtures.routes(), always).pod()))
         .satisfies(c -> assertThat(c.getImagePullPolicy()).isEqualTo("Always"));
@@ -226,7 +227,8 @@ class PodInjectorTest {
             "INFO",
             List.of(),
             true,
-            false);
+            false,
+            EgressEnforcement.OFF);
 
     assertThat(env(inject(plain).pod().getSpec().getContainers().get(1)))
         .doesNotContainKey("JAVA_TOOL_OPTIONS");

@@ -13,12 +13,33 @@ public final class AuditLog {
 
   private static final Logger AUDIT = LoggerFactory.getLogger("keyrelay.audit");
 
+  private final String via;
+
+  public AuditLog() {
+    this(null);
+  }
+
+  private AuditLog(String via) {
+    this.via = via;
+  }
+
+  /**
+   * The same log for connections that reached the sidecar another way than the proxy port; each
+   * proxy decision line then carries {@code via}, e.g. {@code "via":"transparent"}.
+   */
+  public AuditLog via(String listener) {
+    return new AuditLog(listener);
+  }
+
   public void record(AuditEvent event) {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
     List<StructuredArgument> fields = new ArrayList<>(8);
     fields.add(kv("decision", event.decision()));
+    if (via != null) {
+      fields.add(kv("via", via));
+    }
     fields.add(kv("host", event.host()));
     fields.add(kv("route", event.route()));
     fields.add(kv("method", event.method()));

@@ -69,6 +69,7 @@ public final class ConfigLoader {
             .parse(
                 Objects.requireNonNullElse(raw.listeners(), List.of()),
                 Objects.requireNonNullElse(raw.routes(), List.of()));
+    TransparentSettings transparent = TransparentParser.parse(raw.transparent(), problems);
     problems.throwIfAny();
     return new SidecarConfig(
         source,
@@ -79,7 +80,8 @@ public final class ConfigLoader {
         routes,
         secrets,
         vault,
-        listeners);
+        listeners,
+        transparent);
   }
 
   private static void requireNoVaultSecrets(List<RawConfig.Route> routes, Problems problems) {

@@ -7,17 +7,27 @@ import java.util.OptionalInt;
  * a reloaded file keeps them.
  *
  * @param proxyPort replaces the port of {@code proxy.listen}, keeping its host
+ * @param transparent serves the transparent listeners (enforced egress) at their default
+ *     addresses when the file has no {@code transparent} block
  */
-public record ConfigOverrides(OptionalInt proxyPort) {
+public record ConfigOverrides(OptionalInt proxyPort, boolean transparent) {
 
   public static final ConfigOverrides NONE = new ConfigOverrides(OptionalInt.empty());
 
+  public ConfigOverrides(OptionalInt proxyPort) {
+    this(proxyPort, false);
+  }
+
   SidecarConfig applyTo(SidecarConfig config) {
-    if (proxyPort.isEmpty()) {
-      return config;
+    SidecarConfig out = config;
+    if (proxyPort.isPresent()) {
+      ProxySettings proxy = config.proxy();
+      HostPort listen = new HostPort(proxy.listen().host(), proxyPort.getAsInt());
+      out = out.withProxy(proxy.withListen(listen));
     }
-    ProxySettings proxy = config.proxy();
-    HostPort listen = new HostPort(proxy.listen().host(), proxyPort.getAsInt());
-    return config.withProxy(proxy.withListen(listen));
+    if (transparent && out.transparent() == null) {
+      out = out.withTransparent(TransparentParser.DEFAULTS);
+    }
+    return out;
   }
 }

@@ -14,9 +14,11 @@ record RawConfig(
     List<Route> routes,
     Secrets secrets,
     List<Listener> listeners,
-    Vault vault) {
+    Vault vault,
+    Transparent transparent) {
 
-  static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
+  static final RawConfig EMPTY =
+      new RawConfig(null, null, null, null, null, null, null, null, null);
 
   record Proxy(
       String listen,
@@ -29,6 +31,8 @@ record RawConfig(
       Integer maxConnections) {
     static final Proxy EMPTY = new Proxy(null, null, null, null, null, null, null, null);
   }
+
+  record Transparent(String httpsListen, String httpListen) {}
 
   record Admin(String listen) {
     static final Admin EMPTY = new Admin(null);

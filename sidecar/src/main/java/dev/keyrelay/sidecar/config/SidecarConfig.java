@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param source the file it was loaded from, named in error messages and logs
  * @param vault how to reach Vault; null when the file has no {@code vault} block
+ * @param transparent the listeners for redirected traffic (enforced egress); null when the file
+ *     has no {@code transparent} block
  */
 public record SidecarConfig(
     Path source,
@@ -18,15 +20,23 @@ public record SidecarConfig(
     List<Route> routes,
     SecretsSettings secrets,
     VaultSettings vault,
-    List<PostgresListener> listeners) {
+    List<PostgresListener> listeners,
+    TransparentSettings transparent) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
     listeners = List.copyOf(listeners);
   }
 
+  /** The same config with other transparent listeners. */
+  public SidecarConfig withTransparent(TransparentSettings next) {
+    return new SidecarConfig(
+        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next);
+  }
+
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
-    return new SidecarConfig(source, next, admin, ca, egress, routes, secrets, vault, listeners);
+    return new SidecarConfig(
+        source, next, admin, ca, egress, routes, secrets, vault, listeners, transparent);
   }
 }

@@ -59,18 +59,8 @@ final class BlindTunnel {
 
   private void open(ChannelHandlerContext ctx, ChannelHandler entry, EgressDecision decision) {
     Channel client = ctx.channel();
-    TunnelStats stats =
-        new TunnelStats(services, authority.host(), startNanos);
-    ChannelFuture connected =
-        new Bootstrap()
-            .group(client.eventLoop())
-            .channel(services.transport().socketChannel())
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
-            .handler(new ByteRelay(client, bytes -> stats.transferred(false, bytes)))
-            .connect(decision.address());
+    TunnelStats stats = new TunnelStats(services, authority.host(), startNanos);
+    ChannelFuture connected = connect(services, client, decision, stats);
     connected.addListener(
         done -> {
           if (!done.isSuccess()) {
@@ -88,17 +78,41 @@ final class BlindTunnel {
                     }
                     ctx.pipeline().remove(HttpServerCodec.class);
                     ctx.pipeline().remove(HeaderCountLimit.INSTANCE);
-                    ctx.pipeline()
-                        .replace(
-                            entry,
-                            "relay",
-                            new ByteRelay(upstream, bytes -> stats.transferred(true, bytes)));
-                    client.closeFuture().addListener(closed -> stats.closed());
-                    services.metrics().tunnel("blind");
-                    client.config().setAutoRead(true);
-                    upstream.config().setAutoRead(true);
+                    relay(ctx, entry, upstream, stats);
                   });
         });
+  }
+
+  /**
+   * Connects to the address the egress guard checked (never re-resolved); the upstream channel
+   * relays to {@code client} once it reads. Shared with the transparent listener.
+   */
+  static ChannelFuture connect(
+      ProxyServices services, Channel client, EgressDecision decision, TunnelStats stats) {
+    return new Bootstrap()
+        .group(client.eventLoop())
+        .channel(services.transport().socketChannel())
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
+        .handler(new ByteRelay(client, bytes -> stats.transferred(false, bytes)))
+        .connect(decision.address());
+  }
+
+  /**
+   * Relays the client's bytes to {@code upstream} in place of {@code step}; whatever {@code step}
+   * still held (a ClientHello read by the transparent listener) goes first.
+   */
+  static void relay(
+      ChannelHandlerContext ctx, ChannelHandler step, Channel upstream, TunnelStats stats) {
+    Channel client = ctx.channel();
+    ProxyServices services = stats.services();
+    ctx.pipeline()
+        .replace(step, "relay", new ByteRelay(upstream, bytes -> stats.transferred(true, bytes)));
+    client.closeFuture().addListener(closed -> stats.closed());
+    services.metrics().tunnel("blind");
+    client.config().setAutoRead(true);
+    upstream.config().setAutoRead(true);
   }
 
   private void reject(ChannelHandlerContext ctx, ProxyRejection rejection) {

@@ -12,9 +12,11 @@ import java.net.InetSocketAddress;
 public final class ProxyServer implements AutoCloseable {
 
   private final Channel channel;
+  private final ConnectionLimit limit;
 
-  private ProxyServer(Channel channel) {
+  private ProxyServer(Channel channel, ConnectionLimit limit) {
     this.channel = channel;
+    this.limit = limit;
   }
 
   /** Binds and starts accepting; blocks until bound (called once at start, not on an event loop). */
@@ -39,7 +41,7 @@ public final class ProxyServer implements AutoCloseable {
                         .addLast("refuse", new ConnectionRefusal(limit.max()));
                   }
                 });
-    return new ProxyServer(bound);
+    return new ProxyServer(bound, limit);
   }
 
   /**
@@ -58,6 +60,11 @@ public final class ProxyServer implements AutoCloseable {
         .addLast("head-timeout", new HeadTimeout(settings.headerTimeout(), services.metrics()))
         .addLast("entry", new ProxyEntryHandler(services))
         .addLast("errors", errors);
+  }
+
+  /** Shared with the transparent listeners: the limit protects the sidecar, whatever the door. */
+  ConnectionLimit limit() {
+    return limit;
   }
 
   public InetSocketAddress address() {

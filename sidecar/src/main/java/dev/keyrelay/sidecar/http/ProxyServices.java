@@ -33,4 +33,21 @@ public record ProxyServices(
   public ProxyState state() {
     return current.get();
   }
+
+  /** The same services auditing through {@code other}. */
+  public ProxyServices withAudit(AuditLog other) {
+    return new ProxyServices(
+        current,
+        transport,
+        resolver,
+        secrets,
+        serverTls,
+        upstreams,
+        metrics,
+        other,
+        scrubbing,
+        connectTimeout,
+        headerTimeout,
+        limiters);
+  }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * Opens a routed CONNECT: gets the host's certificate from the sidecar CA, confirms the tunnel,
@@ -61,13 +62,26 @@ final class TlsInterception {
     ChannelPipeline pipeline = ctx.pipeline();
     pipeline.remove(HeaderCountLimit.INSTANCE);
     pipeline.replace(
-        HttpServerCodec.class,
-        "tls",
-        services.serverTls().newHandler(ctx.alloc(), authority.host(), authority.port()));
-    InterceptedTargets targets =
-        new InterceptedTargets(route, authority.host(), authority.port(), services.resolver());
-    pipeline.replace(entry, "alpn", new ProtocolSelection(services, targets));
-    services.metrics().tunnel("intercepted");
+        HttpServerCodec.class, "tls", agentTls(ctx, services, authority.host(), authority.port()));
+    pipeline.replace(
+        entry, "alpn", requests(services, route, authority.host(), authority.port()));
     ctx.channel().config().setAutoRead(true);
+  }
+
+  /**
+   * The agent-facing TLS for {@code host}: presents the certificate that {@code
+   * serverTls().prepare(host)} made ready. Shared with the transparent listener, so a routed host
+   * is intercepted the same way however the agent reached the sidecar.
+   */
+  static SslHandler agentTls(
+      ChannelHandlerContext ctx, ProxyServices services, String host, int port) {
+    return services.serverTls().newHandler(ctx.alloc(), host, port);
+  }
+
+  /** What serves the requests inside the agent's TLS: each goes to {@code host} under route. */
+  static ProtocolSelection requests(ProxyServices services, Route route, String host, int port) {
+    services.metrics().tunnel("intercepted");
+    return new ProtocolSelection(
+        services, new InterceptedTargets(route, host, port, services.resolver()));
   }
 }

@@ -18,6 +18,10 @@ final class TunnelStats {
     this.startNanos = startNanos;
   }
 
+  ProxyServices services() {
+    return services;
+  }
+
   void transferred(boolean fromClient, long bytes) {
     if (fromClient) {
       bytesSent += bytes;

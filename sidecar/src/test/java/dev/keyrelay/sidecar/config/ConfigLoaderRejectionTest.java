@@ -48,6 +48,16 @@ class ConfigLoaderRejectionTest {
   static Stream<Arguments> rejections() {
     return Stream.of(
         arguments("proxy: { listen: 0.0.0.0:6790 }", "proxy.listen", "not a loopback address"),
+        arguments(
+            "transparent: { httpsListen: 0.0.0.0:15443 }",
+            "transparent.httpsListen",
+            "not a loopback address; iptables REDIRECT"),
+        arguments("transparent: { httpListen: 127.0.0.1 }", "transparent.httpListen", "has no port"),
+        arguments(
+            "transparent: { httpListen: 127.0.0.1:15443 }",
+            "transparent.httpListen",
+            "must differ from transparent.httpsListen"),
+        arguments("transparent: { listen: 127.0.0.1:1 }", "transparent.listen", ""),
         arguments("proxy: { listen: \"[::]:6790\" }", "proxy.listen", "not a loopback address"),
         arguments("proxy: { listen: proxy.example:6790 }", "proxy.listen", "not a loopback"),
         arguments("proxy: { listen: 127.0.0.1 }", "proxy.listen", "has no port"),

@@ -122,7 +122,44 @@ class ConfigLoaderTest {
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,
-                List.of()));
+                List.of(),
+                null));
+  }
+
+  @Test
+  void transparentBlockGetsLoopbackDefaultsOrTheGivenAddresses() throws Exception {
+    SidecarConfig defaults =
+        ConfigLoader.load(ConfigFiles.write(dir, "defaults.yaml", "transparent: {}\n"));
+    SidecarConfig given =
+        ConfigLoader.load(
+            ConfigFiles.write(
+                dir,
+                "given.yaml",
+                "transparent: { httpsListen: \"[::1]:16443\", httpListen: localhost:16080 }\n"));
+
+    assertThat(defaults.transparent())
+        .isEqualTo(
+            new TransparentSettings(
+                new HostPort("127.0.0.1", 15443), new HostPort("127.0.0.1", 15080)));
+    assertThat(given.transparent())
+        .isEqualTo(
+            new TransparentSettings(new HostPort("::1", 16443), new HostPort("localhost", 16080)));
+  }
+
+  @Test
+  void transparentOverrideAddsTheDefaultListenersUnlessTheFileHasItsOwn() throws Exception {
+    ConfigOverrides transparent = new ConfigOverrides(OptionalInt.empty(), true);
+    Path without = ConfigFiles.write(dir, "without.yaml", "{}\n");
+    Path own =
+        ConfigFiles.write(dir, "own.yaml", "transparent: { httpsListen: 127.0.0.1:16443 }\n");
+
+    assertThat(ConfigLoader.load(without).transparent()).isNull();
+    assertThat(ConfigLoader.load(without, transparent).transparent())
+        .isEqualTo(
+            new TransparentSettings(
+                new HostPort("127.0.0.1", 15443), new HostPort("127.0.0.1", 15080)));
+    assertThat(ConfigLoader.load(own, transparent).transparent().httpsListen())
+        .isEqualTo(new HostPort("127.0.0.1", 16443));
   }
 
   @ParameterizedTest
@@ -154,7 +191,8 @@ class ConfigLoaderTest {
                     Duration.ofSeconds(30),
                     Duration.ofMinutes(5)),
                 null,
-                List.of()));
+                List.of(),
+                null));
   }
 
   @ParameterizedTest

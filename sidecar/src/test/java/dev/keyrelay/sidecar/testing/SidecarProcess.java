@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.Map;
@@ -61,6 +62,23 @@ public final class SidecarProcess implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * Starts {@code jar} with {@code options} after {@code --config FILE}, behind {@code wrapper} (for
+   * example {@code ip netns exec NS setpriv ...}), so the admin port may be out of this process's
+   * reach: {@code ready} says when it is ready.
+   */
+  public static SidecarProcess startWrapped(
+      List<String> wrapper, Path jar, Path config, List<String> options, Callable<Boolean> ready)
+      throws Exception {
+    Path log = config.resolveSibling("sidecar.log");
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(javaCommand(List.of(), jar, withConfig(config, options)));
+    Process process = spawn(command, Map.of(), log);
+    SidecarProcess sidecar = new SidecarProcess(process, log, -1, -1);
+    sidecar.awaitReady(ready);
+    return sidecar;
+  }
+
   /** Runs the jar to completion (for invalid-config cases); returns exit code and output. */
   public static Result run(Path config, Duration timeout) throws Exception {
     return run(config.resolveSibling("run.log"), timeout, List.of(), withConfig(config, List.of()));
@@ -89,15 +107,25 @@ public final class SidecarProcess implements AutoCloseable {
   private static Process launch(
       List<String> jvmArgs, List<String> args, Map<String, String> env, Path out)
       throws IOException {
-    if (!Files.isRegularFile(JAR)) {
-      throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run mvn package first");
+    return spawn(javaCommand(jvmArgs, JAR, args), env, out);
+  }
+
+  /** This JVM's java running {@code jar}; fails at once when the jar has not been built. */
+  public static List<String> javaCommand(List<String> jvmArgs, Path jar, List<String> args) {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run mvn package first");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
     command.add("-jar");
-    command.add(JAR.toString());
+    command.add(jar.toString());
     command.addAll(args);
+    return command;
+  }
+
+  private static Process spawn(List<String> command, Map<String, String> env, Path out)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(out.toFile());
     builder.environment().putAll(env);
@@ -112,22 +140,31 @@ public final class SidecarProcess implements AutoCloseable {
 
   private void awaitReady() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
+    awaitReady(
+        () -> {
+          try {
+            return client
+                    .send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .statusCode()
+                == 200;
+          } catch (IOException notYet) {
+            return false; // still starting
+          }
+        });
+  }
+
+  private void awaitReady(Callable<Boolean> ready) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError("sidecar exited with " + process.exitValue() + ":\n" + logs());
       }
-      try {
-        HttpResponse<String> response =
-            client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
+      if (ready.call()) {
+        return;
       }
       Thread.sleep(50);
     }

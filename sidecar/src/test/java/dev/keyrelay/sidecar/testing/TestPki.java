@@ -9,6 +9,7 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,16 +43,23 @@ public final class TestPki {
 
   /** A server certificate for {@code dnsName} and 127.0.0.1, issued by this CA. */
   public X509Bundle serverCertificate(String dnsName) throws Exception {
+    return serverCertificate(List.of(dnsName), List.of("127.0.0.1"));
+  }
+
+  /** A server certificate for these names and addresses, issued by this CA. */
+  public X509Bundle serverCertificate(List<String> dnsNames, List<String> ipAddresses)
+      throws Exception {
     Instant now = Instant.now();
-    return new CertificateBuilder()
-        .subject("CN=" + dnsName)
-        .notBefore(now.minus(1, ChronoUnit.HOURS))
-        .notAfter(now.plus(1, ChronoUnit.DAYS))
-        .ecp256()
-        .addSanDnsName(dnsName)
-        .addSanIpAddress("127.0.0.1")
-        .addExtendedKeyUsageServerAuth()
-        .buildIssuedBy(root);
+    CertificateBuilder builder =
+        new CertificateBuilder()
+            .subject("CN=" + dnsNames.get(0))
+            .notBefore(now.minus(1, ChronoUnit.HOURS))
+            .notAfter(now.plus(1, ChronoUnit.DAYS))
+            .ecp256()
+            .addExtendedKeyUsageServerAuth();
+    dnsNames.forEach(builder::addSanDnsName);
+    ipAddresses.forEach(builder::addSanIpAddress);
+    return builder.buildIssuedBy(root);
   }
 
   public String caPem() {
