@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The exchange state machine on embedded channels: what reaches the upstream, and when. */
 class ForwardingHandlerTest {
@@ -125,18 +128,23 @@ class ForwardingHandlerTest {
         .startsWith("HTTP/1.1 414");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/0.9", "HTTP/0.1", "HTTP/1.2", "HTTP/2.0", "HTTP/9.9"})
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP/0.9", "HTTP/0.1", "HTTP/1.2", "HTTP/2.0", "HTTP/9.9"})
   void aRequestInAnotherHttpVersionGets505AndNothingGoesUpstream(String version) {
     // Found by InterceptedRequestFuzzTest: the decoder accepts any HTTP/d.d and the request went
     // upstream in that version, where the rest of its head may be read as another request.
     EmbeddedTunnel.Outcome outcome =
-        tunnel.agentSends("GET /v HTTP/1.1\r\n" + HOST + "\r\nGET /smuggled " + version + "\r\n" + HOST + "\r\n");
+        tunnel.agentSends(
+            "GET /v HTTP/1.1\r\n" + HOST + "\r\nGET /smuggled " + version + "\r\n" + HOST + "\r\n");
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK").contains("HTTP/1.1 505 ");
-    assertThat(outcome.upstreamRequests()).extracting(ParsingUpstream.Parsed::target).containsExactly("/v");
-    assertThat(outcome.upstreamBytes()).singleElement().satisfies(bytes ->
-        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("/smuggled"));
+    assertThat(outcome.upstreamRequests())
+        .extracting(ParsingUpstream.Parsed::target)
+        .containsExactly("/v");
+    assertThat(outcome.upstreamBytes())
+        .singleElement()
+        .satisfies(bytes ->
+            assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("/smuggled"));
     assertThat(tunnel.agentConnectionOpen()).isFalse();
   }
 
@@ -155,10 +163,13 @@ class ForwardingHandlerTest {
 
   @Test
   void anHttp10RequestIsForwardedInHttp10() {
-    EmbeddedTunnel.Outcome outcome = tunnel.agentSends("POST /old HTTP/1.0\r\n" + HOST + "Content-Length: 2\r\n\r\nhi");
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends("POST /old HTTP/1.0\r\n" + HOST + "Content-Length: 2\r\n\r\nhi");
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
-    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request ->
-        assertThat(new String(request.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hi"));
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(request ->
+            assertThat(new String(request.body(), StandardCharsets.US_ASCII)).isEqualTo("hi"));
   }
 }

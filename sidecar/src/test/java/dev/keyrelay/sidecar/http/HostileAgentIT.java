@@ -249,6 +249,18 @@ class HostileAgentIT {
     });
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP/0.9", "HTTP/2.0"})
+  void aRequestInAnotherHttpVersionGets505OnTheProxyPortToo(String version) throws Exception {
+    try (RawProxyConnection agent = RawProxyConnection.plain(sidecar.proxyPort())) {
+      agent.send("CONNECT " + host() + " " + version + "\r\nHost: " + host() + "\r\n\r\n");
+      RawProxyConnection.Response response = agent.response();
+
+      assertThat(response.status()).isEqualTo(505);
+      assertThat(response.headers()).containsEntry("x-keyrelay-error", "http_version_not_supported");
+    }
+  }
+
   @Test
   void anAbsoluteFormTargetForAnotherHostIsRefusedNotRewritten() throws Exception {
     try (RawProxyConnection agent = tunnel(api)) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,8 @@ class InterceptedRequestFuzzTest {
       StringBuilder received = new StringBuilder();
       EmbeddedTunnel.Outcome outcome = null;
       for (int from = 0; from < input.length || outcome == null; from += writeSize) {
-        outcome = tunnel.agentSends(Arrays.copyOfRange(input, from, Math.min(input.length, from + writeSize)));
+        int to = Math.min(input.length, from + writeSize);
+        outcome = tunnel.agentSends(Arrays.copyOfRange(input, from, to));
         tunnel.rethrowUnhandled();
         received.append(outcome.agentReceived());
       }
@@ -79,7 +81,8 @@ class InterceptedRequestFuzzTest {
       // Every request the agent finished got a response, or the connection is closed.
       if (tunnel.agentConnectionOpen()) {
         assertThat(count(received.toString().getBytes(StandardCharsets.ISO_8859_1), "HTTP/1.1 "))
-            .as("responses to %s complete requests of <%s>", outcome.completedAgentRequests(), shown(input))
+            .as("responses to %s complete requests of <%s>",
+                outcome.completedAgentRequests(), shown(input))
             .isGreaterThanOrEqualTo(outcome.completedAgentRequests());
       }
 
@@ -96,18 +99,20 @@ class InterceptedRequestFuzzTest {
           .isLessThanOrEqualTo(closed.discarded());
       // The credential goes into request heads only: once per complete request, and once more at
       // most per connection cut off inside a request.
-      int occurrences = closed.upstreamBytes().stream().mapToInt(b -> count(b, EmbeddedTunnel.SECRET)).sum();
+      int occurrences =
+          closed.upstreamBytes().stream().mapToInt(b -> count(b, EmbeddedTunnel.SECRET)).sum();
       assertThat(occurrences)
           .as("credential occurrences in everything sent upstream")
           .isLessThanOrEqualTo(closed.upstreamRequests().size() + closed.truncatedUpstreams());
     }
   }
 
-  private static void assertCredentialOnlyInItsHeader(Credential route, ParsingUpstream.Parsed request) {
+  private static void assertCredentialOnlyInItsHeader(
+      Credential route, ParsingUpstream.Parsed request) {
     assertThat(request.header(route.auth().headerName())).containsExactly(route.value());
     assertThat(request.method() + " " + request.target()).doesNotContain(EmbeddedTunnel.SECRET);
     assertThat(indexOf(request.body(), SECRET, 0)).as("credential in the body").isNegative();
-    String credentialHeader = route.auth().headerName().toLowerCase(java.util.Locale.ROOT);
+    String credentialHeader = route.auth().headerName().toLowerCase(Locale.ROOT);
     for (Map.Entry<String, String> field : request.headers()) {
       if (!field.getKey().equals(credentialHeader)) {
         assertThat(field.getKey() + ": " + field.getValue()).doesNotContain(EmbeddedTunnel.SECRET);

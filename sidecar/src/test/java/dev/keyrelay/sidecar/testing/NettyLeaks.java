@@ -52,7 +52,7 @@ public final class NettyLeaks {
     installed = true;
   }
 
-  /** Collects garbage, lets the detector look at it, and fails on any report since {@link #track}. */
+  /** Collects garbage, lets the detector look at it, fails on any report since {@link #track}. */
   public static void assertNone() {
     collect();
     synchronized (NettyLeaks.class) {

@@ -31,6 +31,11 @@ public final class RawProxyConnection implements AutoCloseable {
     this.in = new BufferedInputStream(socket.getInputStream());
   }
 
+  /** A plain connection to the proxy port, for what an agent sends before any CONNECT. */
+  public static RawProxyConnection plain(int proxyPort) throws IOException {
+    return new RawProxyConnection(new Socket("127.0.0.1", proxyPort));
+  }
+
   /** Opens {@code CONNECT host:port} and starts TLS inside it, trusting {@code ca}. */
   public static RawProxyConnection intercepted(
       int proxyPort, String host, int port, X509Certificate ca) throws Exception {
