@@ -111,8 +111,9 @@ final class Exchange implements UpstreamListener {
   }
 
   void begin() {
-    if (request.decoderResult().isFailure()) {
-      fail(MalformedRequests.rejection(request.decoderResult().cause()));
+    ProxyRejection malformed = MalformedRequests.refusal(request);
+    if (malformed != null) {
+      fail(malformed);
       return;
     }
     // Read before any header changes, and only from a head the decoder accepted.

@@ -12,6 +12,8 @@ public enum ProblemType {
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "Malformed request"),
   REQUEST_LINE_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "Request line too long"),
   HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large"),
+  HTTP_VERSION_NOT_SUPPORTED(
+      HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "Only HTTP/1.1 and HTTP/1.0 are forwarded"),
   HEADER_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "Request head not received in time"),
   TOO_MANY_CONNECTIONS(HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many proxy connections"),
   POLICY_DENIED(HttpResponseStatus.FORBIDDEN, "Destination not allowed by the egress policy"),

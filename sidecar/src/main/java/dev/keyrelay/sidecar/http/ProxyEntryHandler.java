@@ -29,8 +29,9 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (request.decoderResult().isFailure()) {
-      reject(ctx, request, MalformedRequests.rejection(request.decoderResult().cause()));
+    ProxyRejection malformed = MalformedRequests.refusal(request);
+    if (malformed != null) {
+      reject(ctx, request, malformed);
       return;
     }
     if (request.method().equals(HttpMethod.CONNECT)) {

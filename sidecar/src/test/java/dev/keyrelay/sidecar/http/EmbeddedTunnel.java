@@ -24,7 +24,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -52,10 +54,17 @@ final class EmbeddedTunnel implements AutoCloseable {
   static final String HOST = "api.test";
   static final String SECRET = "sk-embedded-real-7d1c9e";
 
-  /** What one run of agent bytes led to. */
+  /**
+   * What the agent's bytes so far led to. {@code completedAgentRequests} counts requests whose
+   * last part arrived or whose decoding failed; {@code cleanAgentRequests} those of them that
+   * decoded cleanly before the first decoding failure of the connection.
+   */
   record Outcome(
       int agentRequests,
+      int completedAgentRequests,
+      int cleanAgentRequests,
       List<ParsingUpstream.Parsed> upstreamRequests,
+      List<byte[]> upstreamBytes,
       int truncatedUpstreams,
       int released,
       int discarded,
@@ -65,48 +74,24 @@ final class EmbeddedTunnel implements AutoCloseable {
   private final EmbeddedChannel agent;
   private final EmbeddedUpstreams upstreams = new EmbeddedUpstreams();
   private int agentRequests;
+  private int completedAgentRequests;
+  private int cleanAgentRequests;
+  private boolean insideRequest;
+  private boolean decodingFailed;
 
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    route =
-        new Route(
-            "api",
-            new HostMatch(HOST, null),
-            null,
-            auth,
-            new SecretRef.File(secretFile),
-            false,
-            true,
-            RoutePolicy.OPEN);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    HostResolver resolver =
-        new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
-    ProxyServices services =
-        new ProxyServices(
-            new AtomicReference<>(new ProxyState(new RouteTable(List.of(route)), null)),
-            Transport.best(),
-            resolver,
-            new SecretResolver(
-                Runnable::run,
-                registry,
-                new SecretsSettings(dir, Duration.ofSeconds(30), Duration.ofMinutes(5)),
-                null),
-            null,
-            upstreams,
-            new ProxyMetrics(registry),
-            new AuditLog(),
-            new Scrubbing(),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(10),
-            new RouteLimiters());
+    route = route(auth, new SecretRef.File(secretFile));
+    HostResolver resolver = loopbackResolver();
+    ProxyServices services = services(dir, route, resolver, upstreams);
     agent =
         new EmbeddedChannel(
             ProxyCodecs.serverCodec(),
             new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof HttpRequest) {
-                  agentRequests++;
+                if (msg instanceof HttpObject http) {
+                  count(http);
                 }
                 ctx.fireChannelRead(msg);
               }
@@ -114,11 +99,70 @@ final class EmbeddedTunnel implements AutoCloseable {
             new ForwardingHandler(services, new InterceptedTargets(route, HOST, 443, resolver)));
   }
 
+  /** The route "api" for {@link #HOST}: HTTPS only, scrubbed, no request rules. */
+  static Route route(RouteAuth auth, SecretRef secret) {
+    return new Route(
+        "api", new HostMatch(HOST, null), null, auth, secret, false, true, RoutePolicy.OPEN);
+  }
+
+  /** A resolver that answers loopback for every name, without DNS. */
+  static HostResolver loopbackResolver() {
+    return new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
+  }
+
+  /** The proxy's services with one route, secrets read inline and the given upstreams. */
+  static ProxyServices services(Path dir, Route route, HostResolver resolver, Upstreams upstreams) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    return new ProxyServices(
+        new AtomicReference<>(new ProxyState(new RouteTable(List.of(route)), null)),
+        Transport.best(),
+        resolver,
+        new SecretResolver(
+            Runnable::run,
+            registry,
+            new SecretsSettings(dir, Duration.ofSeconds(30), Duration.ofMinutes(5)),
+            null),
+        null,
+        upstreams,
+        new ProxyMetrics(registry),
+        new AuditLog(),
+        new Scrubbing(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10),
+        new RouteLimiters());
+  }
+
+  private void count(HttpObject http) {
+    if (http instanceof HttpRequest) {
+      agentRequests++;
+      insideRequest = true;
+    }
+    boolean failed = http.decoderResult().isFailure();
+    decodingFailed |= failed;
+    if (insideRequest && (failed || http instanceof LastHttpContent)) {
+      insideRequest = false;
+      completedAgentRequests++;
+      if (!decodingFailed) {
+        cleanAgentRequests++;
+      }
+    }
+  }
+
   /** Sends the agent's bytes and runs both sides until nothing moves any more. */
   Outcome agentSends(byte[] raw) {
     if (agent.isActive()) {
       agent.writeInbound(Unpooled.wrappedBuffer(raw));
     }
+    return settle();
+  }
+
+  /** The agent closes its side of the tunnel. */
+  Outcome agentCloses() {
+    agent.close();
+    return settle();
+  }
+
+  private Outcome settle() {
     boolean moved = true;
     while (moved) {
       agent.runPendingTasks();
@@ -126,11 +170,20 @@ final class EmbeddedTunnel implements AutoCloseable {
     }
     return new Outcome(
         agentRequests,
+        completedAgentRequests,
+        cleanAgentRequests,
         upstreams.parsed(),
+        upstreams.bytes(),
         upstreams.truncated(),
         upstreams.released,
         upstreams.discarded,
         drain(agent));
+  }
+
+  /** Rethrows an exception that reached the end of the agent's or an upstream's pipeline. */
+  void rethrowUnhandled() {
+    agent.checkException();
+    upstreams.opened.forEach(EmbeddedChannel::checkException);
   }
 
   Outcome agentSends(String raw) {
@@ -199,15 +252,23 @@ final class EmbeddedTunnel implements AutoCloseable {
       boolean moved = false;
       for (EmbeddedChannel channel : opened) {
         collect(channel);
-        int complete = parse(channel).size();
-        for (int n = answered.get(channel); n < complete && channel.isActive(); n++) {
+        List<ParsingUpstream.Parsed> complete = parse(channel);
+        for (int n = answered.get(channel); n < complete.size() && channel.isActive(); n++) {
+          String body = complete.get(n).method().equals("HEAD") ? "" : "ok";
           channel.writeInbound(
-              Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", StandardCharsets.US_ASCII));
+              Unpooled.copiedBuffer(
+                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + body, StandardCharsets.US_ASCII));
           answered.put(channel, n + 1);
           moved = true;
         }
       }
       return moved;
+    }
+
+    /** Everything written to each upstream connection, in the order they were opened. */
+    List<byte[]> bytes() {
+      opened.forEach(this::collect);
+      return opened.stream().map(channel -> written.get(channel).toByteArray()).toList();
     }
 
     List<ParsingUpstream.Parsed> parsed() {
