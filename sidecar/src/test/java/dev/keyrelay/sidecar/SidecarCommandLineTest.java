@@ -56,6 +56,20 @@ class SidecarCommandLineTest {
   }
 
   @Test
+  void doctorTakesTheConfigAndTheProxyPortOnly() throws Exception {
+    assertThat(SidecarCommandLine.parse("doctor", "--config", "k.yaml", "--proxy-port=7000"))
+        .isEqualTo(
+            new SidecarCommand.Doctor(Path.of("k.yaml"), new ConfigOverrides(OptionalInt.of(7000))));
+    assertThatThrownBy(() -> SidecarCommandLine.parse("doctor"))
+        .hasMessage("doctor needs --config FILE");
+    assertThatThrownBy(
+            () -> SidecarCommandLine.parse("doctor", "--config", "k", "--exit-when-ready"))
+        .hasMessage("doctor takes only --config and --proxy-port");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k", "doctor"))
+        .hasMessage("unknown argument \"doctor\"");
+  }
+
+  @Test
   void badCombinationsAndArgumentsAreRefusedByName() {
     assertThatThrownBy(() -> SidecarCommandLine.parse("--wait-for-file", "f", "--config", "k"))
         .hasMessage("--wait-for-file cannot be combined with --config");

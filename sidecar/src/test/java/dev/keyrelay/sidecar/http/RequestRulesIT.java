@@ -7,6 +7,7 @@ import dev.keyrelay.sidecar.testing.Clients;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
 import dev.keyrelay.sidecar.testing.ProblemDetails;
 import dev.keyrelay.sidecar.testing.RawProxyConnection;
+import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ class RequestRulesIT {
   static ParsingUpstream github;
   static ParsingUpstream metered;
   static ParsingUpstream single;
+  static RecordingUpstream plain;
   static SidecarProcess sidecar;
   static X509Certificate sidecarCa;
 
@@ -48,6 +50,7 @@ class RequestRulesIT {
     github = ParsingUpstream.https(context);
     metered = ParsingUpstream.https(context);
     single = ParsingUpstream.https(context);
+    plain = RecordingUpstream.http();
     pki.writeCaPem(dir.resolve("upstream-ca.pem"));
     Files.writeString(dir.resolve("key"), KEY + "\n");
     int proxyPort = SidecarProcess.freePort();
@@ -78,8 +81,20 @@ class RequestRulesIT {
             auth: { type: header, headerName: x-api-key }
             secret: { file: key }
             limits: { concurrent: 1 }
+          - name: plain
+            match: { host: localhost, port: %d }
+            auth: { type: header, headerName: x-api-key }
+            secret: { file: key }
+            allowInsecureHttp: true
+            rules: [ { methods: [GET], paths: ["/public/**"] } ]
         """
-            .formatted(proxyPort, adminPort, github.port(), metered.port(), single.port());
+            .formatted(
+                proxyPort,
+                adminPort,
+                github.port(),
+                metered.port(),
+                single.port(),
+                plain.port());
     Path file = dir.resolve("keyrelay.yaml");
     Files.writeString(file, config);
     sidecar =
@@ -100,6 +115,7 @@ class RequestRulesIT {
     for (ParsingUpstream upstream : List.of(github, metered, single)) {
       upstream.close();
     }
+    plain.close();
   }
 
   @BeforeEach
@@ -107,6 +123,7 @@ class RequestRulesIT {
     github.clear();
     metered.clear();
     single.clear();
+    plain.clear();
   }
 
   private static RawProxyConnection.Response raw(ParsingUpstream upstream, String requestHead)
@@ -235,6 +252,30 @@ class RequestRulesIT {
     assertThat(lines.get(2)).endsWith(" 400 2").contains(ProblemDetails.type("path_refused"));
     assertThat(lines.get(3)).endsWith(" 400 2").contains(ProblemDetails.type("path_refused"));
     assertThat(github.requests()).extracting(ParsingUpstream.Parsed::target).containsExactly("/user");
+  }
+
+  @Test
+  void plainHttpInAbsoluteFormIsCheckedByTheSameRules() throws Exception {
+    String base = "http://localhost:" + plain.port();
+    var run =
+        Clients.curl(
+            sidecar.proxyUrl(),
+            "--path-as-is",
+            "-w",
+            " %{http_code}\n",
+            base + "/public/a//b?x=1",
+            base + "/public/../private",
+            base + "/private");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    List<String> lines = run.stdout().lines().toList();
+    assertThat(lines.get(0)).endsWith(" 200");
+    assertThat(lines.get(1)).endsWith(" 403").contains(ProblemDetails.type("request_not_allowed"));
+    assertThat(lines.get(2)).endsWith(" 403");
+    assertThat(plain.received())
+        .extracting(RecordingUpstream.Received::uri)
+        .containsExactly("/public/a/b?x=1");
+    assertThat(plain.last().header("x-api-key")).isEqualTo(KEY);
   }
 
   @Test
