@@ -73,7 +73,10 @@ public final class RouteSpecValidator {
     }
     long kinds =
         Stream.of(
-                secret.getKubernetes(), secret.getVault(), secret.getOauth2(), secret.getGithubApp())
+                secret.getKubernetes(),
+                secret.getVault(),
+                secret.getOauth2(),
+                secret.getGithubApp())
             .filter(Objects::nonNull)
             .count();
     if (!v.check(

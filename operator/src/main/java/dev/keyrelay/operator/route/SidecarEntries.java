@@ -151,8 +151,9 @@ final class SidecarEntries {
     out.put("privateKey", stored(app.getPrivateKey()));
     putIfSet(out, "apiUrl", app.getApiUrl());
     putIfSet(out, "repositories", app.getRepositories());
-    putIfSet(
-        out, "permissions", app.getPermissions() == null ? null : new TreeMap<>(app.getPermissions()));
+    if (app.getPermissions() != null) {
+      out.put("permissions", new TreeMap<>(app.getPermissions()));
+    }
     return out;
   }
 
