@@ -10,17 +10,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** Validates the {@code listeners} list; listener names share one name space with routes. */
+/**
+ * Validates the {@code listeners} list and keeps those that apply to this pod; listener names share
+ * one name space with routes.
+ */
 final class ListenerParser {
 
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final PodScope scope;
 
-  ListenerParser(Path configDir, Path mountRoot, Problems problems) {
+  ListenerParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
     this.configDir = configDir;
     this.mountRoot = mountRoot;
     this.problems = problems;
+    this.scope = scope;
   }
 
   /** The valid listeners in order; every invalid one has been recorded as a problem. */
@@ -41,6 +46,8 @@ final class ListenerParser {
         continue;
       }
       PostgresListener listener = listener(raw, path);
+      PodSelector selector =
+          PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
       if (raw.name() != null) {
         String first = owners.putIfAbsent(raw.name(), path);
         if (first != null) {
@@ -53,7 +60,9 @@ final class ListenerParser {
           problems.add(
               path + ".postgres.listen", listener.listen() + " is already used by " + first);
         }
-        listeners.add(listener);
+        if (selector != null && scope.admits(listener.name(), selector)) {
+          listeners.add(listener);
+        }
       }
     }
     return listeners;

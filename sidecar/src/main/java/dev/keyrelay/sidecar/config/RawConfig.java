@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The config file exactly as written, before defaults and validation; null means "not given".
@@ -13,9 +14,11 @@ record RawConfig(
     List<Route> routes,
     Secrets secrets,
     List<Listener> listeners,
-    Vault vault) {
+    Vault vault,
+    Pod pod) {
 
-  static final RawConfig EMPTY = new RawConfig(null, null, null, null, null, null, null, null);
+  static final RawConfig EMPTY =
+      new RawConfig(null, null, null, null, null, null, null, null, null);
 
   record Proxy(
       String listen,
@@ -33,9 +36,15 @@ record RawConfig(
     static final Admin EMPTY = new Admin(null);
   }
 
-  record Ca(String dir) {
-    static final Ca EMPTY = new Ca(null);
+  record Ca(String dir, String keyFile) {
+    static final Ca EMPTY = new Ca(null, null);
   }
+
+  record Pod(String labelsFile, String annotationsFile) {}
+
+  record PodSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {}
+
+  record Requirement(String key, String operator, List<String> values) {}
 
   record Egress(List<String> exceptions, List<String> allowList, List<String> blockList) {
     static final Egress EMPTY = new Egress(null, null, null);
@@ -48,7 +57,8 @@ record RawConfig(
       Auth auth,
       Secret secret,
       Boolean allowInsecureHttp,
-      Boolean scrub) {}
+      Boolean scrub,
+      PodSelector podSelector) {}
 
   record Match(String host, Integer port) {}
 
@@ -62,7 +72,7 @@ record RawConfig(
 
   record VaultSecret(String path, String field) {}
 
-  record Listener(String name, Postgres postgres, Secret secret) {}
+  record Listener(String name, Postgres postgres, Secret secret, PodSelector podSelector) {}
 
   record Postgres(
       String listen,

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Validates the {@code routes} list: each route, unique names, and no route shadowed by another.
+ * Validates the {@code routes} list: each route, unique names, and no route shadowed by another;
+ * keeps the routes that apply to this pod.
  */
 final class RouteParser {
 
@@ -18,14 +19,19 @@ final class RouteParser {
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final PodScope scope;
 
-  RouteParser(Path configDir, Path mountRoot, Problems problems) {
+  RouteParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
     this.configDir = configDir;
     this.mountRoot = mountRoot;
     this.problems = problems;
+    this.scope = scope;
   }
 
-  /** The valid routes in order; every invalid one has been recorded as a problem. */
+  /**
+   * The valid routes that apply to the pod, in order; every invalid one, applying or not, has been
+   * recorded as a problem.
+   */
   List<Route> parse(List<RawConfig.Route> raws) {
     List<Route> routes = new ArrayList<>();
     Map<String, Integer> indexByName = new HashMap<>();
@@ -38,6 +44,8 @@ final class RouteParser {
         continue;
       }
       Route route = route(raw, path);
+      PodSelector selector =
+          PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
       if (raw.name() != null) {
         Integer first = indexByName.putIfAbsent(raw.name(), i);
         if (first != null) {
@@ -57,7 +65,9 @@ final class RouteParser {
                   + raws.get(first).name()
                   + "\"), so it would never match: the first match wins");
         }
-        routes.add(route);
+        if (selector != null && scope.admits(route.name(), selector)) {
+          routes.add(route);
+        }
       }
     }
     return routes;

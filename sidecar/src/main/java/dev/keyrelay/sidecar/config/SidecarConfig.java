@@ -8,6 +8,9 @@ import java.util.List;
  *
  * @param source the file it was loaded from, named in error messages and logs
  * @param vault how to reach Vault; null when the file has no {@code vault} block
+ * @param routes the routes that apply to this pod (see {@link PodSettings})
+ * @param listeners the listeners that apply to this pod
+ * @param pod where the pod's labels and annotations are; null when every route applies
  */
 public record SidecarConfig(
     Path source,
@@ -18,7 +21,8 @@ public record SidecarConfig(
     List<Route> routes,
     SecretsSettings secrets,
     VaultSettings vault,
-    List<PostgresListener> listeners) {
+    List<PostgresListener> listeners,
+    PodSettings pod) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
@@ -27,6 +31,7 @@ public record SidecarConfig(
 
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
-    return new SidecarConfig(source, next, admin, ca, egress, routes, secrets, vault, listeners);
+    return new SidecarConfig(
+        source, next, admin, ca, egress, routes, secrets, vault, listeners, pod);
   }
 }

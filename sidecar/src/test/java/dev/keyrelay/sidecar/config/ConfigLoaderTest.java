@@ -78,7 +78,7 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(15),
                     64),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
-                new CaSettings(dir.resolve("ca-out")),
+                new CaSettings(dir.resolve("ca-out"), null),
                 new EgressSettings(
                     List.of(
                         new HostMatch("localhost", 8443),
@@ -114,7 +114,8 @@ class ConfigLoaderTest {
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,
-                List.of()));
+                List.of(),
+                null));
   }
 
   @ParameterizedTest
@@ -138,7 +139,7 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(10),
                     1024),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
-                new CaSettings(Path.of("/var/run/keyrelay")),
+                new CaSettings(Path.of("/var/run/keyrelay"), null),
                 new EgressSettings(List.of(), List.of(), List.of()),
                 List.of(),
                 new SecretsSettings(
@@ -146,7 +147,8 @@ class ConfigLoaderTest {
                     Duration.ofSeconds(30),
                     Duration.ofMinutes(5)),
                 null,
-                List.of()));
+                List.of(),
+                null));
   }
 
   @ParameterizedTest
