@@ -29,6 +29,15 @@ public final class PodInjector {
 
   private PodInjector() {}
 
+  /** Whether the pod asks for the sidecar at all, whatever else its annotations say. */
+  public static boolean optsIn(Pod pod) {
+    String optIn =
+        pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+            ? null
+            : pod.getMetadata().getAnnotations().get(InjectionAnnotations.INJECT);
+    return optIn != null && !"false".equals(optIn.trim());
+  }
+
   /**
    * Injects the sidecar into an opted-in pod.
    *
@@ -60,7 +69,7 @@ public final class PodInjector {
     List<String> names = routes.stream().map(InjectionRoute::name).toList();
     mark(out, annotations, labels, status(options, names), settings);
     return new InjectionResult(
-        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env));
+        out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env, options));
   }
 
   /**
@@ -88,7 +97,7 @@ public final class PodInjector {
   }
 
   /** What could let the agent bypass keyrelay or read its secrets. */
-  private static List<String> warnings(PodSpec spec, AgentEnvironment env) {
+  private static List<String> warnings(PodSpec spec, AgentEnvironment env, PodOptions options) {
     List<String> warnings = new ArrayList<>();
     for (Container c : spec.getContainers()) {
       List<String> kept = env.keptUserVariables(c);
@@ -102,6 +111,12 @@ public final class PodInjector {
                 + InjectionAnnotations.OVERRIDE_ENV
                 + ": \"true\" to replace them)");
       }
+    }
+    if (options.keepApiToken()) {
+      warnings.add(
+          InjectionAnnotations.AGENT_API_TOKEN
+              + " is \"keep\": the agent containers hold the pod's Kubernetes API token, a"
+              + " credential keyrelay does not protect");
     }
     if (Boolean.TRUE.equals(spec.getShareProcessNamespace())) {
       warnings.add(
@@ -154,6 +169,11 @@ public final class PodInjector {
     List<Volume> all = new ArrayList<>(Objects.requireNonNullElse(spec.getVolumes(), List.of()));
     all.addAll(volumes.volumes());
     spec.setVolumes(all);
+    // The token is a credential the agent could use or leak; the sidecar needs none (its Vault
+    // token is a projected volume of its own, which this setting does not remove).
+    if (!options.keepApiToken()) {
+      spec.setAutomountServiceAccountToken(false);
+    }
   }
 
   private static String status(PodOptions options, List<String> routes) {

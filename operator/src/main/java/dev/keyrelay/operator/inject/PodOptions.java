@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param overrideEnv whether injected variables replace ones the user set
  * @param proxyPort the sidecar's proxy port on 127.0.0.1
  * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS for the proxy and trust store
+ * @param keepApiToken whether the agent containers keep the pod's Kubernetes API token
  */
 public record PodOptions(
     List<String> routes,
@@ -28,7 +29,8 @@ public record PodOptions(
     SidecarResources resources,
     boolean overrideEnv,
     int proxyPort,
-    boolean javaToolOptions) {
+    boolean javaToolOptions,
+    boolean keepApiToken) {
 
   /** Below 1024 a non-root process cannot bind. */
   private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
@@ -53,6 +55,7 @@ public record PodOptions(
     String override = annotations.get(InjectionAnnotations.OVERRIDE_ENV);
     String proxyPort = annotations.get(InjectionAnnotations.PROXY_PORT);
     String javaToolOptions = annotations.get(InjectionAnnotations.JAVA_TOOL_OPTIONS);
+    String apiToken = annotations.get(InjectionAnnotations.AGENT_API_TOKEN);
     SidecarResources d = settings.resources();
     return new PodOptions(
         routes == null ? null : routeNames(routes),
@@ -69,7 +72,16 @@ public record PodOptions(
         proxyPort == null ? SidecarPaths.PROXY_PORT : proxyPort(proxyPort),
         javaToolOptions == null
             ? settings.javaToolOptions()
-            : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions));
+            : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions),
+        apiToken != null && keepApiToken(apiToken));
+  }
+
+  private static boolean keepApiToken(String value) {
+    return switch (value.trim()) {
+      case "keep" -> true;
+      case "drop" -> false;
+      default -> throw refused(InjectionAnnotations.AGENT_API_TOKEN, value, "\"keep\" or \"drop\"");
+    };
   }
 
   static boolean bool(String name, String value) {

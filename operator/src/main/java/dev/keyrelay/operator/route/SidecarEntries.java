@@ -39,6 +39,7 @@ final class SidecarEntries {
     if (Boolean.TRUE.equals(http.getAllowInsecureHttp())) {
       route.put("allowInsecureHttp", true);
     }
+    putSelector(route, spec);
     return route;
   }
 
@@ -64,6 +65,7 @@ final class SidecarEntries {
     listener.put("name", name);
     listener.put("postgres", postgres);
     listener.put("secret", secret(spec.getSecret()));
+    putSelector(listener, spec);
     return listener;
   }
 
@@ -89,6 +91,14 @@ final class SidecarEntries {
     ref.put("path", secret.getVault().getPath());
     ref.put("field", secret.getVault().getField());
     return Map.of("vault", ref);
+  }
+
+  /** The sidecar enforces the selector itself; an empty one (every pod) is left out. */
+  private static void putSelector(Map<String, Object> entry, CredentialRouteSpec spec) {
+    Map<String, Object> selector = RoutesConfigRenderer.selector(spec.getPodSelector());
+    if (!selector.isEmpty()) {
+      entry.put("podSelector", selector);
+    }
   }
 
   private static void putIfSet(Map<String, Object> map, String key, Object value) {
