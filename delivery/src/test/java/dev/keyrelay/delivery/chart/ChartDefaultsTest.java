@@ -46,7 +46,9 @@ class ChartDefaultsTest {
             "ClusterRoleBinding keyrelay-webhook",
             "MutatingWebhookConfiguration keyrelay-injector",
             "ValidatingAdmissionPolicy keyrelay-require-sidecar",
-            "ValidatingAdmissionPolicyBinding keyrelay-require-sidecar");
+            "ValidatingAdmissionPolicyBinding keyrelay-require-sidecar",
+            "ValidatingAdmissionPolicy keyrelay-routes-guard",
+            "ValidatingAdmissionPolicyBinding keyrelay-routes-guard");
   }
 
   @Test
