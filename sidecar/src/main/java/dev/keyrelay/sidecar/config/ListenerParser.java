@@ -45,9 +45,10 @@ final class ListenerParser {
         problems.add(path, "must be a mapping, not null");
         continue;
       }
-      PostgresListener listener = listener(raw, path);
       PodSelector selector =
           PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
+      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      PostgresListener listener = listener(raw, path, applies);
       if (raw.name() != null) {
         String first = owners.putIfAbsent(raw.name(), path);
         if (first != null) {
@@ -60,7 +61,7 @@ final class ListenerParser {
           problems.add(
               path + ".postgres.listen", listener.listen() + " is already used by " + first);
         }
-        if (selector != null && scope.admits(listener.name(), selector)) {
+        if (applies) {
           listeners.add(listener);
         }
       }
@@ -68,7 +69,8 @@ final class ListenerParser {
     return listeners;
   }
 
-  private PostgresListener listener(RawConfig.Listener raw, String path) {
+  /** {@code applies}: whether it applies to this pod; only then must its CA file exist. */
+  private PostgresListener listener(RawConfig.Listener raw, String path, boolean applies) {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> RouteParser.name(raw.name()));
     SecretRef secret =
@@ -80,7 +82,7 @@ final class ListenerParser {
     }
     String at = path + ".postgres";
     HostPort listen = listen(pg.listen(), at + ".listen");
-    PostgresUpstream upstream = upstream(pg.upstream(), at + ".upstream");
+    PostgresUpstream upstream = upstream(pg.upstream(), at + ".upstream", applies);
     String user = pg.user();
     if (user == null || user.isBlank()) {
       problems.add(at + ".user", "is required");
@@ -121,7 +123,8 @@ final class ListenerParser {
     return listen;
   }
 
-  private PostgresUpstream upstream(RawConfig.PostgresUpstream raw, String path) {
+  private PostgresUpstream upstream(
+      RawConfig.PostgresUpstream raw, String path, boolean applies) {
     if (raw == null) {
       problems.add(path, "is required (host, port)");
       return null;
@@ -150,9 +153,10 @@ final class ListenerParser {
       caFile =
           problems.attempt(
               path + ".caFile",
-              () ->
-                  PemCertificates.requireCertificates(
-                      ConfigPaths.resolve(configDir, raw.caFile())));
+              () -> {
+                Path file = ConfigPaths.resolve(configDir, raw.caFile());
+                return applies ? PemCertificates.requireCertificates(file) : file;
+              });
     }
     return host == null || port == null || sslMode == null
         ? null

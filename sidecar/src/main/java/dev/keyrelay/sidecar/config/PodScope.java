@@ -25,7 +25,7 @@ record PodScope(Map<String, String> labels, Set<String> named) {
     if (labels == null) {
       return true;
     }
-    return selector.matches(labels) && (named == null || named.contains(name));
+    return selector.matches(labels) && (named == null || (name != null && named.contains(name)));
   }
 
   /**

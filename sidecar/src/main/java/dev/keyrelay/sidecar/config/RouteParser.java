@@ -43,9 +43,10 @@ final class RouteParser {
         problems.add(path, "must be a mapping, not null");
         continue;
       }
-      Route route = route(raw, path);
       PodSelector selector =
           PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
+      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      Route route = route(raw, path, applies);
       if (raw.name() != null) {
         Integer first = indexByName.putIfAbsent(raw.name(), i);
         if (first != null) {
@@ -65,7 +66,7 @@ final class RouteParser {
                   + raws.get(first).name()
                   + "\"), so it would never match: the first match wins");
         }
-        if (selector != null && scope.admits(route.name(), selector)) {
+        if (applies) {
           routes.add(route);
         }
       }
@@ -73,7 +74,11 @@ final class RouteParser {
     return routes;
   }
 
-  private Route route(RawConfig.Route raw, String path) {
+  /**
+   * @param applies whether the route applies to this pod: only then must its CA file exist, since
+   *     the injector mounts trust material only for the routes that apply
+   */
+  private Route route(RawConfig.Route raw, String path, boolean applies) {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> name(raw.name()));
     HostMatch match = match(raw.match(), path + ".match");
@@ -82,9 +87,10 @@ final class RouteParser {
       caFile =
           problems.attempt(
               path + ".upstream.caFile",
-              () ->
-                  PemCertificates.requireCertificates(
-                      ConfigPaths.resolve(configDir, raw.upstream().caFile())));
+              () -> {
+                Path file = ConfigPaths.resolve(configDir, raw.upstream().caFile());
+                return applies ? PemCertificates.requireCertificates(file) : file;
+              });
     }
     RouteAuth auth = RouteAuthParser.parse(raw.auth(), path + ".auth", problems);
     SecretRef secret =

@@ -146,4 +146,45 @@ class PodScopeTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("pod.annotationsFile: is required in the pod block");
   }
+
+  @Test
+  void theCaFileOfARouteOrListenerThatDoesNotApplyNeedNotExist() throws Exception {
+    // The injector mounts trust volumes only for the routes that apply to the pod.
+    String yaml =
+        POD
+            + """
+            routes:
+              - name: other-team
+                match: { host: other.example }
+                upstream: { caFile: trust/other-team/ca.crt }
+                auth: { type: header, headerName: x-key }
+                secret: { env: KEY }
+                podSelector: { matchLabels: { team: other } }
+              - name: mine
+                match: { host: mine.example }
+                upstream: { caFile: trust/mine/ca.crt }
+                auth: { type: header, headerName: x-key }
+                secret: { env: KEY }
+            listeners:
+              - name: other-db
+                postgres:
+                  listen: 127.0.0.1:15432
+                  upstream: { host: db, caFile: trust/other-db/ca.pem }
+                  user: u
+                secret: { env: PW }
+                podSelector: { matchLabels: { team: other } }
+            """;
+    ConfigFiles.write(dir, "podinfo/labels", "team=\"mine\"\n");
+    ConfigFiles.write(dir, "podinfo/annotations", "");
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", yaml);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("routes[1].upstream.caFile")
+        .hasMessageNotContaining("routes[0]")
+        .hasMessageNotContaining("listeners[0]");
+
+    ConfigFiles.testCa(dir.resolve("trust/mine/ca.crt"));
+    assertThat(ConfigLoader.load(file).routes()).extracting(Route::name).containsExactly("mine");
+  }
 }
