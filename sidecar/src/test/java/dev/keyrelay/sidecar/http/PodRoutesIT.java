@@ -64,7 +64,8 @@ class PodRoutesIT {
     Thread writer =
         new Thread(
             () -> {
-              try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
+              try {
+                new FileOutputStream(fifo.toFile()).close();
                 fifoOpened.complete(null);
               } catch (Exception e) {
                 fifoOpened.completeExceptionally(e);
@@ -171,7 +172,8 @@ class PodRoutesIT {
   }
 
   private static boolean bound(int port) throws Exception {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    try {
+      new Socket(InetAddress.getLoopbackAddress(), port).close();
       return true;
     } catch (ConnectException refused) {
       return false;
