@@ -41,9 +41,14 @@ public final class OperatorMain {
     }
     OperatorSettings settings;
     InjectionSettings injection;
+    WebhookSettings webhookSettings;
+    KubernetesClient client = new KubernetesClientBuilder().build();
     try {
       settings = OperatorSettings.fromEnvironment(System.getenv());
       injection = InjectionSettings.fromEnvironment(System.getenv());
+      String namespace =
+          settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace();
+      webhookSettings = WebhookSettings.fromEnvironment(System.getenv(), namespace);
     } catch (IllegalArgumentException e) {
       System.err.println("keyrelay-operator: " + e.getMessage());
       System.exit(2);
@@ -53,10 +58,6 @@ public final class OperatorMain {
     registry.config().meterFilter(new LibraryMeterHelp());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    KubernetesClient client = new KubernetesClientBuilder().build();
-    String namespace =
-        settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace();
-    WebhookSettings webhookSettings = WebhookSettings.fromEnvironment(System.getenv(), namespace);
     // Every replica serves the webhook, leader or not.
     Webhook webhook =
         webhookSettings.enabled()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
+import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.Promtool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -117,8 +118,10 @@ class OperatorJarIT {
     assertThat(output).contains("Shutting down");
     // A lease renewal cut short by the shutdown itself may log an InterruptedException; any
     // other exception means the run or the shutdown went wrong.
-    assertThat(output.lines().filter(line -> line.contains("Exception")))
-        .allMatch(line -> line.contains("Interrupted"));
+    assertThat(Arrays.stream(output.split("\n(?=\\d{4}-\\d{2}-\\d{2} )")))
+        .as("log records, each with its stack trace")
+        .filteredOn(record -> record.contains("Exception"))
+        .allMatch(record -> record.contains("InterruptedException"));
   }
 
   @Test
@@ -151,8 +154,25 @@ class OperatorJarIT {
     await().untilAsserted(() -> assertThat(second.output()).contains("CredentialRoute team-b/api"));
   }
 
+  @Test
+  void aBadSettingExitsWithStatusTwoAndOneLineNamingIt() throws Exception {
+    Replica replica = start("misconfigured", Map.of("KEYRELAY_NATIVE_SIDECAR", "sometimes"));
+
+    assertThat(replica.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(replica.process().exitValue()).isEqualTo(2);
+    assertThat(replica.output())
+        .contains(
+            "keyrelay-operator: KEYRELAY_NATIVE_SIDECAR: \"sometimes\" is not valid; expected"
+                + " auto, true or false")
+        .doesNotContain("\tat ");
+  }
+
   private Replica start(String name) throws IOException {
-    int adminPort = freePort();
+    return start(name, Map.of());
+  }
+
+  private Replica start(String name, Map<String, String> settings) throws IOException {
+    int adminPort = SidecarProcess.freePort();
     Path log = Files.createTempFile(name, ".log");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -170,6 +190,7 @@ class OperatorJarIT {
     env.put("KEYRELAY_WEBHOOK_PORT", "0");
     env.put("POD_NAMESPACE", SYSTEM_NS);
     env.put("POD_NAME", name);
+    env.putAll(settings);
     Replica replica = new Replica(name, builder.start(), log, adminPort);
     replicas.add(replica);
     return replica;
@@ -207,11 +228,5 @@ class OperatorJarIT {
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

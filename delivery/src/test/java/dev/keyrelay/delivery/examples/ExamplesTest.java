@@ -8,10 +8,15 @@ import dev.keyrelay.operator.api.v1alpha1.CrdSchemaCheck;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.contract.PodLayout;
+import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.route.NamespaceRoutes;
+import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.operator.route.RouteSpecValidator;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +153,53 @@ class ExamplesTest {
     assertThat(config.routes())
         .extracting(Route::name)
         .containsExactly("anthropic", "openai", "github-api", "github-git");
+  }
+
+  /**
+   * The contract between operator and sidecar, end to end: what the operator publishes for each
+   * example namespace is a config the sidecar loads, with every route and listener it rendered.
+   */
+  @Test
+  void theOperatorsRenderedConfigForEachExampleNamespaceLoadsWithTheSidecarsLoader(
+      @TempDir Path dir) throws Exception {
+    Map<String, List<CredentialRoute>> byNamespace =
+        Examples.routes().stream()
+            .map(m -> (CredentialRoute) m.object())
+            .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()));
+    VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
+    // The downward-API files of a pod that every example route selects (app: coding-agent).
+    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
+    Files.writeString(podinfo.resolve("labels"), "app=\"coding-agent\"\n");
+    Files.writeString(podinfo.resolve("annotations"), "keyrelay.dev/inject=\"true\"\n");
+    for (Map.Entry<String, List<CredentialRoute>> namespace : byNamespace.entrySet()) {
+      Path file = dir.resolve(namespace.getKey() + ".yaml");
+      String rendered = RoutesConfigRenderer.render(namespace.getValue(), vault).routesYaml();
+      assertThat(rendered).contains(PodLayout.LABELS_FILE, PodLayout.ANNOTATIONS_FILE);
+      Files.writeString(file, rendered.replace(PodLayout.PODINFO_DIR, podinfo.toString()));
+
+      SidecarConfig config = ConfigLoader.load(file);
+
+      List<String> names =
+          namespace.getValue().stream().map(r -> r.getMetadata().getName()).sorted().toList();
+      List<String> loaded =
+          Stream.concat(
+                  config.routes().stream().map(Route::name),
+                  config.listeners().stream().map(PostgresListener::name))
+              .sorted()
+              .toList();
+      assertThat(loaded).as(namespace.getKey()).isEqualTo(names);
+      for (CredentialRoute route : namespace.getValue()) {
+        if (route.getSpec().getHttp() != null) {
+          assertThat(config.routes())
+              .filteredOn(r -> r.name().equals(route.getMetadata().getName()))
+              .singleElement()
+              .satisfies(
+                  r ->
+                      assertThat(r.match().host())
+                          .isEqualTo(HostNames.canonical(route.getSpec().getHttp().getHost())));
+        }
+      }
+    }
   }
 
   private static CredentialRouteSpec spec(Manifest m) {

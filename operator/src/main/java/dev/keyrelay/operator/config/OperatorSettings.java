@@ -47,34 +47,26 @@ public record OperatorSettings(
    * POD_NAME} (from the downward API), {@code KEYRELAY_VAULT_ADDRESS} and {@code
    * KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
    */
-  public static OperatorSettings fromEnvironment(Map<String, String> env) {
+  public static OperatorSettings fromEnvironment(Map<String, String> variables) {
+    Environment env = new Environment(variables);
     Set<String> namespaces =
-        Arrays.stream(env.getOrDefault("KEYRELAY_WATCH_NAMESPACES", "").split(","))
+        Arrays.stream(env.string("KEYRELAY_WATCH_NAMESPACES", "").split(","))
             .map(String::trim)
             .filter(s -> !s.isEmpty())
             .collect(Collectors.toSet());
-    String port = env.getOrDefault("KEYRELAY_ADMIN_PORT", "8081");
-    int adminPort;
-    try {
-      adminPort = Integer.parseInt(port.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("KEYRELAY_ADMIN_PORT: '" + port + "' is not a number", e);
-    }
     return new OperatorSettings(
         namespaces,
-        adminPort,
-        !"false".equalsIgnoreCase(env.getOrDefault("KEYRELAY_LEADER_ELECTION", "true").trim()),
-        env.get("POD_NAMESPACE"),
-        env.get("POD_NAME"),
+        env.port("KEYRELAY_ADMIN_PORT", 8081),
+        env.flag("KEYRELAY_LEADER_ELECTION", true),
+        env.optional("POD_NAMESPACE"),
+        env.optional("POD_NAME"),
         vault(env));
   }
 
-  private static VaultConnection vault(Map<String, String> env) {
-    String address = env.get("KEYRELAY_VAULT_ADDRESS");
-    if (address == null || address.isBlank()) {
-      return null;
-    }
-    return new VaultConnection(
-        address.trim(), env.getOrDefault("KEYRELAY_VAULT_ROLE", VaultConnection.DEFAULT_ROLE));
+  private static VaultConnection vault(Environment env) {
+    String address = env.optional("KEYRELAY_VAULT_ADDRESS");
+    return address == null
+        ? null
+        : new VaultConnection(address, env.string("KEYRELAY_VAULT_ROLE", VaultConnection.DEFAULT_ROLE));
   }
 }

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.operator.config.Environment;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public record InjectionSettings(
     return new InjectionSettings(
         env.getOrDefault("KEYRELAY_SIDECAR_IMAGE", d.sidecarImage()),
         pullPolicy(env.get("KEYRELAY_SIDECAR_IMAGE_PULL_POLICY")),
-        nativeSidecar(env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto")),
+        NativeSidecarMode.fromEnvironment(env) != NativeSidecarMode.OFF,
         new SidecarResources(
             quantity(env, "KEYRELAY_SIDECAR_CPU_REQUEST", r.cpuRequest()),
             quantity(env, "KEYRELAY_SIDECAR_MEMORY_REQUEST", r.memoryRequest()),
@@ -92,13 +93,6 @@ public record InjectionSettings(
         prometheusAnnotations);
   }
 
-  /**
-   * {@code auto} (decided per admission from the nodes; true offline), {@code true}, {@code false}.
-   */
-  private static boolean nativeSidecar(String value) {
-    return value.trim().equals("auto") || PodOptions.bool("KEYRELAY_NATIVE_SIDECAR", value);
-  }
-
   private static String pullPolicy(String value) {
     return value == null || value.isBlank()
         ? null
@@ -106,7 +100,7 @@ public record InjectionSettings(
   }
 
   private static boolean flag(Map<String, String> env, String name) {
-    return PodOptions.bool(name, env.getOrDefault(name, "false"));
+    return new Environment(env).flag(name, false);
   }
 
   private static Quantity quantity(Map<String, String> env, String name, Quantity fallback) {

@@ -2,7 +2,6 @@ package dev.keyrelay.operator.inject;
 
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.contract.RoutesConfigMap;
-import dev.keyrelay.operator.route.RoutesConfig;
 
 /** Names and paths of what the injector adds to a pod, in one place for the tests and docs. */
 public final class SidecarPaths {

@@ -2,7 +2,6 @@ package dev.keyrelay.operator.inject;
 
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.contract.RoutesConfigMap;
-import dev.keyrelay.operator.route.RoutesConfig;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;

@@ -8,7 +8,6 @@ import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.inject.InjectionRoute;
-import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.inject.StalePods;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -152,8 +151,7 @@ public class CredentialRouteReconciler
   /** Listed on reconcile rather than watched: a pod informer would cache every pod's spec. */
   private static List<String> podsNeedingRestart(
       CredentialRoute route, Context<CredentialRoute> context) {
-    InjectionRoute hints =
-        InjectionRoutes.parse(RoutesConfigRenderer.render(List.of(route)).injectionYaml()).get(0);
+    InjectionRoute hints = RoutesConfigRenderer.hints(route);
     List<Pod> pods =
         context
             .getClient()

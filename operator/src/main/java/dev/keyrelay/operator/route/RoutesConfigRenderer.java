@@ -9,6 +9,7 @@ import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
+import dev.keyrelay.operator.inject.InjectionRoute;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class RoutesConfigRenderer {
       } else {
         listeners.add(SidecarEntries.listener(name, spec));
       }
-      injection.add(injectionEntry(name, spec));
+      injection.add(injectionEntry(hints(route)));
     }
     Map<String, Object> sidecar = new LinkedHashMap<>();
     // Probes reach the admin port from the node; the proxy stays on its loopback default.
@@ -88,28 +89,40 @@ public final class RoutesConfigRenderer {
     return block;
   }
 
-  private static Map<String, Object> injectionEntry(String name, CredentialRouteSpec spec) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("name", name);
-    entry.put("podSelector", selector(spec.getPodSelector()));
-    entry.put(
-        "agentEnv", spec.getAgentEnv() == null ? Map.of() : new TreeMap<>(spec.getAgentEnv()));
+  /** What the webhook needs to inject pods for {@code route}, as published in injection.yaml. */
+  public static InjectionRoute hints(CredentialRoute route) {
+    CredentialRouteSpec spec = route.getSpec();
     SecretReference secret = spec.getSecret();
-    if (secret.getKubernetes() != null) {
-      entry.put("secretName", secret.getKubernetes().getName());
-    } else {
-      entry.put("vault", true);
-    }
     KeySource trust =
         spec.getHttp() != null
             ? spec.getHttp().getUpstreamCa()
             : spec.getPostgres().getUpstream().getCa();
-    if (trust != null) {
-      entry.put(
-          "trust",
-          trust.getConfigMapKeyRef() != null
-              ? Map.of("configMap", trust.getConfigMapKeyRef().getName())
-              : Map.of("secret", trust.getSecretKeyRef().getName()));
+    return new InjectionRoute(
+        route.getMetadata().getName(),
+        spec.getPodSelector(),
+        spec.getAgentEnv(),
+        secret.getKubernetes() != null ? secret.getKubernetes().getName() : null,
+        secret.getKubernetes() == null,
+        trust != null && trust.getConfigMapKeyRef() != null
+            ? trust.getConfigMapKeyRef().getName()
+            : null,
+        trust != null && trust.getSecretKeyRef() != null ? trust.getSecretKeyRef().getName() : null);
+  }
+
+  private static Map<String, Object> injectionEntry(InjectionRoute hints) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("name", hints.name());
+    entry.put("podSelector", selector(hints.podSelector()));
+    entry.put("agentEnv", new TreeMap<>(hints.agentEnv()));
+    if (hints.vault()) {
+      entry.put("vault", true);
+    } else {
+      entry.put("secretName", hints.secretName());
+    }
+    if (hints.trustConfigMap() != null) {
+      entry.put("trust", Map.of("configMap", hints.trustConfigMap()));
+    } else if (hints.trustSecret() != null) {
+      entry.put("trust", Map.of("secret", hints.trustSecret()));
     }
     return entry;
   }

@@ -1,5 +1,7 @@
 package dev.keyrelay.operator.webhook;
 
+import dev.keyrelay.operator.config.Environment;
+import dev.keyrelay.operator.inject.NativeSidecarMode;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,24 +28,17 @@ public record WebhookSettings(
     Path certDir,
     boolean nativeSidecarAuto) {
 
-  public static WebhookSettings fromEnvironment(Map<String, String> env, String namespace) {
-    String certDir = env.get("KEYRELAY_WEBHOOK_CERT_DIR");
-    String port = env.getOrDefault("KEYRELAY_WEBHOOK_PORT", "8443").trim();
-    int parsed;
-    try {
-      parsed = Integer.parseInt(port);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "KEYRELAY_WEBHOOK_PORT: '" + port + "' is not a number", e);
-    }
+  public static WebhookSettings fromEnvironment(Map<String, String> variables, String namespace) {
+    Environment env = new Environment(variables);
+    String certDir = env.optional("KEYRELAY_WEBHOOK_CERT_DIR");
     return new WebhookSettings(
-        !"false".equalsIgnoreCase(env.getOrDefault("KEYRELAY_WEBHOOK_ENABLED", "true").trim()),
-        parsed,
+        env.flag("KEYRELAY_WEBHOOK_ENABLED", true),
+        env.port("KEYRELAY_WEBHOOK_PORT", 8443),
         namespace,
-        env.getOrDefault("KEYRELAY_WEBHOOK_SERVICE", "keyrelay-webhook"),
-        env.getOrDefault("KEYRELAY_WEBHOOK_CONFIGURATION", "keyrelay-injector"),
-        env.getOrDefault("KEYRELAY_WEBHOOK_SECRET", "keyrelay-webhook-tls"),
-        certDir == null || certDir.isBlank() ? null : Path.of(certDir),
-        env.getOrDefault("KEYRELAY_NATIVE_SIDECAR", "auto").trim().equals("auto"));
+        env.string("KEYRELAY_WEBHOOK_SERVICE", "keyrelay-webhook"),
+        env.string("KEYRELAY_WEBHOOK_CONFIGURATION", "keyrelay-injector"),
+        env.string("KEYRELAY_WEBHOOK_SECRET", "keyrelay-webhook-tls"),
+        certDir == null ? null : Path.of(certDir),
+        NativeSidecarMode.fromEnvironment(variables) == NativeSidecarMode.AUTO);
   }
 }

@@ -3,6 +3,9 @@ package dev.keyrelay.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.operator.inject.InjectionSettings;
+import dev.keyrelay.operator.inject.NativeSidecarMode;
+import dev.keyrelay.operator.webhook.WebhookSettings;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +28,7 @@ class OperatorSettingsTest {
             Map.of(
                 "KEYRELAY_WATCH_NAMESPACES", " agents, , ci ",
                 "KEYRELAY_ADMIN_PORT", "9091",
-                "KEYRELAY_LEADER_ELECTION", "FALSE",
+                "KEYRELAY_LEADER_ELECTION", " false ",
                 "POD_NAMESPACE", "keyrelay-system",
                 "POD_NAME", "keyrelay-operator-7c9"));
 
@@ -40,9 +43,31 @@ class OperatorSettingsTest {
   void namesTheVariableThatIsWrong() {
     assertThatThrownBy(
             () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "http")))
-        .hasMessage("KEYRELAY_ADMIN_PORT: 'http' is not a number");
+        .hasMessage("KEYRELAY_ADMIN_PORT: \"http\" is not valid; expected a port number");
     assertThatThrownBy(
             () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_ADMIN_PORT", "70000")))
-        .hasMessage("KEYRELAY_ADMIN_PORT: 70000 is not a port");
+        .hasMessage("KEYRELAY_ADMIN_PORT: \"70000\" is not valid; expected a port from 0 to 65535");
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_LEADER_ELECTION", "FALSE")))
+        .hasMessage("KEYRELAY_LEADER_ELECTION: \"FALSE\" is not valid; expected \"true\" or \"false\"");
+    assertThatThrownBy(
+            () -> WebhookSettings.fromEnvironment(Map.of("KEYRELAY_WEBHOOK_ENABLED", "no"), "ns"))
+        .hasMessage("KEYRELAY_WEBHOOK_ENABLED: \"no\" is not valid; expected \"true\" or \"false\"");
+  }
+
+  /** The webhook and the injection defaults read KEYRELAY_NATIVE_SIDECAR with the same rule. */
+  @Test
+  void nativeSidecarModeIsOneDecision() {
+    assertThat(NativeSidecarMode.fromEnvironment(Map.of())).isEqualTo(NativeSidecarMode.AUTO);
+    assertThat(NativeSidecarMode.fromEnvironment(Map.of("KEYRELAY_NATIVE_SIDECAR", " false ")))
+        .isEqualTo(NativeSidecarMode.OFF);
+    Map<String, String> off = Map.of("KEYRELAY_NATIVE_SIDECAR", "false");
+    assertThat(InjectionSettings.fromEnvironment(off).nativeSidecar()).isFalse();
+    assertThat(WebhookSettings.fromEnvironment(off, "ns").nativeSidecarAuto()).isFalse();
+    Map<String, String> wrong = Map.of("KEYRELAY_NATIVE_SIDECAR", "Auto");
+    assertThatThrownBy(() -> InjectionSettings.fromEnvironment(wrong))
+        .hasMessage("KEYRELAY_NATIVE_SIDECAR: \"Auto\" is not valid; expected auto, true or false");
+    assertThatThrownBy(() -> WebhookSettings.fromEnvironment(wrong, "ns"))
+        .hasMessage("KEYRELAY_NATIVE_SIDECAR: \"Auto\" is not valid; expected auto, true or false");
   }
 }

@@ -11,9 +11,10 @@ import dev.keyrelay.operator.inject.PodInjector;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.operator.route.TestingRoutes;
-import dev.keyrelay.operator.webhook.CertificateIssuer;
-import dev.keyrelay.operator.webhook.ServingCertificate;
 import dev.keyrelay.sidecar.testing.Prerequisites;
+import dev.keyrelay.sidecar.testing.RecordingUpstream;
+import dev.keyrelay.sidecar.testing.SidecarProcess;
+import dev.keyrelay.sidecar.testing.TestPki;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -21,8 +22,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +29,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,14 +50,22 @@ class InjectedSidecarE2EIT {
   private static final String HOST = "api.keyrelay.test";
   private static final String REAL_KEY = "sk-real-4f9a1c";
 
+  /** What the recording upstream answers to a request without a body. */
+  private static final String RECORDED = "{\"ok\":true,\"bytes\":0}";
+
   @TempDir Path root;
   private Process sidecar;
   private Path sidecarLog;
-  private final int adminPort = freePort();
-  private final int proxyPort = freePort();
+  private final int adminPort;
+  private final int proxyPort;
 
   /** Whether the pod names its proxy port, so the config file must not. */
   private boolean perPodProxyPort;
+
+  InjectedSidecarE2EIT() throws IOException {
+    adminPort = SidecarProcess.freePort();
+    proxyPort = SidecarProcess.freePort();
+  }
 
   @AfterEach
   void stopSidecar() throws InterruptedException {
@@ -78,10 +83,10 @@ class InjectedSidecarE2EIT {
       Run curl = scenario.curl();
 
       assertThat(curl.exitCode()).as(curl.errors() + sidecarOutput()).isZero();
-      assertThat(curl.output()).isEqualTo("ok\n");
-      assertThat(scenario.upstream.requests)
+      assertThat(curl.output()).isEqualTo(RECORDED);
+      assertThat(scenario.upstream.received())
           .singleElement()
-          .satisfies(h -> assertThat(h.get("X-Api-Key")).isEqualTo(REAL_KEY));
+          .satisfies(r -> assertThat(r.header("X-Api-Key")).isEqualTo(REAL_KEY));
     }
   }
 
@@ -118,12 +123,12 @@ class InjectedSidecarE2EIT {
                   scenario.url("/v1/jvm")));
 
       assertThat(jvm.exitCode()).as(jvm.errors() + sidecarOutput()).isZero();
-      assertThat(jvm.output()).isEqualTo("200\nok\n");
+      assertThat(jvm.output()).isEqualTo("200\n" + RECORDED);
       Run curl = scenario.curl();
       assertThat(curl.exitCode()).as(curl.errors() + sidecarOutput()).isZero();
-      assertThat(scenario.upstream.requests)
+      assertThat(scenario.upstream.received())
           .hasSize(2)
-          .allSatisfy(h -> assertThat(h.get("X-Api-Key")).isEqualTo(REAL_KEY));
+          .allSatisfy(r -> assertThat(r.header("X-Api-Key")).isEqualTo(REAL_KEY));
     }
   }
 
@@ -181,9 +186,9 @@ class InjectedSidecarE2EIT {
    * what its volumes and env would hold.
    */
   private Scenario start(Pod pod) throws Exception {
-    ServingCertificate upstreamCert =
-        CertificateIssuer.issue(List.of(HOST), Duration.ofDays(1), Instant.now());
-    RecordingUpstream upstream = new RecordingUpstream(upstreamCert.toSslContext());
+    TestPki upstreamPki = TestPki.create("upstream-ca");
+    RecordingUpstream upstream =
+        RecordingUpstream.https(TestPki.serverContext(upstreamPki.serverCertificate(HOST)));
     CredentialRoute route =
         TestingRoutes.route(
             "agents",
@@ -213,7 +218,7 @@ class InjectedSidecarE2EIT {
             RoutesConfigMap.NAME,
             published.data(),
             "test-ca",
-            Map.of("ca.crt", upstreamCert.caPem())),
+            Map.of("ca.crt", upstreamPki.caPem())),
         Map.of("upstream-key", Map.of("key", REAL_KEY)));
     startSidecar(sidecarContainer);
 
@@ -352,14 +357,6 @@ class InjectedSidecarE2EIT {
       return sidecarLog == null ? "" : "\nsidecar output:\n" + Files.readString(sidecarLog);
     } catch (IOException e) {
       return e.toString();
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

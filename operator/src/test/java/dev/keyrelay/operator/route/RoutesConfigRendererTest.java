@@ -2,6 +2,8 @@ package dev.keyrelay.operator.route;
 
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.config.VaultConnection;
+import dev.keyrelay.operator.inject.InjectionRoute;
+import dev.keyrelay.operator.inject.InjectionRoutes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import static dev.keyrelay.operator.route.TestingRoutes.route;
@@ -149,6 +151,20 @@ class RoutesConfigRendererTest {
             trust:
               configMap: corp-ca
         """);
+  }
+
+  /** The reconciler reads a route's hints without a YAML round trip; the webhook reads them back. */
+  @Test
+  void aRoutesHintsAreWhatTheWebhookReadsBackFromInjectionYaml() {
+    List<CredentialRoute> routes = List.of(GIT, GITHUB, ORDERS);
+    List<InjectionRoute> published =
+        InjectionRoutes.parse(RoutesConfigRenderer.render(routes).injectionYaml());
+
+    assertThat(published)
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("podSelector")
+        .containsExactlyElementsOf(routes.stream().map(RoutesConfigRenderer::hints).toList());
+    assertThat(published.get(1).podSelector().getMatchLabels())
+        .isEqualTo(RoutesConfigRenderer.hints(GITHUB).podSelector().getMatchLabels());
   }
 
   @Test

@@ -67,26 +67,8 @@ final class EmbeddedTunnel implements AutoCloseable {
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
     route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false, true);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    HostResolver resolver =
-        new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
-    ProxyServices services =
-        new ProxyServices(
-            new AtomicReference<>(new ProxyState(new RouteTable(List.of(route)), null)),
-            Transport.best(),
-            resolver,
-            new SecretResolver(
-                Runnable::run,
-                registry,
-                new SecretsSettings(dir, Duration.ofSeconds(30), Duration.ofMinutes(5)),
-                null),
-            null,
-            upstreams,
-            new ProxyMetrics(registry),
-            new AuditLog(),
-            new Scrubbing(),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(10));
+    HostResolver resolver = loopbackResolver();
+    ProxyServices services = services(dir, route, resolver, upstreams);
     agent =
         new EmbeddedChannel(
             ProxyCodecs.serverCodec(),
@@ -100,6 +82,32 @@ final class EmbeddedTunnel implements AutoCloseable {
               }
             },
             new ForwardingHandler(services, new InterceptedTargets(route, HOST, 443, resolver)));
+  }
+
+  /** A resolver that answers loopback for every name, without DNS. */
+  static HostResolver loopbackResolver() {
+    return new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
+  }
+
+  /** The proxy's services with one route, secrets read inline and the given upstreams. */
+  static ProxyServices services(Path dir, Route route, HostResolver resolver, Upstreams upstreams) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    return new ProxyServices(
+        new AtomicReference<>(new ProxyState(new RouteTable(List.of(route)), null)),
+        Transport.best(),
+        resolver,
+        new SecretResolver(
+            Runnable::run,
+            registry,
+            new SecretsSettings(dir, Duration.ofSeconds(30), Duration.ofMinutes(5)),
+            null),
+        null,
+        upstreams,
+        new ProxyMetrics(registry),
+        new AuditLog(),
+        new Scrubbing(),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10));
   }
 
   /** Sends the agent's bytes and runs both sides until nothing moves any more. */

@@ -37,21 +37,30 @@ public final class TestPki {
 
   /** A server certificate for localhost and 127.0.0.1, issued by this CA. */
   public X509Bundle serverCertificate() throws Exception {
+    return serverCertificate("localhost");
+  }
+
+  /** A server certificate for {@code dnsName} and 127.0.0.1, issued by this CA. */
+  public X509Bundle serverCertificate(String dnsName) throws Exception {
     Instant now = Instant.now();
     return new CertificateBuilder()
-        .subject("CN=localhost")
+        .subject("CN=" + dnsName)
         .notBefore(now.minus(1, ChronoUnit.HOURS))
         .notAfter(now.plus(1, ChronoUnit.DAYS))
         .ecp256()
-        .addSanDnsName("localhost")
+        .addSanDnsName(dnsName)
         .addSanIpAddress("127.0.0.1")
         .addExtendedKeyUsageServerAuth()
         .buildIssuedBy(root);
   }
 
+  public String caPem() {
+    return root.getRootCertificatePEM();
+  }
+
   public Path writeCaPem(Path file) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, root.getRootCertificatePEM());
+    Files.writeString(file, caPem());
     return file;
   }
 

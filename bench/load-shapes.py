@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): the sidecar's memory under the load shapes a pod meets, and SSE delay.
+
+Runs the packaged sidecar as the image runs it (its jvm.options, two malloc arenas) with the memory
+a pod with the injector's default limit shows the JVM (-XX:MaxRAM=256m), in front of a TLS
+upstream of this script's own, and drives it through CONNECT interception (credential injected):
+
+  idle        ten seconds after ready
+  tunnels     2,000 intercepted tunnels, each after one request, held open and idle
+  concurrent  1,000 connections sending requests at once (20 each)
+  upload      one 200 MB request body, streamed
+  sse         300 server-sent events 20 ms apart: the delay from the upstream writing an event to
+              the client reading it (both stamp CLOCK_MONOTONIC, which the processes share)
+
+For each shape it prints the sidecar's peak RSS (VmHWM, reset before the shape) against 80 % of the
+limit, and the JVM's heap and direct memory from /metrics. Usage:
+  bench/load-shapes.py [--limit-mb 256] [--jvm-flags "..."]
+"""
+
+import argparse
+import asyncio
+import os
+import pathlib
+import re
+import resource
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+JAR = ROOT / "sidecar" / "target" / "keyrelay-sidecar.jar"
+HOST = "localhost"
+SECRET = "bench-load-secret-9f1e"
+SSE_EVENTS = 300
+
+
+def openssl(*args):
+    subprocess.run(["openssl", *args], check=True, capture_output=True)
+
+
+def make_pki(work):
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-days", "1", "-subj", "/CN=bench CA", "-keyout", f"{work}/ca.key", "-out", f"{work}/ca.pem")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-subj", "/CN=localhost", "-keyout", f"{work}/server.key", "-out", f"{work}/server.csr")
+    pathlib.Path(f"{work}/ext").write_text("subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", f"{work}/server.csr", "-CA", f"{work}/ca.pem", "-CAkey",
+            f"{work}/ca.key", "-CAcreateserial", "-days", "1", "-extfile", f"{work}/ext",
+            "-out", f"{work}/server.pem")
+
+
+# --- the upstream: keep-alive HTTP/1.1 over TLS; /sse streams events, anything else answers "ok"
+# after reading the body it was sent.
+
+async def upstream_connection(reader, writer):
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            path = lines[0].split(" ")[1]
+            headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:] if l)}
+            if headers.get("x-api-key") != SECRET:
+                writer.write(b"HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n")
+                await writer.drain()
+                continue
+            remaining = int(headers.get("content-length", "0"))
+            while remaining:
+                chunk = await reader.read(min(remaining, 1 << 20))
+                if not chunk:
+                    return
+                remaining -= len(chunk)
+            if path == "/sse":
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                             b"transfer-encoding: chunked\r\n\r\n")
+                for _ in range(SSE_EVENTS):
+                    event = f"data: {time.monotonic_ns()}\n\n".encode()
+                    writer.write(b"%x\r\n%s\r\n" % (len(event), event))
+                    await writer.drain()
+                    await asyncio.sleep(0.02)
+                writer.write(b"0\r\n\r\n")
+            else:
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok")
+            await writer.drain()
+    except (asyncio.IncompleteReadError, asyncio.CancelledError, ConnectionError, ssl.SSLError):
+        pass  # the client went away, or the benchmark is over
+    finally:
+        writer.close()
+
+
+# --- the agent side
+
+class Agent:
+    def __init__(self, proxy_port, ca_bundle, upstream_port):
+        self.proxy_port = proxy_port
+        self.upstream_port = upstream_port
+        self.context = ssl.create_default_context(cafile=ca_bundle)
+
+    async def tunnel(self):
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.proxy_port)
+        authority = f"{HOST}:{self.upstream_port}"
+        writer.write(f"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n".encode())
+        await writer.drain()
+        answer = await reader.readuntil(b"\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200"), answer
+        await writer.start_tls(self.context, server_hostname=HOST)
+        return reader, writer
+
+    async def request(self, reader, writer, path="/", body_size=0, chunk=1 << 20):
+        writer.write(f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nx-api-key: placeholder\r\n"
+                     f"content-length: {body_size}\r\n\r\n".encode())
+        block = b"x" * chunk
+        sent = 0
+        while sent < body_size:
+            n = min(chunk, body_size - sent)
+            writer.write(block[:n])
+            await writer.drain()
+            sent += n
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"content-length: *(\d+)", head, re.I).group(1))
+        await reader.readexactly(length)
+        assert head.startswith(b"HTTP/1.1 200"), head
+
+
+async def sse_delays(reader, writer, key):
+    """Milliseconds from the upstream writing each event to this client reading it, sorted."""
+    writer.write(f"GET /sse HTTP/1.1\r\nHost: {HOST}\r\nx-api-key: {key}\r\n\r\n".encode())
+    await writer.drain()
+    await reader.readuntil(b"\r\n\r\n")
+    # A proxy may cut the stream into other chunks than the upstream wrote: events are read from
+    # the de-chunked bytes, each stamped when its last byte arrives.
+    delays, pending = [], b""
+    while len(delays) < SSE_EVENTS:
+        size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+        pending += (await reader.readexactly(size + 2))[:-2]
+        now = time.monotonic_ns()
+        while b"\n\n" in pending:
+            event, pending = pending.split(b"\n\n", 1)
+            delays.append((now - int(event.removeprefix(b"data: "))) / 1e6)
+    writer.close()
+    return sorted(delays)
+
+
+def vm(pid, field):
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    raise KeyError(field)
+
+
+def reset_peak(pid):
+    # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
+    pathlib.Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def jvm_memory(admin_port):
+    text = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=5).read().decode()
+    def total(pattern):
+        return sum(float(m.group(1)) for m in re.finditer(pattern, text, re.M)) / 2**20
+    heap = total(r'^jvm_memory_used_bytes\{area="heap"[^}]*\} (\S+)')
+    direct = total(r'^jvm_buffer_memory_used_bytes\{id="direct"[^}]*\} (\S+)')
+    netty = total(r'^netty_allocator_memory_used\{[^}]*memory_type="direct"[^}]*\} (\S+)')
+    return heap, max(direct, netty)
+
+
+def report(name, pid, admin_port, limit_mb, extra=""):
+    peak = vm(pid, "VmHWM")
+    heap, direct = jvm_memory(admin_port)
+    verdict = "ok" if peak <= 0.8 * limit_mb else "OVER"
+    print(f"{name:11s} peak_rss_mb={peak:4d} ({peak / limit_mb:4.0%} of {limit_mb} MB, {verdict})"
+          f" heap_used_mb={heap:5.1f} direct_mb={direct:5.1f} {extra}", flush=True)
+
+
+async def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit-mb", type=int, default=256)
+    parser.add_argument("--jvm-flags", default=f"@{ROOT}/sidecar/jvm.options")
+    args = parser.parse_args()
+    # Both ends of 2,000 tunnels live in this process.
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if not JAR.exists():
+        sys.exit(f"{JAR} is missing: run mvn -B package -DskipTests first")
+    # Connections cut at the end of each shape are expected; their tracebacks are noise.
+    asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+    work = tempfile.mkdtemp(prefix="keyrelay-load-")
+    sidecar = None
+    try:
+        make_pki(work)
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_tls.load_cert_chain(f"{work}/server.pem", f"{work}/server.key")
+        upstream = await asyncio.start_server(upstream_connection, "127.0.0.1", 0, ssl=server_tls,
+                                              backlog=4096)
+        upstream_port = upstream.sockets[0].getsockname()[1]
+        proxy_port, admin_port = 26790, 29091
+        config = pathlib.Path(work, "cfg")
+        config.mkdir()
+        shutil.copy(f"{work}/ca.pem", config / "ca.pem")
+        (config / "keyrelay.yaml").write_text(f"""\
+proxy: {{ listen: "127.0.0.1:{proxy_port}", maxConnections: 4096 }}
+admin: {{ listen: "127.0.0.1:{admin_port}" }}
+ca: {{ dir: ../ca }}
+routes:
+  - name: bench
+    match: {{ host: {HOST}, port: {upstream_port} }}
+    upstream: {{ caFile: ca.pem }}
+    auth: {{ type: header, headerName: x-api-key }}
+    secret: {{ env: BENCH_SECRET }}
+""")
+        env = dict(os.environ, BENCH_SECRET=SECRET, MALLOC_ARENA_MAX="2")
+        command = ["java", *args.jvm_flags.split(), f"-XX:MaxRAM={args.limit_mb}m", "-jar", str(JAR),
+                   "--config", str(config / "keyrelay.yaml")]
+        log = open(f"{work}/sidecar.log", "w")
+        sidecar = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/readyz", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or sidecar.poll() is not None:
+                    sys.exit(f"sidecar not ready:\n{pathlib.Path(work, 'sidecar.log').read_text()}")
+                await asyncio.sleep(0.05)
+        pid = sidecar.pid
+        print(f"flags: {' '.join(command[1:-4])}")
+        agent = Agent(proxy_port, f"{work}/ca/ca-bundle.crt", upstream_port)
+
+        await asyncio.sleep(10)
+        reset_peak(pid)
+        report("idle", pid, admin_port, args.limit_mb)
+
+        reset_peak(pid)
+        tunnels = []
+        for start in range(0, 2000, 100):
+            opened = await asyncio.gather(*(agent.tunnel() for _ in range(100)))
+            await asyncio.gather(*(agent.request(r, w) for r, w in opened))
+            tunnels.extend(opened)
+        await asyncio.sleep(2)
+        report("tunnels", pid, admin_port, args.limit_mb, f"open={len(tunnels)}")
+        for _, writer in tunnels:
+            writer.close()
+        await asyncio.sleep(2)
+
+        reset_peak(pid)
+        async def client():
+            reader, writer = await agent.tunnel()
+            for _ in range(20):
+                await agent.request(reader, writer, body_size=256)
+            writer.close()
+        began = time.monotonic()
+        await asyncio.gather(*(client() for _ in range(1000)))
+        report("concurrent", pid, admin_port, args.limit_mb,
+               f"requests=20000 in {time.monotonic() - began:.1f}s")
+
+        reset_peak(pid)
+        reader, writer = await agent.tunnel()
+        began = time.monotonic()
+        await agent.request(reader, writer, path="/upload", body_size=200 * 2**20)
+        report("upload", pid, admin_port, args.limit_mb,
+               f"200MB in {time.monotonic() - began:.1f}s")
+        writer.close()
+
+        reset_peak(pid)
+        direct_tls = ssl.create_default_context(cafile=f"{work}/ca.pem")
+        direct = await sse_delays(*await asyncio.open_connection(
+            "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
+        proxied = await sse_delays(*await agent.tunnel(), "placeholder")
+        report("sse", pid, admin_port, args.limit_mb,
+               f"delay_ms through the sidecar p50={proxied[len(proxied) // 2]:.3f}"
+               f" p99={proxied[int(len(proxied) * 0.99)]:.3f};"
+               f" direct p50={direct[len(direct) // 2]:.3f} p99={direct[int(len(direct) * 0.99)]:.3f}")
+        if SECRET in pathlib.Path(work, "sidecar.log").read_text():
+            sys.exit("SECRET LEAKED INTO THE LOG")
+    finally:
+        if sidecar is not None:
+            sidecar.send_signal(signal.SIGTERM)
+            sidecar.wait(20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
