@@ -202,6 +202,46 @@ class ExamplesTest {
     }
   }
 
+  /** A pod with other labels gets, from the same rendered config, only the unselective routes. */
+  @Test
+  void aPodThatTheExampleSelectorsDoNotSelectGetsOnlyTheRoutesWithoutASelector(@TempDir Path dir)
+      throws Exception {
+    List<CredentialRoute> routes =
+        Examples.routes().stream().map(m -> (CredentialRoute) m.object()).toList();
+    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
+    Files.writeString(podinfo.resolve("labels"), "app=\"reviewer\"\n");
+    Files.writeString(podinfo.resolve("annotations"), "");
+    for (String namespace :
+        routes.stream().map(r -> r.getMetadata().getNamespace()).distinct().toList()) {
+      List<CredentialRoute> inNamespace =
+          routes.stream().filter(r -> r.getMetadata().getNamespace().equals(namespace)).toList();
+      Path file = dir.resolve(namespace + ".yaml");
+      VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
+      Files.writeString(
+          file,
+          RoutesConfigRenderer.render(inNamespace, vault)
+              .routesYaml()
+              .replace(PodLayout.PODINFO_DIR, podinfo.toString()));
+
+      SidecarConfig config = ConfigLoader.load(file);
+
+      List<String> unselective =
+          inNamespace.stream()
+              .filter(r -> r.getSpec().getPodSelector() == null)
+              .map(r -> r.getMetadata().getName())
+              .sorted()
+              .toList();
+      assertThat(
+              Stream.concat(
+                      config.routes().stream().map(Route::name),
+                      config.listeners().stream().map(PostgresListener::name))
+                  .sorted()
+                  .toList())
+          .as(namespace)
+          .isEqualTo(unselective);
+    }
+  }
+
   private static CredentialRouteSpec spec(Manifest m) {
     return ((CredentialRoute) m.object()).getSpec();
   }
