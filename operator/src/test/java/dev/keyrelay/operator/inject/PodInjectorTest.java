@@ -429,7 +429,8 @@ class PodInjectorTest {
             m ->
                 m.getName().equals(SidecarPaths.PODINFO_VOLUME)
                     && m.getMountPath().equals(PodLayout.PODINFO_DIR));
-    Stream.concat(pod.getSpec().getContainers().stream(), pod.getSpec().getInitContainers().stream())
+    Stream.concat(
+            pod.getSpec().getContainers().stream(), pod.getSpec().getInitContainers().stream())
         .filter(c -> !c.getName().equals(SidecarPaths.CONTAINER))
         .forEach(
             c ->

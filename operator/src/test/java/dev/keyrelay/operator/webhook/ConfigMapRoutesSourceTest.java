@@ -45,7 +45,9 @@ class ConfigMapRoutesSourceTest {
 
   @BeforeEach
   void publish() {
-    create("managed", Map.of(RoutesConfigMapPublisher.MANAGED_BY_LABEL, RoutesConfigMapPublisher.MANAGED_BY));
+    create(
+        "managed",
+        Map.of(RoutesConfigMapPublisher.MANAGED_BY_LABEL, RoutesConfigMapPublisher.MANAGED_BY));
     create("forged", Map.of("app.kubernetes.io/name", "keyrelay"));
     client
         .configMaps()
@@ -80,7 +82,9 @@ class ConfigMapRoutesSourceTest {
 
   @Test
   void answersTheOperatorsRoutesAndNothingForANamespaceWithoutAny() {
-    assertThat(source.routes("managed")).extracting(InjectionRoute::name).containsExactly("anthropic");
+    assertThat(source.routes("managed"))
+        .extracting(InjectionRoute::name)
+        .containsExactly("anthropic");
     assertThat(source.routes("empty")).isEmpty();
   }
 
@@ -88,7 +92,8 @@ class ConfigMapRoutesSourceTest {
   void refusesANamespaceWhoseRoutesConfigMapIsNotTheOperators() {
     assertThatThrownBy(() -> source.routes("forged"))
         .isInstanceOf(InjectionRefusedException.class)
-        .hasMessageContaining("ConfigMap forged/keyrelay-routes is not managed by the keyrelay operator")
+        .hasMessageContaining(
+            "ConfigMap forged/keyrelay-routes is not managed by the keyrelay operator")
         .hasMessageContaining(RoutesConfigMapPublisher.SELECTOR);
   }
 

@@ -45,7 +45,7 @@ public record PodSelector(Map<String, String> matchLabels, List<Requirement> mat
       return spelling;
     }
 
-    /** {@code In} and {@code NotIn} need values; {@code Exists} and {@code DoesNotExist} take none. */
+    /** In and NotIn need values; Exists and DoesNotExist take none. */
     boolean takesValues() {
       return this == IN || this == NOT_IN;
     }

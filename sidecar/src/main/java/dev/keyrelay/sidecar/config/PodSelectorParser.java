@@ -35,7 +35,8 @@ final class PodSelectorParser {
     List<RawConfig.Requirement> raws =
         Objects.requireNonNullElse(raw.matchExpressions(), List.of());
     for (int i = 0; i < raws.size(); i++) {
-      PodSelector.Requirement r = requirement(raws.get(i), path + ".matchExpressions[" + i + "]", problems);
+      PodSelector.Requirement r =
+          requirement(raws.get(i), path + ".matchExpressions[" + i + "]", problems);
       if (r != null) {
         requirements.add(r);
       }
@@ -64,7 +65,9 @@ final class PodSelectorParser {
       problems.add(path + ".values", "must be empty for " + operator.spelling());
     }
     Set<String> set = new LinkedHashSet<>(values);
-    return problems.count() == before ? new PodSelector.Requirement(raw.key(), operator, set) : null;
+    return problems.count() == before
+        ? new PodSelector.Requirement(raw.key(), operator, set)
+        : null;
   }
 
   private static PodSelector.Operator operator(String text, String path, Problems problems) {

@@ -68,7 +68,7 @@ public final class CertificateAuthority {
     }
   }
 
-  /** A CA read back from its key file; {@link CaKeyFile} has checked that the two belong together. */
+  /** A CA read back from its key file; {@link CaKeyFile} has checked that the two match. */
   static CertificateAuthority of(X509Certificate certificate, PrivateKey privateKey) {
     return new CertificateAuthority(certificate, privateKey);
   }

@@ -30,7 +30,8 @@ class DownwardApiFileTest {
   @Test
   void decodesEveryGoEscape() {
     String content =
-        "k=\"tab\\there \\\\ \\a\\b\\f\\r\\v \\x41\\101 \\u00e9\\U0001F600 caf\u00e9 \\xc3\\xa9\"\n";
+        "k=\"tab\\there \\\\ \\a\\b\\f\\r\\v \\x41\\101 "
+            + "\\u00e9\\U0001F600 caf\u00e9 \\xc3\\xa9\"\n";
 
     assertThat(DownwardApiFile.parse(content).get("k"))
         .isEqualTo("tab\there \\ \u0007\b\f\r\u000b AA \u00e9\uD83D\uDE00 caf\u00e9 \u00e9");

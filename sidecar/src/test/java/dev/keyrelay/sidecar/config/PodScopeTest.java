@@ -58,7 +58,9 @@ class PodScopeTest {
     SidecarConfig config = ConfigLoader.load(ConfigFiles.write(dir, "keyrelay.yaml", ROUTES));
 
     assertThat(config.pod()).isNull();
-    assertThat(config.routes()).extracting(Route::name).containsExactly("everyone", "agents", "gold");
+    assertThat(config.routes())
+        .extracting(Route::name)
+        .containsExactly("everyone", "agents", "gold");
     assertThat(config.listeners())
         .extracting(PostgresListener::name)
         .containsExactly("orders-db", "billing-db");
@@ -117,18 +119,22 @@ class PodScopeTest {
     assertThatThrownBy(() -> ConfigLoader.load(ConfigFiles.write(dir, "keyrelay.yaml", yaml)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("routes[0].auth.headerName")
-        .hasMessageContaining("routes[0].podSelector.matchExpressions[0].values: must be empty for Exists")
-        .hasMessageContaining("routes[0].podSelector.matchExpressions[1].values: must not be empty for In")
         .hasMessageContaining(
-            "routes[0].podSelector.matchExpressions[2].operator: \"Matches\" is not one of In, NotIn,"
-                + " Exists, DoesNotExist");
+            "routes[0].podSelector.matchExpressions[0].values: must be empty for Exists")
+        .hasMessageContaining(
+            "routes[0].podSelector.matchExpressions[1].values: must not be empty for In")
+        .hasMessageContaining(
+            "routes[0].podSelector.matchExpressions[2].operator: \"Matches\" is not one of In,"
+                + " NotIn, Exists, DoesNotExist");
   }
 
   @Test
   void unreadableOrMalformedPodFilesMakeTheConfigInvalid() {
     ConfigFiles.write(dir, "podinfo/labels", "app=agent\n");
 
-    assertThatThrownBy(() -> ConfigLoader.load(ConfigFiles.write(dir, "keyrelay.yaml", POD + ROUTES)))
+    Path file = ConfigFiles.write(dir, "keyrelay.yaml", POD + ROUTES);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(
             "pod.labelsFile: line 1 is not a downward-API entry: the value is not a double-quoted"
