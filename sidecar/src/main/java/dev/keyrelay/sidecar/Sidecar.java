@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.admin.AdminServer;
+import dev.keyrelay.sidecar.admin.ReadinessReport;
 import dev.keyrelay.sidecar.admin.RuntimeMetrics;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.ConfigOverrides;
@@ -13,6 +14,7 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.postgres.ListenerTlsContext;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
@@ -74,6 +76,7 @@ public final class Sidecar implements AutoCloseable {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
     RuntimeMetrics.bindTo(registry);
+    ReadinessReport report = new ReadinessReport(() -> ready, blocking);
     admin =
         AdminServer.bind(
             config.admin().listen(),
@@ -81,6 +84,7 @@ public final class Sidecar implements AutoCloseable {
             boss,
             registry,
             () -> ready,
+            report,
             quitRequested::countDown);
 
     CaFiles.write(tls.caFiles(), config.ca().dir());
@@ -106,7 +110,8 @@ public final class Sidecar implements AutoCloseable {
             audit,
             new Scrubbing(),
             config.proxy().connectTimeout(),
-            config.proxy().headerTimeout());
+            config.proxy().headerTimeout(),
+            new RouteLimiters());
     proxy = ProxyServer.bind(config.proxy(), boss, workers, services);
     listeners =
         new PostgresListeners(
@@ -126,6 +131,7 @@ public final class Sidecar implements AutoCloseable {
     }
     watcher = new ConfigWatcher(config.source(), config, overrides, this::apply);
     watcher.start();
+    report.attach(new ReadinessReport.Sources(() -> this.config, secrets, watcher));
     ready = true;
   }
 

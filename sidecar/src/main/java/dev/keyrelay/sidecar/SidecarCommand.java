@@ -22,6 +22,9 @@ sealed interface SidecarCommand {
    */
   record WaitForFile(Path file, Duration timeout) implements SidecarCommand {}
 
+  /** Check the config against this machine, one line per check, and exit 0 only if all pass. */
+  record Doctor(Path config, ConfigOverrides overrides) implements SidecarCommand {}
+
   /** Print the usage. */
   record Help() implements SidecarCommand {}
 }

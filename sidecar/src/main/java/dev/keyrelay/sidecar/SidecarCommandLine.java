@@ -4,6 +4,7 @@ import dev.keyrelay.sidecar.config.ConfigOverrides;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ final class SidecarCommandLine {
   static final String USAGE =
       """
       usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--exit-when-ready]
+             keyrelay-sidecar doctor --config FILE [--proxy-port PORT]
              keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]\
       """;
 
@@ -27,6 +29,7 @@ final class SidecarCommandLine {
   private static final String WAIT_FOR_FILE = "--wait-for-file";
   private static final String TIMEOUT_SECONDS = "--timeout-seconds";
   private static final String HELP = "--help";
+  private static final String DOCTOR = "doctor";
   private static final Set<String> WITH_VALUE =
       Set.of(CONFIG, PROXY_PORT, WAIT_FOR_FILE, TIMEOUT_SECONDS);
   private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, HELP);
@@ -42,6 +45,9 @@ final class SidecarCommandLine {
   private SidecarCommandLine() {}
 
   static SidecarCommand parse(String... args) throws UsageException {
+    if (args.length > 0 && args[0].equals(DOCTOR)) {
+      return doctor(options(Arrays.copyOfRange(args, 1, args.length)));
+    }
     Map<String, String> given = options(args);
     if (given.containsKey(HELP)) {
       return new SidecarCommand.Help();
@@ -67,14 +73,28 @@ final class SidecarCommandLine {
     if (!given.containsKey(CONFIG)) {
       throw new UsageException(CONFIG + " FILE is required");
     }
-    String port = given.get(PROXY_PORT);
     return new SidecarCommand.Run(
-        Path.of(given.get(CONFIG)),
-        new ConfigOverrides(
-            port == null
-                ? OptionalInt.empty()
-                : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port"))),
-        given.containsKey(EXIT_WHEN_READY));
+        Path.of(given.get(CONFIG)), overrides(given), given.containsKey(EXIT_WHEN_READY));
+  }
+
+  private static SidecarCommand doctor(Map<String, String> given) throws UsageException {
+    List<String> others = new ArrayList<>(given.keySet());
+    others.removeAll(List.of(CONFIG, PROXY_PORT));
+    if (!others.isEmpty()) {
+      throw new UsageException(DOCTOR + " takes only " + CONFIG + " and " + PROXY_PORT);
+    }
+    if (!given.containsKey(CONFIG)) {
+      throw new UsageException(DOCTOR + " needs " + CONFIG + " FILE");
+    }
+    return new SidecarCommand.Doctor(Path.of(given.get(CONFIG)), overrides(given));
+  }
+
+  private static ConfigOverrides overrides(Map<String, String> given) throws UsageException {
+    String port = given.get(PROXY_PORT);
+    return new ConfigOverrides(
+        port == null
+            ? OptionalInt.empty()
+            : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port")));
   }
 
   /** Option name to value (empty for flags), refusing unknown, repeated and valueless options. */

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar;
 import dev.keyrelay.sidecar.config.ConfigException;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.SidecarConfig;
+import dev.keyrelay.sidecar.doctor.Doctor;
 import dev.keyrelay.sidecar.logging.Logging;
 import dev.keyrelay.sidecar.tls.TlsStartup;
 import dev.keyrelay.sidecar.transport.RootCause;
@@ -13,8 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
- * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a failed start or a wait that
- * timed out, 2 a bad command line or config.
+ * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a failed start, a wait that
+ * timed out or a failed doctor check, 2 a bad command line or config.
  */
 public final class SidecarMain {
 
@@ -31,6 +32,11 @@ public final class SidecarMain {
     }
     if (command instanceof SidecarCommand.Run run) {
       run(run);
+    } else if (command instanceof SidecarCommand.Doctor doctor) {
+      Logging.silence();
+      int code = Doctor.run(doctor.config(), doctor.overrides(), System.out);
+      Logging.stop();
+      System.exit(code);
     } else if (command instanceof SidecarCommand.WaitForFile wait) {
       if (!FileWait.await(wait.file(), wait.timeout())) {
         System.err.println(

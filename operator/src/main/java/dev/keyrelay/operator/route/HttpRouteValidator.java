@@ -7,7 +7,7 @@ import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
 import java.util.Locale;
 
-/** The rules for {@code spec.http}: host, port, auth and upstream trust. */
+/** The rules for {@code spec.http}: host, port, auth, upstream trust, request rules and limits. */
 final class HttpRouteValidator {
 
   private HttpRouteValidator() {}
@@ -24,6 +24,7 @@ final class HttpRouteValidator {
       auth(http.getAuth(), v);
     }
     RouteSpecValidator.keySource(http.getUpstreamCa(), "spec.http.upstreamCa", v);
+    HttpPolicyValidator.validate(http.getRules(), http.getLimits(), v);
   }
 
   private static void auth(HttpAuthSpec auth, Violations v) {

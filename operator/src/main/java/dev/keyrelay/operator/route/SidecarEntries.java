@@ -6,6 +6,7 @@ import dev.keyrelay.operator.api.v1alpha1.ClientTls;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpAuthSpec;
 import dev.keyrelay.operator.api.v1alpha1.HttpRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.HttpRuleSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresListenerSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
@@ -39,6 +40,15 @@ final class SidecarEntries {
     if (Boolean.TRUE.equals(http.getAllowInsecureHttp())) {
       route.put("allowInsecureHttp", true);
     }
+    if (http.getRules() != null) {
+      route.put("rules", http.getRules().stream().map(SidecarEntries::rule).toList());
+    }
+    if (http.getLimits() != null) {
+      Map<String, Object> limits = new LinkedHashMap<>();
+      putIfSet(limits, "requestsPerMinute", http.getLimits().getRequestsPerMinute());
+      putIfSet(limits, "concurrent", http.getLimits().getConcurrent());
+      route.put("limits", limits);
+    }
     putSelector(route, spec);
     return route;
   }
@@ -67,6 +77,13 @@ final class SidecarEntries {
     listener.put("secret", secret(spec.getSecret()));
     putSelector(listener, spec);
     return listener;
+  }
+
+  private static Map<String, Object> rule(HttpRuleSpec rule) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    putIfSet(entry, "methods", rule.getMethods());
+    putIfSet(entry, "paths", rule.getPaths());
+    return entry;
   }
 
   private static Map<String, Object> auth(HttpAuthSpec auth) {

@@ -35,6 +35,8 @@ class RoutesConfigRendererTest {
         host: github.com
         auth: { type: basic, username: x-access-token }
         allowInsecureHttp: true
+        rules: [ { methods: [GET], paths: [ "/acme/**" ] }, { paths: [ /info/refs ] } ]
+        limits: { requestsPerMinute: 60 }
       secret: { kubernetes: { name: github-token, key: token } }
       """);
   private static final CredentialRoute ORDERS =
@@ -81,6 +83,15 @@ class RoutesConfigRendererTest {
                 name: github-token
                 key: token
             allowInsecureHttp: true
+            rules:
+              - methods:
+                  - GET
+                paths:
+                  - /acme/**
+              - paths:
+                  - /info/refs
+            limits:
+              requestsPerMinute: 60
           - name: github
             match:
               host: api.github.com

@@ -57,6 +57,19 @@ class SchemaAndJavaAgreeTest {
       both|unknown sslMode|postgres: { listenPort: 15432, upstream: { host: db.test, sslMode: prefer }, user: u }, secret: { vault: { path: p, field: f } }
       both|two CA sources|http: { host: a.test, auth: { type: header, headerName: x-k }, upstreamCa: { configMapKeyRef: { name: a, key: b }, secretKeyRef: { name: a, key: b } } }, secret: { vault: { path: p, field: f } }
       both|bad Secret name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: Bad_Name, key: k } }
+      admitted|rules and limits|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { methods: [GET, HEAD], paths: ['/repos/acme/**', /user] }, { paths: ['/**/pulls'] } ], limits: { requestsPerMinute: 60, concurrent: 2 } }, secret: { vault: { path: p, field: f } }
+      both|empty rules|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [] }, secret: { vault: { path: p, field: f } }
+      both|rule without methods and paths|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ {} ] }, secret: { vault: { path: p, field: f } }
+      both|lower-case method|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { methods: [get] } ] }, secret: { vault: { path: p, field: f } }
+      both|empty methods|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { methods: [] } ] }, secret: { vault: { path: p, field: f } }
+      both|relative path pattern|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: [repos] } ] }, secret: { vault: { path: p, field: f } }
+      both|path pattern with a query|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/a?b=1'] } ] }, secret: { vault: { path: p, field: f } }
+      both|path pattern with //|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/a//b'] } ] }, secret: { vault: { path: p, field: f } }
+      both|path pattern with ..|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: [/a/../b] } ] }, secret: { vault: { path: p, field: f } }
+      both|empty limits|http: { host: a.test, auth: { type: header, headerName: x-k }, limits: {} }, secret: { vault: { path: p, field: f } }
+      both|zero requests per minute|http: { host: a.test, auth: { type: header, headerName: x-k }, limits: { requestsPerMinute: 0 } }, secret: { vault: { path: p, field: f } }
+      java|partial wildcard|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/v1*'] } ] }, secret: { vault: { path: p, field: f } }
+      java|encoded slash in a pattern|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/a%2Fb'] } ] }, secret: { vault: { path: p, field: f } }
       java|reserved agent variable|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { HTTPS_PROXY: x }
       java|bad agent variable name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { 1BAD: x }
       java|database listed twice|postgres: { listenPort: 15432, upstream: { host: db.test }, user: u, databases: [ a, a ] }, secret: { vault: { path: p, field: f } }

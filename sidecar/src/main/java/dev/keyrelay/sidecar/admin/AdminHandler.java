@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves GET /healthz, /readyz and /metrics, and POST /quitquitquit (from loopback only) on the
- * admin port.
+ * Serves GET /healthz, /readyz (with {@code ?verbose} a JSON report) and /metrics, and POST
+ * /quitquitquit (from loopback only) on the admin port.
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -37,23 +37,36 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
+  private final ReadinessReport report;
   private final Runnable quit;
 
   /**
    * @param quit asked to stop the sidecar once the answer to /quitquitquit is written; runs on an
    *     event loop, so it must not block
    */
-  AdminHandler(PrometheusMeterRegistry registry, BooleanSupplier ready, Runnable quit) {
+  AdminHandler(
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      ReadinessReport report,
+      Runnable quit) {
     this.registry = registry;
     this.ready = ready;
+    this.report = report;
     this.quit = quit;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
     if (path.equals(QUIT_PATH)) {
       quit(ctx, request);
+      return;
+    }
+    if (path.equals("/readyz")
+        && uri.parameters().containsKey("verbose")
+        && request.method().equals(HttpMethod.GET)) {
+      verbose(ctx, request);
       return;
     }
     FullHttpResponse response;
@@ -74,6 +87,35 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       response = text(HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");
     }
     write(ctx, request, response);
+  }
+
+  /** The verbose report, put together off the event loop; the status is the plain probe's. */
+  private void verbose(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    report
+        .render()
+        .whenComplete(
+            (json, failure) ->
+                ctx.executor()
+                    .execute(
+                        () -> {
+                          FullHttpResponse response =
+                              failure == null
+                                  ? bytes(readyStatus(), "application/json", json)
+                                  : text(
+                                      HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                      "text/plain",
+                                      "report failed: " + failure + "\n");
+                          HttpUtil.setKeepAlive(response, keepAlive);
+                          ChannelFuture written = ctx.writeAndFlush(response);
+                          if (!keepAlive) {
+                            written.addListener(ChannelFutureListener.CLOSE);
+                          }
+                        }));
+  }
+
+  private HttpResponseStatus readyStatus() {
+    return ready.getAsBoolean() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
   }
 
   /**
@@ -123,7 +165,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static FullHttpResponse text(HttpResponseStatus status, String type, String body) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return bytes(status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse bytes(HttpResponseStatus status, String type, byte[] bytes) {
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);

@@ -31,9 +31,10 @@ public final class AdminServer implements AutoCloseable {
       EventLoopGroup group,
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
+      ReadinessReport report,
       Runnable quit)
       throws Transport.ListenException {
-    AdminHandler handler = new AdminHandler(registry, ready, quit);
+    AdminHandler handler = new AdminHandler(registry, ready, report, quit);
     Channel bound =
         transport.bind(
             listen,

@@ -4,7 +4,7 @@ package dev.keyrelay.sidecar.audit;
  * One proxy decision, logged as one JSON line. Holds no header or body, so no credential can reach
  * the audit log; the path is kept without its query string, which may carry tokens.
  *
- * @param decision injected, forwarded, tunnelled, denied, failed or aborted
+ * @param decision injected, forwarded, tunnelled, denied, limited, failed or aborted
  * @param bytesSent request bytes of a tunnel, or -1
  * @param bytesReceived response bytes of a tunnel, or -1
  * @param scrubbed whether the secret was masked out of the response

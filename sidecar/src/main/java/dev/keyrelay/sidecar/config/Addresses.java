@@ -25,11 +25,27 @@ final class Addresses {
   }
 
   /**
-   * An egress entry such as {@code localhost:8443}, {@code 10.0.0.5}, {@code [::1]:443} or a bare
-   * IPv6 literal.
+   * An egress entry: {@code localhost:8443}, {@code 10.0.0.5}, {@code [::1]:443}, a bare IPv6
+   * literal, {@code *.example.com[:port]} or a CIDR range such as {@code 10.0.0.0/8}.
    */
-  static HostMatch entry(String text) {
-    return hostAndPort(text, 1);
+  static EgressEntry entry(String text) {
+    String t = text.trim();
+    if (t.indexOf('/') >= 0) {
+      return AddressRange.parse(t);
+    }
+    if (t.startsWith("*.")) {
+      HostMatch domain = hostAndPort(t.substring(2), 1);
+      if (domain.host().indexOf(':') >= 0 || domain.host().indexOf('*') >= 0
+          || NetUtil.isValidIpV4Address(domain.host())) {
+        throw new IllegalArgumentException("\"" + text + "\" must be *. followed by a DNS name");
+      }
+      return new DomainMatch(domain.host(), domain.port());
+    }
+    if (t.indexOf('*') >= 0) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\": '*' is only allowed as a leading \"*.\" label");
+    }
+    return hostAndPort(t, 1);
   }
 
   /** Whether binding this address keeps the listener on the loopback interface. */

@@ -193,8 +193,8 @@ public final class ConfigLoader {
         entries("egress.blockList", raw.blockList(), problems));
   }
 
-  private static List<HostMatch> entries(String path, List<String> raw, Problems problems) {
-    List<HostMatch> entries = new ArrayList<>();
+  private static List<EgressEntry> entries(String path, List<String> raw, Problems problems) {
+    List<EgressEntry> entries = new ArrayList<>();
     List<String> texts = Objects.requireNonNullElse(raw, List.of());
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
@@ -203,7 +203,7 @@ public final class ConfigLoader {
         problems.add(at, "must not be null");
         continue;
       }
-      HostMatch entry = problems.attempt(at, () -> Addresses.entry(text));
+      EgressEntry entry = problems.attempt(at, () -> Addresses.entry(text));
       if (entry != null) {
         entries.add(entry);
       }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,6 +42,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private final ConfigOverrides overrides;
   private final Consumer<SidecarConfig> onChange;
   private volatile SidecarConfig current;
+  private volatile Reload lastReload = new Reload("none", Instant.now(), List.of());
   private WatchService watchService;
   private Thread thread;
 
@@ -94,6 +96,16 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   /** The config most recently applied (or the one given at construction). */
+  /**
+   * What happened the last time the file changed: {@code none} (not since start), {@code
+   * applied}, {@code unchanged}, {@code rejected} (with the problems) or {@code failed}.
+   */
+  public record Reload(String outcome, Instant at, List<String> problems) {}
+
+  public Reload lastReload() {
+    return lastReload;
+  }
+
   public SidecarConfig current() {
     return current;
   }
@@ -161,19 +173,23 @@ public final class ConfigWatcher implements AutoCloseable {
     } catch (ConfigException e) {
       log.warn(
           "Ignoring the changed config in {}, keeping the running one:\n{}", file, e.getMessage());
+      lastReload = new Reload("rejected", Instant.now(), e.problems());
       return;
     }
     if (next.equals(current)) {
       log.debug("Re-read {}: unchanged", file);
+      lastReload = new Reload("unchanged", Instant.now(), List.of());
       return;
     }
     try {
       onChange.accept(next);
     } catch (RuntimeException e) {
       log.error("Could not apply the changed config in {}, keeping the running one", file, e);
+      lastReload = new Reload("failed", Instant.now(), List.of(e.toString()));
       return;
     }
     current = next;
+    lastReload = new Reload("applied", Instant.now(), List.of());
     log.info("Applied the changed config in {}: {} routes", file, next.routes().size());
   }
 }

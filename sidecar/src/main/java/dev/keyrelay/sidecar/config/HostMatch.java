@@ -4,7 +4,12 @@ package dev.keyrelay.sidecar.config;
  * A canonical host (lower-case ASCII or IP literal, no trailing dot) and an optional port; a null
  * port matches every port of that host.
  */
-public record HostMatch(String host, Integer port) {
+public record HostMatch(String host, Integer port) implements EgressEntry {
+
+  @Override
+  public boolean matchesName(String canonicalHost, int requestPort) {
+    return matches(canonicalHost, requestPort);
+  }
 
   public boolean matches(String canonicalHost, int requestPort) {
     return host.equals(canonicalHost) && (port == null || port == requestPort);

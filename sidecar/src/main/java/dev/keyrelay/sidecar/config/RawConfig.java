@@ -58,7 +58,13 @@ record RawConfig(
       Secret secret,
       Boolean allowInsecureHttp,
       Boolean scrub,
+      List<Rule> rules,
+      Limits limits,
       PodSelector podSelector) {}
+
+  record Rule(List<String> methods, List<String> paths) {}
+
+  record Limits(Integer requestsPerMinute, Integer concurrent) {}
 
   record Match(String host, Integer port) {}
 

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.nio.file.Path;
 
 /**
@@ -8,6 +9,7 @@ import java.nio.file.Path;
  * @param upstreamCaFile extra PEM trust for the upstream besides the system roots, or null
  * @param allowInsecureHttp whether the credential may be sent over plain HTTP
  * @param scrub whether responses are scrubbed of the secret before the agent reads them
+ * @param policy which requests get the credential, and how many; {@link RoutePolicy#OPEN} if none
  */
 public record Route(
     String name,
@@ -16,4 +18,5 @@ public record Route(
     RouteAuth auth,
     SecretRef secret,
     boolean allowInsecureHttp,
-    boolean scrub) {}
+    boolean scrub,
+    RoutePolicy policy) {}

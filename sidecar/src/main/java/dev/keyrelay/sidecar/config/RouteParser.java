@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,8 +98,9 @@ final class RouteParser {
         SecretRefParser.parse(raw.secret(), path + ".secret", configDir, mountRoot, problems);
     boolean insecure = Boolean.TRUE.equals(raw.allowInsecureHttp());
     boolean scrub = !Boolean.FALSE.equals(raw.scrub());
+    RoutePolicy policy = RoutePolicyParser.parse(raw.rules(), raw.limits(), path, problems);
     return problems.count() == before
-        ? new Route(name, match, caFile, auth, secret, insecure, scrub)
+        ? new Route(name, match, caFile, auth, secret, insecure, scrub, policy)
         : null;
   }
 

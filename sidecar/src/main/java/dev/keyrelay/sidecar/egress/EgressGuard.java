@@ -2,7 +2,8 @@ package dev.keyrelay.sidecar.egress;
 
 import dev.keyrelay.contract.HostNames;
 import dev.keyrelay.sidecar.config.EgressSettings;
-import dev.keyrelay.sidecar.config.HostMatch;
+import dev.keyrelay.sidecar.config.AddressRange;
+import dev.keyrelay.sidecar.config.EgressEntry;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -12,9 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The SSRF guard for traffic that matches no route: applies the block and allow lists, resolves the
- * host once off the event loop, and refuses private, loopback and metadata destinations unless the
- * host is an exception.
+ * The SSRF guard for traffic that matches no route: applies the block and allow lists (names before
+ * resolving, address ranges after), resolves the host once off the event loop, and refuses
+ * private, loopback and metadata destinations unless the host is an exception.
  */
 public final class EgressGuard {
 
@@ -35,10 +36,12 @@ public final class EgressGuard {
    * @param canonicalHost as produced by {@code HostNames.canonical}
    */
   public CompletableFuture<EgressDecision> check(String canonicalHost, int port) {
-    if (listed(settings.blockList(), canonicalHost, port)) {
+    if (byName(settings.blockList(), canonicalHost, port)) {
       return CompletableFuture.completedFuture(deny("blocklist", "host is on the block list"));
     }
-    if (!settings.allowList().isEmpty() && !listed(settings.allowList(), canonicalHost, port)) {
+    boolean allowedByName =
+        settings.allowList().isEmpty() || byName(settings.allowList(), canonicalHost, port);
+    if (!allowedByName && !hasRanges(settings.allowList())) {
       return CompletableFuture.completedFuture(deny("allowlist", "host is not on the allow list"));
     }
     return resolver
@@ -46,17 +49,26 @@ public final class EgressGuard {
         .handle(
             (addresses, failure) ->
                 failure == null
-                    ? judge(canonicalHost, port, addresses)
+                    ? judge(canonicalHost, port, addresses, allowedByName)
                     : deny("unresolved", "cannot resolve host"));
   }
 
-  private EgressDecision judge(String host, int port, List<InetAddress> addresses) {
+  private EgressDecision judge(
+      String host, int port, List<InetAddress> addresses, boolean allowedByName) {
     if (addresses.isEmpty()) {
       return deny("unresolved", "cannot resolve host");
     }
+    for (InetAddress address : addresses) {
+      if (inRange(settings.blockList(), address)) {
+        return deny("blocklist", address.getHostAddress() + " is in a range on the block list");
+      }
+    }
+    if (!allowedByName && !allInRanges(settings.allowList(), addresses)) {
+      return deny("allowlist", "host is not on the allow list");
+    }
     // Built from the checked InetAddress so connecting never resolves again (no DNS rebinding).
     InetSocketAddress first = new InetSocketAddress(addresses.get(0), port);
-    if (listed(settings.exceptions(), host, port)) {
+    if (byName(settings.exceptions(), host, port) || allInRanges(settings.exceptions(), addresses)) {
       return EgressDecision.allow(first, "host is on the exception list");
     }
     // Any bad address refuses the host: a name mixing public and private answers is a rebinding
@@ -75,7 +87,20 @@ public final class EgressGuard {
     return EgressDecision.deny(reason);
   }
 
-  private static boolean listed(List<HostMatch> entries, String host, int port) {
-    return entries.stream().anyMatch(m -> m.matches(host, port));
+  private static boolean byName(List<EgressEntry> entries, String host, int port) {
+    return entries.stream().anyMatch(e -> e.matchesName(host, port));
+  }
+
+  private static boolean hasRanges(List<EgressEntry> entries) {
+    return entries.stream().anyMatch(AddressRange.class::isInstance);
+  }
+
+  private static boolean inRange(List<EgressEntry> entries, InetAddress address) {
+    return entries.stream().anyMatch(e -> e.matchesAddress(address));
+  }
+
+  /** Every address in some range: one address outside would be reached unchecked. */
+  private static boolean allInRanges(List<EgressEntry> entries, List<InetAddress> addresses) {
+    return hasRanges(entries) && addresses.stream().allMatch(a -> inRange(entries, a));
   }
 }

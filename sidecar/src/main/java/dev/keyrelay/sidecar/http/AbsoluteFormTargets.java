@@ -5,7 +5,6 @@ import dev.keyrelay.sidecar.egress.EgressDecision;
 import dev.keyrelay.sidecar.upstream.UpstreamKey;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,13 +27,10 @@ final class AbsoluteFormTargets implements TargetSelector {
     try {
       target = RequestTargets.parseAbsolute(request.uri());
     } catch (IllegalArgumentException e) {
-      return rejected(HttpResponseStatus.BAD_REQUEST, "bad_request", null, e.getMessage());
+      return rejected(ProblemType.BAD_REQUEST, null, e.getMessage());
     }
     if (!target.scheme().equals("http")) {
-      return rejected(
-          HttpResponseStatus.BAD_REQUEST,
-          "bad_request",
-          null,
+      return rejected(ProblemType.BAD_REQUEST, null,
           "only http:// targets can be sent in absolute form; use CONNECT for https");
     }
     String host = target.authority().host();
@@ -54,13 +50,24 @@ final class AbsoluteFormTargets implements TargetSelector {
         .thenApply(decision -> unmatched(decision, host, port, authority));
   }
 
+  /** The route a plain-HTTP request would be sent under, or null (also for a malformed target). */
+  static Route routeOf(ProxyServices services, HttpRequest request) {
+    try {
+      RequestTargets.Absolute target = RequestTargets.parseAbsolute(request.uri());
+      return services
+          .state()
+          .routes()
+          .match(target.authority().host(), target.authority().port())
+          .orElse(null);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private CompletableFuture<ExchangeTarget> forRoute(
       Route route, String host, int port, String authority) {
     if (!route.allowInsecureHttp()) {
-      return rejected(
-          HttpResponseStatus.FORBIDDEN,
-          "insecure_http_refused",
-          route.name(),
+      return rejected(ProblemType.INSECURE_HTTP_REFUSED, route.name(),
           "route sends its credential only over HTTPS; use https:// or set allowInsecureHttp");
     }
     // A route is an explicit trust decision: its host is resolved but not held to the deny list.
@@ -78,15 +85,14 @@ final class AbsoluteFormTargets implements TargetSelector {
   private static ExchangeTarget unmatched(
       EgressDecision decision, String host, int port, String authority) {
     if (!decision.allowed()) {
-      throw new ProxyRejection(
-          HttpResponseStatus.FORBIDDEN, "policy_denied", null, decision.reason());
+      throw new ProxyRejection(ProblemType.POLICY_DENIED, null, decision.reason());
     }
     return new ExchangeTarget(
         null, new UpstreamKey(host, port, false, null, decision.address()), authority);
   }
 
   private static CompletableFuture<ExchangeTarget> rejected(
-      HttpResponseStatus status, String error, String route, String detail) {
-    return CompletableFuture.failedFuture(new ProxyRejection(status, error, route, detail));
+      ProblemType type, String route, String detail) {
+    return CompletableFuture.failedFuture(new ProxyRejection(type, route, detail));
   }
 }

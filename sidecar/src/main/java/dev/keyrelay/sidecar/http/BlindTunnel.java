@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -50,8 +49,7 @@ final class BlindTunnel {
                 services.metrics().tunnel("denied");
                 reject(
                     ctx,
-                    new ProxyRejection(
-                        HttpResponseStatus.FORBIDDEN, "policy_denied", null, decision.reason()));
+                    new ProxyRejection(ProblemType.POLICY_DENIED, null, decision.reason()));
               } else {
                 open(ctx, entry, decision);
               }

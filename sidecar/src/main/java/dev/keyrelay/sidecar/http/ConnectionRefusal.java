@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
@@ -28,15 +27,12 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     FullHttpResponse response =
-        ErrorResponses.of(
-            new ProxyRejection(
-                HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "too_many_connections",
-                null,
+        ProblemResponses.of(
+            new ProxyRejection(ProblemType.TOO_MANY_CONNECTIONS, null,
                 "the proxy already serves its maximum of "
                     + max
-                    + " connections (proxy.maxConnections)"));
-    response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                    + " connections (proxy.maxConnections)")
+                .withHeader(HttpHeaderNames.RETRY_AFTER, 1));
     ctx.writeAndFlush(response)
         .addListener(
             written -> {

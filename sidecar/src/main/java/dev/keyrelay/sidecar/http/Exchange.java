@@ -111,8 +111,9 @@ final class Exchange implements UpstreamListener {
   }
 
   void begin() {
-    if (request.decoderResult().isFailure()) {
-      fail(MalformedRequests.rejection(request.decoderResult().cause()));
+    ProxyRejection malformed = MalformedRequests.refusal(request);
+    if (malformed != null) {
+      fail(malformed);
       return;
     }
     // Read before any header changes, and only from a head the decoder accepted.
@@ -153,10 +154,7 @@ final class Exchange implements UpstreamListener {
     String listed = HopByHopHeaders.protectedListed(request.headers(), credentialHeader);
     if (listed != null) {
       return CompletableFuture.failedFuture(
-          new ProxyRejection(
-              HttpResponseStatus.BAD_REQUEST,
-              "bad_request",
-              selected.routeName(),
+          new ProxyRejection(ProblemType.BAD_REQUEST, selected.routeName(),
               "the Connection header may not name " + listed));
     }
     if (selected.route() == null) {
@@ -224,8 +222,7 @@ final class Exchange implements UpstreamListener {
       // extension) must never be completed upstream: the connection goes without its last chunk.
       ReferenceCountUtil.release(content);
       stop(
-          new ProxyRejection(
-              HttpResponseStatus.BAD_REQUEST, "bad_request", target.routeName(),
+          new ProxyRejection(ProblemType.BAD_REQUEST, target.routeName(),
               "malformed request body"));
       return;
     }
@@ -426,7 +423,7 @@ final class Exchange implements UpstreamListener {
     }
     finish(rejection.decision(), rejection.status().code());
     owner.ended();
-    ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** The client went away: drop the upstream connection, since its exchange is half done. */

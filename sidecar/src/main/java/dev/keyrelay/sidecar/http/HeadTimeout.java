@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +65,8 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
           kv("suppressed", heldBack));
     }
     ProxyRejection rejection =
-        new ProxyRejection(
-            HttpResponseStatus.REQUEST_TIMEOUT,
-            "header_timeout",
-            null,
+        new ProxyRejection(ProblemType.HEADER_TIMEOUT, null,
             "no complete request head within " + timeout.toMillis() + " ms");
-    ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -5,7 +5,6 @@ import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamKey;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +32,11 @@ final class InterceptedTargets implements TargetSelector {
     this.hostAndPort = RequestTargets.authority(host, port, 0);
   }
 
+  /** The route the tunnel was opened under. */
+  Route route() {
+    return route;
+  }
+
   @Override
   public CompletableFuture<ExchangeTarget> select(HttpRequest request) {
     String requestHost = request.headers().get(HttpHeaderNames.HOST);
@@ -40,10 +44,7 @@ final class InterceptedTargets implements TargetSelector {
       // A Host that differs from the tunnel's could steer a shared front end (CDN, ingress) to
       // another origin, carrying the injected credential with it.
       return CompletableFuture.failedFuture(
-          new ProxyRejection(
-              HttpResponseStatus.FORBIDDEN,
-              "host_mismatch",
-              route.name(),
+          new ProxyRejection(ProblemType.HOST_MISMATCH, route.name(),
               "Host header does not match the CONNECT destination " + host));
     }
     ProxyRejection target = toOriginForm(request);
@@ -79,15 +80,11 @@ final class InterceptedTargets implements TargetSelector {
     try {
       absolute = RequestTargets.parseAbsolute(uri);
     } catch (IllegalArgumentException e) {
-      return new ProxyRejection(
-          HttpResponseStatus.BAD_REQUEST, "bad_request", route.name(), "malformed request target");
+      return new ProxyRejection(ProblemType.BAD_REQUEST, route.name(), "malformed request target");
     }
     RequestTargets.Authority named = absolute.authority();
     if (!absolute.scheme().equals("https") || !named.host().equals(host) || named.port() != port) {
-      return new ProxyRejection(
-          HttpResponseStatus.FORBIDDEN,
-          "host_mismatch",
-          route.name(),
+      return new ProxyRejection(ProblemType.HOST_MISMATCH, route.name(),
           "request target does not match the CONNECT destination " + host);
     }
     request.setUri(absolute.originForm());

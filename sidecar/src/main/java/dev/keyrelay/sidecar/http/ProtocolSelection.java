@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
+import dev.keyrelay.sidecar.config.Route;
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -43,7 +45,10 @@ final class ProtocolSelection extends ApplicationProtocolNegotiationHandler {
                       stream
                           .pipeline()
                           .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                          .addLast(HeaderCountLimit.INSTANCE)
+                          .addLast(HeaderCountLimit.INSTANCE);
+                      addPolicy(stream.pipeline(), null);
+                      stream
+                          .pipeline()
                           .addLast(new ForwardingHandler(services, targets))
                           .addLast(errors);
                     }
@@ -57,6 +62,21 @@ final class ProtocolSelection extends ApplicationProtocolNegotiationHandler {
               "head-timeout",
               new HeadTimeout(services.headerTimeout(), services.metrics()))
           .addAfter("head-timeout", "forward", new ForwardingHandler(services, targets));
+      addPolicy(pipeline, "forward");
+    }
+  }
+
+  /** Adds the policy step before {@code before} (or last), for a route that has a policy. */
+  private void addPolicy(ChannelPipeline pipeline, String before) {
+    Route route = targets.route();
+    if (route.policy() == RoutePolicy.OPEN) {
+      return;
+    }
+    RequestPolicyStep step = new RequestPolicyStep(services, request -> route);
+    if (before == null) {
+      pipeline.addLast("policy", step);
+    } else {
+      pipeline.addBefore(before, "policy", step);
     }
   }
 

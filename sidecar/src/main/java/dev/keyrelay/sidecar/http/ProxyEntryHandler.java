@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
@@ -30,8 +29,9 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (request.decoderResult().isFailure()) {
-      reject(ctx, request, MalformedRequests.rejection(request.decoderResult().cause()));
+    ProxyRejection malformed = MalformedRequests.refusal(request);
+    if (malformed != null) {
+      reject(ctx, request, malformed);
       return;
     }
     if (request.method().equals(HttpMethod.CONNECT)) {
@@ -41,15 +41,18 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (request.uri().startsWith("/")) {
-      reject(ctx, request, new ProxyRejection(
-          HttpResponseStatus.BAD_REQUEST,
-          "bad_request",
-          null,
+      reject(ctx, request, new ProxyRejection(ProblemType.BAD_REQUEST, null,
           "this is a forward proxy: send CONNECT host:port or an absolute-form request"));
       return;
     }
+    // The step that replaces this handler is the one the first request is passed to.
     ctx.pipeline()
-        .replace(this, "forward", new ForwardingHandler(services, new AbsoluteFormTargets(services)));
+        .replace(
+            this,
+            "policy",
+            new RequestPolicyStep(services, r -> AbsoluteFormTargets.routeOf(services, r)))
+        .addAfter(
+            "policy", "forward", new ForwardingHandler(services, new AbsoluteFormTargets(services)));
     ctx.fireChannelRead(msg);
   }
 
@@ -58,8 +61,7 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
     try {
       authority = RequestTargets.parseAuthority(request.uri(), 443);
     } catch (IllegalArgumentException e) {
-      reject(ctx, request, new ProxyRejection(
-          HttpResponseStatus.BAD_REQUEST, "bad_request", null, "bad CONNECT target: " + e.getMessage()));
+      reject(ctx, request, new ProxyRejection(ProblemType.BAD_REQUEST, null, "bad CONNECT target: " + e.getMessage()));
       return;
     }
     ProxyState state = services.state();

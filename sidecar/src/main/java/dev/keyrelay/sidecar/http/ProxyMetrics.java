@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The proxy's meters: requests, injections, upstream latency, tunnels and bytes, and the agent
- * connections (open, refused, timed out, failed).
+ * The proxy's meters: requests, injections, limited requests, upstream latency, tunnels and bytes,
+ * and the agent connections (open, refused, timed out, failed).
  */
 public final class ProxyMetrics {
 
@@ -27,6 +27,7 @@ public final class ProxyMetrics {
   private final Map<String, Counter> injections = new ConcurrentHashMap<>();
   private final Map<String, Counter> scrubbed = new ConcurrentHashMap<>();
   private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+  private final Map<String, Counter> limited = new ConcurrentHashMap<>();
   private final Counter bodySent;
   private final Counter bodyReceived;
   private final Counter tunnelSent;
@@ -62,6 +63,20 @@ public final class ProxyMetrics {
                 Counter.builder("keyrelay.injections")
                     .description("Requests that got a credential injected")
                     .tag("route", r)
+                    .register(registry))
+        .increment();
+  }
+
+  /** A request refused by its route's limits; {@code limit} is {@code rate} or {@code concurrent}. */
+  void limited(String route, String limit) {
+    limited
+        .computeIfAbsent(
+            route + '\n' + limit,
+            key ->
+                Counter.builder("keyrelay.requests.limited")
+                    .description("Requests refused with 429 by the route's limits")
+                    .tag("route", route)
+                    .tag("limit", limit)
                     .register(registry))
         .increment();
   }

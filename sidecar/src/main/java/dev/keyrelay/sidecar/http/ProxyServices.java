@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.audit.AuditLog;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The long-lived services every proxy connection uses; {@code state} is swapped on config reload,
  * and a connection reads it once per decision. {@code headerTimeout} also bounds the first request
- * head inside an intercepted tunnel.
+ * head inside an intercepted tunnel. {@code limiters} outlive reloads, as spent budgets must.
  */
 public record ProxyServices(
     AtomicReference<ProxyState> current,
@@ -26,7 +27,8 @@ public record ProxyServices(
     AuditLog audit,
     Scrubbing scrubbing,
     Duration connectTimeout,
-    Duration headerTimeout) {
+    Duration headerTimeout,
+    RouteLimiters limiters) {
 
   public ProxyState state() {
     return current.get();

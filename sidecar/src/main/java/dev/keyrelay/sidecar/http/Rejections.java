@@ -33,6 +33,6 @@ final class Rejections {
                 -1,
                 -1,
                 false));
-    ctx.writeAndFlush(ErrorResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(ProblemResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
   }
 }

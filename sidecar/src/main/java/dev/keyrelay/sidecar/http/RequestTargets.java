@@ -16,6 +16,8 @@ final class RequestTargets {
   // WHATWG's "ends in a number": such a name is parsed as an IPv4 address by browsers and libc.
   private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9A-Fa-f]*");
   private static final Pattern PORT = Pattern.compile("[1-9][0-9]{0,4}");
+  // 253 characters of name (RFC 1035) and the trailing dot of a fully qualified one.
+  private static final int MAX_HOST_LENGTH = 254;
 
   private RequestTargets() {}
 
@@ -64,6 +66,11 @@ final class RequestTargets {
   }
 
   private static void requirePlainHost(String host) {
+    // Before the pattern: it recurses once per label, and a 16 KB CONNECT line of short labels
+    // overflowed the event loop's stack.
+    if (host.length() > MAX_HOST_LENGTH) {
+      throw new IllegalArgumentException("host name longer than 253 characters");
+    }
     if (!DNS_NAME.matcher(host).matches()) {
       throw new IllegalArgumentException("host is not a plain DNS name or IPv4 address");
     }

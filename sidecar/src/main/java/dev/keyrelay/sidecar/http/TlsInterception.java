@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
@@ -39,10 +38,7 @@ final class TlsInterception {
               }
               if (failure != null) {
                 ProxyRejection rejection =
-                    new ProxyRejection(
-                        HttpResponseStatus.BAD_GATEWAY,
-                        "certificate_failed",
-                        route.name(),
+                    new ProxyRejection(ProblemType.CERTIFICATE_FAILED, route.name(),
                         "could not mint a certificate for " + authority.host());
                 Rejections.send(
                     ctx, services, authority.host(), connect, rejection, startNanos);

@@ -4,7 +4,6 @@ import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
 import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.CompletionException;
@@ -22,44 +21,28 @@ final class UpstreamFailures {
       return rejection;
     }
     if (cause instanceof SecretInvalidException e) {
-      return new ProxyRejection(
-          HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "secret_invalid",
-          route,
+      return new ProxyRejection(ProblemType.SECRET_INVALID, route,
           "secret unusable: " + e.getMessage());
     }
     if (cause instanceof SecretUnavailableException e) {
-      return new ProxyRejection(
-          HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "secret_unavailable",
-          route,
+      return new ProxyRejection(ProblemType.SECRET_UNAVAILABLE, route,
           "secret unavailable: " + e.getMessage());
     }
     if (cause instanceof ConnectTimeoutException) {
-      return new ProxyRejection(
-          HttpResponseStatus.GATEWAY_TIMEOUT,
-          "upstream_timeout",
-          route,
+      return new ProxyRejection(ProblemType.UPSTREAM_TIMEOUT, route,
           "connecting to the upstream timed out");
     }
     SSLException tls = find(cause, SSLException.class);
     if (tls != null) {
-      return new ProxyRejection(
-          HttpResponseStatus.BAD_GATEWAY,
-          "upstream_tls_failed",
-          route,
+      return new ProxyRejection(ProblemType.UPSTREAM_TLS_FAILED, route,
           "upstream TLS handshake failed (certificate not trusted or not valid for the host): "
               + RootCause.message(tls));
     }
     if (cause instanceof UnknownHostException) {
-      return new ProxyRejection(
-          HttpResponseStatus.BAD_GATEWAY, "upstream_unresolved", route, "cannot resolve host");
+      return new ProxyRejection(ProblemType.UPSTREAM_UNRESOLVED, route, "cannot resolve host");
     }
     if (cause instanceof ConnectException) {
-      return new ProxyRejection(
-          HttpResponseStatus.BAD_GATEWAY,
-          "upstream_unreachable",
-          route,
+      return new ProxyRejection(ProblemType.UPSTREAM_UNREACHABLE, route,
           "cannot connect to the upstream");
     }
     return failed(route, "upstream connection failed");
@@ -67,14 +50,11 @@ final class UpstreamFailures {
 
   /** 502 {@code upstream_failed}: the upstream answered or behaved in a way we cannot relay. */
   static ProxyRejection failed(String route, String detail) {
-    return new ProxyRejection(HttpResponseStatus.BAD_GATEWAY, "upstream_failed", route, detail);
+    return new ProxyRejection(ProblemType.UPSTREAM_FAILED, route, detail);
   }
 
   static ProxyRejection timeout(String route) {
-    return new ProxyRejection(
-        HttpResponseStatus.GATEWAY_TIMEOUT,
-        "upstream_timeout",
-        route,
+    return new ProxyRejection(ProblemType.UPSTREAM_TIMEOUT, route,
         "the upstream did not answer within the idle timeout");
   }
 

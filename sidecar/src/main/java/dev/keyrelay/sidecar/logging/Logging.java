@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.logging;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,16 @@ public final class Logging {
    */
   public static void start() {
     LoggerFactory.getILoggerFactory();
+  }
+
+  /**
+   * Turns the log off, for one-shot commands whose output is their own lines ({@code doctor}):
+   * what would be logged, they report themselves.
+   */
+  public static void silence() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.OFF);
+    }
   }
 
   /** Writes every queued line and stops the appenders; call it after the last log call. */

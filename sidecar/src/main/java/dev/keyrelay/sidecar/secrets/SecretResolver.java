@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -103,6 +104,35 @@ public final class SecretResolver {
           }
         });
     return result;
+  }
+
+  /**
+   * Reads {@code ref} as a request would (through the cache) without counting it in the metrics,
+   * and says whether it is usable.
+   */
+  public CompletableFuture<SecretStatus> status(SecretRef ref) {
+    CompletableFuture<SecretRead> read;
+    try {
+      read = generation.reader(ref).read();
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(
+          new SecretStatus("unavailable", ref.describe() + " cannot be read by this build"));
+    }
+    return read.handle(
+        (found, failure) -> {
+          if (failure != null) {
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            return new SecretStatus("unavailable", cause.getMessage());
+          }
+          if (found.outcome() == SecretRead.Outcome.STALE) {
+            long age = TimeUnit.NANOSECONDS.toSeconds(ticker.getAsLong() - found.fetchedAtNanos());
+            return new SecretStatus("stale", "served from a value fetched " + age + " s ago");
+          }
+          return new SecretStatus("ok", ref.describe());
+        });
   }
 
   private void record(String routeName, String kind, SecretRead result) {

@@ -24,6 +24,7 @@ class AdminHandlerTest {
       new AdminHandler(
           new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
           () -> true,
+          new ReadinessReport(() -> true, Runnable::run),
           quits::incrementAndGet);
   private EmbeddedChannel channel;
 

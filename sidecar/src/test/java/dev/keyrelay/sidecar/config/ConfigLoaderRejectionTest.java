@@ -316,6 +316,44 @@ class ConfigLoaderRejectionTest {
             route("allowInsecureHttp", "yes please"),
             "routes[0].allowInsecureHttp",
             "true or false"),
+        arguments("egress: { allowList: [\"*.10.0.0.1\"] }", "egress.allowList[0]", "DNS name"),
+        arguments("egress: { allowList: [\"api*.example.com\"] }", "egress.allowList[0]", "'*'"),
+        arguments("egress: { blockList: [10.0.0.1/8] }", "egress.blockList[0]", "bits set after"),
+        arguments("egress: { blockList: [10.0.0.0/33] }", "egress.blockList[0]", "outside 0..32"),
+        arguments("egress: { exceptions: [host.test/8] }", "egress.exceptions[0]", "not an IP"),
+        arguments(route("rules", "[]"), "routes[0].rules", "must not be empty"),
+        arguments(route("rules", "[ {} ]"), "routes[0].rules[0]", "needs methods, paths"),
+        arguments(
+            route("rules", "[ { methods: [get] } ]"), "routes[0].rules[0].methods[0]", "upper case"),
+        arguments(
+            route("rules", "[ { methods: [GET], paths: [] } ]"),
+            "routes[0].rules[0].paths",
+            "must not be empty"),
+        arguments(
+            route("rules", "[ { paths: [repos] } ]"), "routes[0].rules[0].paths[0]", "start with"),
+        arguments(
+            route("rules", "[ { paths: [\"/v1*\"] } ]"),
+            "routes[0].rules[0].paths[0]",
+            "whole segments"),
+        arguments(
+            route("rules", "[ { paths: [/a/../b] } ]"),
+            "routes[0].rules[0].paths[0]",
+            "'..' segments"),
+        arguments(
+            route("rules", "[ { paths: [/a%2Fb] } ]"),
+            "routes[0].rules[0].paths[0]",
+            "encoded slash"),
+        arguments(
+            route("rules", "[ { paths: [\"/a?b=1\"] } ]"),
+            "routes[0].rules[0].paths[0]",
+            "query"),
+        arguments(route("limits", "{}"), "routes[0].limits", "needs requestsPerMinute"),
+        arguments(
+            route("limits", "{ requestsPerMinute: 0 }"),
+            "routes[0].limits.requestsPerMinute",
+            "at least 1"),
+        arguments(
+            route("limits", "{ concurrent: -1 }"), "routes[0].limits.concurrent", "at least 1"),
         arguments(
             "routes:\n  - name: a\n    name: b\n", "routes[0].name", "Duplicate field 'name'"),
         arguments("proxy: { listen: a\n", "proxy.listen", "invalid YAML: expected ',' or '}'"),

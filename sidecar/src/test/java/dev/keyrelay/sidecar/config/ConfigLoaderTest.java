@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +40,8 @@ class ConfigLoaderTest {
               dir: ca-out
             egress:
               exceptions: [ "localhost:8443", "10.0.0.5", "[::1]:443" ]
-              allowList: [ "Example.COM." ]
-              blockList: [ "bad.example:80" ]
+              allowList: [ "Example.COM.", "*.Svc.Example:8443", "10.20.0.0/16" ]
+              blockList: [ "bad.example:80", "fd00::/8" ]
             routes:
               - name: anthropic
                 match: { host: API.Anthropic.com., port: 443 }
@@ -84,8 +85,11 @@ class ConfigLoaderTest {
                         new HostMatch("localhost", 8443),
                         new HostMatch("10.0.0.5", null),
                         new HostMatch("::1", 443)),
-                    List.of(new HostMatch("example.com", null)),
-                    List.of(new HostMatch("bad.example", 80))),
+                    List.of(
+                        new HostMatch("example.com", null),
+                        new DomainMatch("svc.example", 8443),
+                        AddressRange.parse("10.20.0.0/16")),
+                    List.of(new HostMatch("bad.example", 80), AddressRange.parse("fd00::/8"))),
                 List.of(
                     new Route(
                         "anthropic",
@@ -94,7 +98,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Header("x-api-key", null),
                         new SecretRef.Env("ANTHROPIC_API_KEY"),
                         false,
-                        true),
+                        true,
+                        RoutePolicy.OPEN),
                     new Route(
                         "github",
                         new HostMatch("api.github.com", null),
@@ -102,7 +107,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Header("Authorization", "Bearer"),
                         new SecretRef.File(dir.resolve("secrets/github-token")),
                         false,
-                        true),
+                        true,
+                        RoutePolicy.OPEN),
                     new Route(
                         "git",
                         new HostMatch("xn--bcher-kva.example", null),
@@ -110,7 +116,8 @@ class ConfigLoaderTest {
                         new RouteAuth.Basic("x-access-token"),
                         new SecretRef.Kubernetes("github-token", "token", Path.of("/mnt/secrets")),
                         true,
-                        true)),
+                        true,
+                        RoutePolicy.OPEN)),
                 new SecretsSettings(
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,

@@ -2,6 +2,9 @@ package dev.keyrelay.sidecar.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.sidecar.config.AddressRange;
+import dev.keyrelay.sidecar.config.DomainMatch;
+import dev.keyrelay.sidecar.config.EgressEntry;
 import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.upstream.HostResolver;
@@ -63,6 +66,62 @@ class EgressGuardTest {
     assertThat(d.allowed()).isFalse();
     assertThat(d.reason()).isEqualTo("host is on the block list");
     assertThat(denied("blocklist")).isEqualTo(1.0);
+  }
+
+  @Test
+  void domainPatternsMatchEverySubdomainButNotTheApex() {
+    EgressGuard guard =
+        new EgressGuard(
+            settings(none(), List.of(new DomainMatch("example.com", 443)), none()),
+            new HostResolver(
+                dns,
+                resolverOf(
+                    Map.of(
+                        "api.example.com", "93.184.215.14",
+                        "a.b.example.com", "93.184.215.15",
+                        "example.com", "93.184.215.16",
+                        "badexample.com", "93.184.215.17"))),
+            registry);
+
+    assertThat(check(guard, "api.example.com", 443).allowed()).isTrue();
+    assertThat(check(guard, "a.b.example.com", 443).allowed()).isTrue();
+    assertThat(check(guard, "example.com", 443).allowed()).isFalse();
+    assertThat(check(guard, "badexample.com", 443).allowed()).isFalse();
+    assertThat(check(guard, "api.example.com", 80).allowed()).isFalse();
+  }
+
+  @Test
+  void rangesJudgeEveryResolvedAddress() {
+    EgressGuard guard =
+        new EgressGuard(
+            settings(
+                List.of(AddressRange.parse("10.1.0.0/16")),
+                List.of(AddressRange.parse("10.0.0.0/8"), new HostMatch("public.test", null)),
+                List.of(AddressRange.parse("10.1.9.0/24"))),
+            new HostResolver(
+                dns,
+                host ->
+                    switch (host) {
+                      case "svc.test" -> addresses("10.1.2.3");
+                      case "blocked.test" -> addresses("10.1.9.9");
+                      case "mixed.test" -> addresses("10.1.2.3", "10.2.0.1");
+                      case "public.test" -> addresses("93.184.215.14");
+                      case "outside.test" -> addresses("93.184.215.15");
+                      default -> throw new UnknownHostException(host);
+                    }),
+            registry);
+
+    assertThat(check(guard, "svc.test", 443).allowed())
+        .as("in the allowed range, and in the exception range despite being private")
+        .isTrue();
+    assertThat(check(guard, "blocked.test", 443).reason()).contains("block list");
+    EgressDecision mixed = check(guard, "mixed.test", 443);
+    assertThat(mixed.allowed()).as("one address outside the exception range").isFalse();
+    assertThat(mixed.reason()).contains("private");
+    assertThat(check(guard, "public.test", 443).allowed()).isTrue();
+    assertThat(check(guard, "outside.test", 443).reason())
+        .isEqualTo("host is not on the allow list");
+    assertThat(check(guard, "10.1.2.3", 443).allowed()).as("an IP literal in the range").isTrue();
   }
 
   @Test
@@ -195,11 +254,11 @@ class EgressGuardTest {
   }
 
   private static EgressSettings settings(
-      List<HostMatch> exceptions, List<HostMatch> allowList, List<HostMatch> blockList) {
+      List<EgressEntry> exceptions, List<EgressEntry> allowList, List<EgressEntry> blockList) {
     return new EgressSettings(exceptions, allowList, blockList);
   }
 
-  private static List<HostMatch> none() {
+  private static List<EgressEntry> none() {
     return List.of();
   }
 }

@@ -123,7 +123,9 @@ class AgentConnectionLimitsIT {
 
       for (Socket socket : slow) {
         String answer = readToEnd(socket);
-        assertThat(answer).startsWith("HTTP/1.1 408 ").contains("\"error\":\"header_timeout\"");
+        assertThat(answer)
+            .startsWith("HTTP/1.1 408 ")
+            .contains("\"type\":\"https://keyrelay.dev/problems/header-timeout\"");
       }
     } finally {
       for (Socket socket : slow) {
@@ -147,7 +149,7 @@ class AgentConnectionLimitsIT {
       assertThat(refused)
           .startsWith("HTTP/1.1 503 ")
           .contains("retry-after: 1")
-          .contains("\"error\":\"too_many_connections\"")
+          .contains("\"type\":\"https://keyrelay.dev/problems/too-many-connections\"")
           .contains("maximum of 5 connections (proxy.maxConnections)");
 
       held.remove(0).close();
@@ -193,10 +195,10 @@ class AgentConnectionLimitsIT {
     String longTarget = "/" + "a".repeat(17 * 1024);
     assertThat(plainGet(sidecar, longTarget))
         .startsWith("HTTP/1.1 414 ")
-        .contains("\"error\":\"request_line_too_long\"");
+        .contains("\"type\":\"https://keyrelay.dev/problems/request-line-too-long\"");
     assertThat(plainGet(sidecar, "/big", "X-Big: " + "b".repeat(70 * 1024)))
         .startsWith("HTTP/1.1 431 ")
-        .contains("\"error\":\"headers_too_large\"");
+        .contains("\"type\":\"https://keyrelay.dev/problems/headers-too-large\"");
 
     List<String> hundred = new ArrayList<>();
     for (int i = 1; i < 99; i++) { // with Host and Connection, 100 fields: the limit is fine

@@ -6,6 +6,8 @@ import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
+import dev.keyrelay.sidecar.policy.RoutePolicy;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.testing.ParsingUpstream;
@@ -22,7 +24,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.Future;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -50,10 +54,17 @@ final class EmbeddedTunnel implements AutoCloseable {
   static final String HOST = "api.test";
   static final String SECRET = "sk-embedded-real-7d1c9e";
 
-  /** What one run of agent bytes led to. */
+  /**
+   * What the agent's bytes so far led to. {@code completedAgentRequests} counts requests whose
+   * last part arrived or whose decoding failed; {@code cleanAgentRequests} those of them that
+   * decoded cleanly before the first decoding failure of the connection.
+   */
   record Outcome(
       int agentRequests,
+      int completedAgentRequests,
+      int cleanAgentRequests,
       List<ParsingUpstream.Parsed> upstreamRequests,
+      List<byte[]> upstreamBytes,
       int truncatedUpstreams,
       int released,
       int discarded,
@@ -63,10 +74,14 @@ final class EmbeddedTunnel implements AutoCloseable {
   private final EmbeddedChannel agent;
   private final EmbeddedUpstreams upstreams = new EmbeddedUpstreams();
   private int agentRequests;
+  private int completedAgentRequests;
+  private int cleanAgentRequests;
+  private boolean insideRequest;
+  private boolean decodingFailed;
 
   EmbeddedTunnel(Path dir, RouteAuth auth) throws IOException {
     Path secretFile = Files.writeString(dir.resolve("secret"), SECRET + "\n");
-    route = new Route("api", new HostMatch(HOST, null), null, auth, new SecretRef.File(secretFile), false, true);
+    route = route(auth, new SecretRef.File(secretFile));
     HostResolver resolver = loopbackResolver();
     ProxyServices services = services(dir, route, resolver, upstreams);
     agent =
@@ -75,13 +90,19 @@ final class EmbeddedTunnel implements AutoCloseable {
             new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (msg instanceof HttpRequest) {
-                  agentRequests++;
+                if (msg instanceof HttpObject http) {
+                  count(http);
                 }
                 ctx.fireChannelRead(msg);
               }
             },
             new ForwardingHandler(services, new InterceptedTargets(route, HOST, 443, resolver)));
+  }
+
+  /** The route "api" for {@link #HOST}: HTTPS only, scrubbed, no request rules. */
+  static Route route(RouteAuth auth, SecretRef secret) {
+    return new Route(
+        "api", new HostMatch(HOST, null), null, auth, secret, false, true, RoutePolicy.OPEN);
   }
 
   /** A resolver that answers loopback for every name, without DNS. */
@@ -107,7 +128,24 @@ final class EmbeddedTunnel implements AutoCloseable {
         new AuditLog(),
         new Scrubbing(),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        new RouteLimiters());
+  }
+
+  private void count(HttpObject http) {
+    if (http instanceof HttpRequest) {
+      agentRequests++;
+      insideRequest = true;
+    }
+    boolean failed = http.decoderResult().isFailure();
+    decodingFailed |= failed;
+    if (insideRequest && (failed || http instanceof LastHttpContent)) {
+      insideRequest = false;
+      completedAgentRequests++;
+      if (!decodingFailed) {
+        cleanAgentRequests++;
+      }
+    }
   }
 
   /** Sends the agent's bytes and runs both sides until nothing moves any more. */
@@ -115,6 +153,16 @@ final class EmbeddedTunnel implements AutoCloseable {
     if (agent.isActive()) {
       agent.writeInbound(Unpooled.wrappedBuffer(raw));
     }
+    return settle();
+  }
+
+  /** The agent closes its side of the tunnel. */
+  Outcome agentCloses() {
+    agent.close();
+    return settle();
+  }
+
+  private Outcome settle() {
     boolean moved = true;
     while (moved) {
       agent.runPendingTasks();
@@ -122,11 +170,20 @@ final class EmbeddedTunnel implements AutoCloseable {
     }
     return new Outcome(
         agentRequests,
+        completedAgentRequests,
+        cleanAgentRequests,
         upstreams.parsed(),
+        upstreams.bytes(),
         upstreams.truncated(),
         upstreams.released,
         upstreams.discarded,
         drain(agent));
+  }
+
+  /** Rethrows an exception that reached the end of the agent's or an upstream's pipeline. */
+  void rethrowUnhandled() {
+    agent.checkException();
+    upstreams.opened.forEach(EmbeddedChannel::checkException);
   }
 
   Outcome agentSends(String raw) {
@@ -195,15 +252,23 @@ final class EmbeddedTunnel implements AutoCloseable {
       boolean moved = false;
       for (EmbeddedChannel channel : opened) {
         collect(channel);
-        int complete = parse(channel).size();
-        for (int n = answered.get(channel); n < complete && channel.isActive(); n++) {
+        List<ParsingUpstream.Parsed> complete = parse(channel);
+        for (int n = answered.get(channel); n < complete.size() && channel.isActive(); n++) {
+          String body = complete.get(n).method().equals("HEAD") ? "" : "ok";
           channel.writeInbound(
-              Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", StandardCharsets.US_ASCII));
+              Unpooled.copiedBuffer(
+                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + body, StandardCharsets.US_ASCII));
           answered.put(channel, n + 1);
           moved = true;
         }
       }
       return moved;
+    }
+
+    /** Everything written to each upstream connection, in the order they were opened. */
+    List<byte[]> bytes() {
+      opened.forEach(this::collect);
+      return opened.stream().map(channel -> written.get(channel).toByteArray()).toList();
     }
 
     List<ParsingUpstream.Parsed> parsed() {

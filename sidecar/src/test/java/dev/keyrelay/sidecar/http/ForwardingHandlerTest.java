@@ -124,4 +124,41 @@ class ForwardingHandlerTest {
     assertThat(tunnel.agentSends("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\n" + HOST + "\r\n").agentReceived())
         .startsWith("HTTP/1.1 414");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"HTTP/0.9", "HTTP/0.1", "HTTP/1.2", "HTTP/2.0", "HTTP/9.9"})
+  void aRequestInAnotherHttpVersionGets505AndNothingGoesUpstream(String version) {
+    // Found by InterceptedRequestFuzzTest: the decoder accepts any HTTP/d.d and the request went
+    // upstream in that version, where the rest of its head may be read as another request.
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends("GET /v HTTP/1.1\r\n" + HOST + "\r\nGET /smuggled " + version + "\r\n" + HOST + "\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK").contains("HTTP/1.1 505 ");
+    assertThat(outcome.upstreamRequests()).extracting(ParsingUpstream.Parsed::target).containsExactly("/v");
+    assertThat(outcome.upstreamBytes()).singleElement().satisfies(bytes ->
+        assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("/smuggled"));
+    assertThat(tunnel.agentConnectionOpen()).isFalse();
+  }
+
+  @Test
+  void anHttp10RequestWithTransferEncodingIsRefused() {
+    // An HTTP/1.0 upstream ignores chunked and would read the chunk data as a request; Netty's
+    // decoder refuses the head (RFC 9112 section 6.1), and this keeps it so.
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "POST /old HTTP/1.0\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+                + "1c\r\nGET /smuggled HTTP/1.0\r\n\r\n\r\n0\r\n\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(outcome.upstreamBytes()).isEmpty();
+  }
+
+  @Test
+  void anHttp10RequestIsForwardedInHttp10() {
+    EmbeddedTunnel.Outcome outcome = tunnel.agentSends("POST /old HTTP/1.0\r\n" + HOST + "Content-Length: 2\r\n\r\nhi");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
+    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request ->
+        assertThat(new String(request.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hi"));
+  }
 }

@@ -370,7 +370,9 @@ class ProxyClientsIT {
     String response = rawConnect("127.0.0.1:" + api.port());
 
     assertThat(response).startsWith("HTTP/1.1 403");
-    assertThat(response).contains("\"error\":\"policy_denied\"").contains("loopback");
+    assertThat(response)
+        .contains("\"type\":\"https://keyrelay.dev/problems/policy-denied\"")
+        .contains("loopback");
   }
 
   @Test
@@ -403,7 +405,9 @@ class ProxyClientsIT {
             sidecar.proxyUrl(), "--cacert", bundle.toString(), "-w", "\n%{http_code}",
             url(untrusted, "/secret-please"));
 
-    assertThat(run.stdout()).contains("\"error\":\"upstream_tls_failed\"").endsWith("502");
+    assertThat(run.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/upstream-tls-failed\"")
+        .endsWith("502");
     assertThat(run.stdout()).contains("\"route\":\"untrusted\"");
     assertThat(untrusted.received()).isEmpty();
   }
@@ -415,7 +419,9 @@ class ProxyClientsIT {
             sidecar.proxyUrl(), "-w", "\n%{http_code}",
             "http://localhost:" + plainRefused.port() + "/x");
 
-    assertThat(run.stdout()).contains("\"error\":\"insecure_http_refused\"").endsWith("403");
+    assertThat(run.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/insecure-http-refused\"")
+        .endsWith("403");
     assertThat(plainRefused.received()).isEmpty();
   }
 
@@ -438,7 +444,9 @@ class ProxyClientsIT {
             sidecar.proxyUrl(), "-w", "\n%{http_code}",
             "http://127.0.0.1:" + plain.port() + "/x");
 
-    assertThat(run.stdout()).contains("\"error\":\"policy_denied\"").endsWith("403");
+    assertThat(run.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/policy-denied\"")
+        .endsWith("403");
   }
 
   @Test
@@ -448,7 +456,9 @@ class ProxyClientsIT {
             sidecar.proxyUrl(), "--cacert", bundle.toString(), "-w", "\n%{http_code}",
             "-H", "Host: evil.example", url(api, "/steer"));
 
-    assertThat(run.stdout()).contains("\"error\":\"host_mismatch\"").endsWith("403");
+    assertThat(run.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/host-mismatch\"")
+        .endsWith("403");
   }
 
   @Test
@@ -473,7 +483,9 @@ class ProxyClientsIT {
             sidecar.proxyUrl(), "-w", "\n%{http_code}", "--max-time", "20",
             "http://localhost:" + silent.getLocalPort() + "/slow");
 
-    assertThat(run.stdout()).contains("\"error\":\"upstream_timeout\"").endsWith("504");
+    assertThat(run.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/upstream-timeout\"")
+        .endsWith("504");
     assertThat(run.stdout()).contains("\"route\":\"silent\"");
   }
 

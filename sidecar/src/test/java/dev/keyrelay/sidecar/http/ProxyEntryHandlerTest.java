@@ -2,7 +2,6 @@ package dev.keyrelay.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
@@ -29,14 +28,8 @@ class ProxyEntryHandlerTest {
   @BeforeEach
   void proxyPort() {
     Route route =
-        new Route(
-            "api",
-            new HostMatch("api.test", null),
-            null,
-            new RouteAuth.Header("X-Api-Key", null),
-            new SecretRef.File(dir.resolve("secret")),
-            false,
-            true);
+        EmbeddedTunnel.route(
+            new RouteAuth.Header("X-Api-Key", null), new SecretRef.File(dir.resolve("secret")));
     ProxyServices services =
         EmbeddedTunnel.services(dir, route, EmbeddedTunnel.loopbackResolver(), null);
     agent =

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -111,6 +112,18 @@ class RequestTargetsTest {
   void refusesWhatIsNotAHost(String authority) {
     assertThatThrownBy(() -> RequestTargets.parseAuthority(authority, 443))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aLongRunOfShortLabelsIsRefusedWithoutOverflowingTheStack() {
+    // 5000 labels fit in the 16 KB a CONNECT line may have; the name pattern recursed per label.
+    String name = "ab.".repeat(5000) + "example";
+
+    assertThatThrownBy(() -> RequestTargets.parseAuthority(name + ":443", 443))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("host name longer than 253 characters");
+    assertThat(RequestTargets.parseAuthority("a.".repeat(126) + "b.:443", 443).host())
+        .hasSize(253);
   }
 
   @ParameterizedTest

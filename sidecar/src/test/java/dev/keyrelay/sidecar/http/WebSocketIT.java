@@ -201,7 +201,9 @@ class WebSocketIT {
 
     assertThat(response.statusCode()).isEqualTo(502);
     assertThat(response.body())
-        .contains("\"error\":\"upstream_failed\"", "switched protocols without being asked");
+        .contains(
+            "\"type\":\"https://keyrelay.dev/problems/upstream-failed\"",
+            "switched protocols without being asked");
   }
 
   private static void switchProtocolsUnasked() {

@@ -132,7 +132,7 @@ public final class ParsingUpstream implements AutoCloseable {
       return null;
     }
     String[] parts = requestLine.split(" ");
-    if (parts.length != 3 || !parts[2].equals("HTTP/1.1")) {
+    if (parts.length != 3 || !(parts[2].equals("HTTP/1.1") || parts[2].equals("HTTP/1.0"))) {
       throw new IOException("bad request line");
     }
     List<Map.Entry<String, String>> headers = fields(in);

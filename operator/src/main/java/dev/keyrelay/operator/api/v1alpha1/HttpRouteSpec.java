@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.List;
 
 /** The HTTP side of a route: which host it matches and how the credential is presented. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,6 +41,16 @@ public class HttpRouteSpec {
   @JsonPropertyDescription(
       "Allow injecting the credential into plain-HTTP requests to this host. Off by default.")
   private Boolean allowInsecureHttp;
+
+  @Size(min = 1, max = 32)
+  @JsonPropertyDescription(
+      "Which requests get the credential: a request must match some rule's methods and paths,"
+          + " otherwise it gets 403 and nothing is sent. Absent: every request.")
+  private List<HttpRuleSpec> rules;
+
+  @JsonPropertyDescription(
+      "Rate and concurrency limits per pod; beyond them the agent gets 429 and nothing is sent.")
+  private HttpLimitsSpec limits;
 
   public String getHost() {
     return host;
@@ -78,5 +90,21 @@ public class HttpRouteSpec {
 
   public void setAllowInsecureHttp(Boolean allowInsecureHttp) {
     this.allowInsecureHttp = allowInsecureHttp;
+  }
+
+  public List<HttpRuleSpec> getRules() {
+    return rules;
+  }
+
+  public void setRules(List<HttpRuleSpec> rules) {
+    this.rules = rules;
+  }
+
+  public HttpLimitsSpec getLimits() {
+    return limits;
+  }
+
+  public void setLimits(HttpLimitsSpec limits) {
+    this.limits = limits;
   }
 }

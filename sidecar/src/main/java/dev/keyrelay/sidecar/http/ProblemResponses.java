@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
@@ -9,32 +10,45 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** Builds the short JSON error bodies the agent reads: {"error", "route", "detail"}. */
-public final class ErrorResponses {
+/**
+ * The one writer of the proxy's own answers: RFC 9457 problem details ({@code type}, {@code
+ * title}, {@code status}, {@code detail}, and the extension member {@code route}), with the code
+ * repeated in {@code X-Keyrelay-Error} for clients that read only headers.
+ */
+public final class ProblemResponses {
+
+  public static final String CONTENT_TYPE = "application/problem+json";
+  public static final String ERROR_HEADER = "X-Keyrelay-Error";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private ErrorResponses() {}
+  private ProblemResponses() {}
 
   /** A complete response that also closes the client connection. */
   public static FullHttpResponse of(ProxyRejection rejection) {
+    ProblemType type = rejection.type();
     ObjectNode body = JSON.createObjectNode();
-    body.put("error", rejection.error());
-    body.put("route", rejection.route());
+    body.put("type", type.uri());
+    body.put("title", type.title());
+    body.put("status", type.status().code());
     body.put("detail", rejection.detail());
+    if (rejection.route() != null) {
+      body.put("route", rejection.route());
+    }
     byte[] bytes;
     try {
       bytes = JSON.writeValueAsBytes(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     FullHttpResponse response =
         new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1, rejection.status(), Unpooled.wrappedBuffer(bytes));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            HttpVersion.HTTP_1_1, type.status(), Unpooled.wrappedBuffer(bytes));
+    response.headers().add(rejection.headers());
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    response.headers().set("X-Keyrelay-Error", rejection.error());
+    response.headers().set(ERROR_HEADER, type.code());
     return response;
   }
 }

@@ -1,0 +1,1 @@
+exa_mple.com
