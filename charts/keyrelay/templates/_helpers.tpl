@@ -26,6 +26,7 @@ already contains it ("keyrelay" gives keyrelay-operator, keyrelay-webhook, ...).
 {{- define "keyrelay.webhookConfiguration" -}}{{ include "keyrelay.fullname" . }}-injector{{- end }}
 {{- define "keyrelay.webhookSecret" -}}{{ include "keyrelay.fullname" . }}-webhook-tls{{- end }}
 {{- define "keyrelay.admissionPolicy" -}}{{ include "keyrelay.fullname" . }}-require-sidecar{{- end }}
+{{- define "keyrelay.routesGuardPolicy" -}}{{ include "keyrelay.fullname" . }}-routes-guard{{- end }}
 
 {{- define "keyrelay.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}

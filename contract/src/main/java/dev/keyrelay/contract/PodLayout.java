@@ -53,6 +53,24 @@ public final class PodLayout {
 
   public static final String VAULT_TOKEN_FILE = VAULT_TOKEN_DIR + "/" + VAULT_TOKEN_NAME;
 
+  /**
+   * The downward-API volume with the pod's own labels and annotations, mounted into the sidecar
+   * only: it decides which of the namespace's routes apply to this pod.
+   */
+  public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
+
+  public static final String LABELS_FILE = PODINFO_DIR + "/labels";
+
+  public static final String ANNOTATIONS_FILE = PODINFO_DIR + "/annotations";
+
+  /**
+   * A memory-backed emptyDir, mounted into the sidecar only, where the CA's certificate and key
+   * outlive a sidecar restart (but not the pod).
+   */
+  public static final String CA_KEY_DIR = "/var/run/keyrelay-ca-key";
+
+  public static final String CA_KEY_FILE = CA_KEY_DIR + "/ca.pem";
+
   private PodLayout() {}
 
   public static String trustFile(String routeName, String key) {

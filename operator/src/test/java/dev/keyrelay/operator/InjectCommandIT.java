@@ -101,10 +101,23 @@ class InjectCommandIT {
     assertThat(first.exit()).as(first.stderr()).isZero();
     assertThat(first.stderr()).contains("Warning: container agent sets [HTTPS_PROXY]");
     assertThat(first.stdout()).contains("keyrelay-sidecar");
+    assertThat(first.stdout()).contains("automountServiceAccountToken: false");
 
     Run second = run(first.stdout(), "-f", "-");
     assertThat(second.exit()).isZero();
     assertThat(second.stdout()).isEqualTo(first.stdout());
+  }
+
+  @Test
+  void keepingTheAgentApiTokenIsAWarningOnStderr() throws Exception {
+    String pod =
+        InjectFixtures.text("agent-pod.yaml")
+            .replace("example.com/owner: alice", "keyrelay.dev/agent-api-token: keep");
+    Run run = run(pod, "-f", "-");
+    assertThat(run.exit()).as(run.stderr()).isZero();
+    assertThat(run.stdout()).doesNotContain("automountServiceAccountToken");
+    assertThat(run.stderr())
+        .contains("Warning: keyrelay.dev/agent-api-token is \"keep\": the agent containers hold");
   }
 
   @Test

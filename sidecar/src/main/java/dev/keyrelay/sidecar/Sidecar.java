@@ -21,6 +21,7 @@ import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.tls.CaFiles;
+import dev.keyrelay.sidecar.tls.CaKeyFile;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
 import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
 import dev.keyrelay.sidecar.tls.ServerTlsContexts;
@@ -156,7 +157,7 @@ public final class Sidecar implements AutoCloseable {
   /** Starts with the TLS work done beforehand by {@link TlsStartup} while the config loaded. */
   public static Sidecar start(
       SidecarConfig config, ConfigOverrides overrides, TlsStartup.Started tls) throws Exception {
-    Sidecar sidecar = new Sidecar(config, overrides, tls);
+    Sidecar sidecar = new Sidecar(config, overrides, CaKeyFile.reuseOrStore(config.ca(), tls));
     log.info(
         "keyrelay sidecar listening {} {} {} {} {}",
         kv("proxy", hostPort(sidecar.proxyAddress())),

@@ -41,11 +41,17 @@ class AdmissionPolicyTest {
 
   /** True when the policy lets the pod through. */
   private boolean admits(JsonNode pod) throws Exception {
-    ValidatingAdmissionPolicy policy = manifests.one(ValidatingAdmissionPolicy.class);
+    ValidatingAdmissionPolicy policy = requireSidecar(manifests);
     if (!eval(policy.getSpec().getMatchConditions().get(0).getExpression(), pod)) {
       return true;
     }
     return eval(policy.getSpec().getValidations().get(0).getExpression(), pod);
+  }
+
+  private static final String REQUIRE_SIDECAR = "keyrelay-require-sidecar";
+
+  private static ValidatingAdmissionPolicy requireSidecar(Manifests from) {
+    return from.named(ValidatingAdmissionPolicy.class, REQUIRE_SIDECAR);
   }
 
   private MutatingWebhook webhook(Manifests from) {
@@ -71,13 +77,13 @@ class AdmissionPolicyTest {
   void optedInPodsWithoutTheSidecarAreRefusedWithAMessageNamingTheWebhook() throws Exception {
     assertThat(admits(GoldenPods.tree("agent-pod.yaml"))).isFalse();
     assertThat(admits(GoldenPods.tree("job-pod.yaml"))).isFalse();
-    ValidatingAdmissionPolicy policy = manifests.one(ValidatingAdmissionPolicy.class);
+    ValidatingAdmissionPolicy policy = requireSidecar(manifests);
     assertThat(policy.getSpec().getFailurePolicy()).isEqualTo("Fail");
     assertThat(policy.getSpec().getValidations().get(0).getMessage())
         .contains("keyrelay-webhook")
         .contains(HelmChart.NAMESPACE);
     ValidatingAdmissionPolicyBinding binding =
-        manifests.one(ValidatingAdmissionPolicyBinding.class);
+        manifests.named(ValidatingAdmissionPolicyBinding.class, REQUIRE_SIDECAR);
     assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
     assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
   }
@@ -98,7 +104,7 @@ class AdmissionPolicyTest {
     for (Install install : new Install[] {Install.DEFAULTS, Install.WATCHED_NAMESPACES}) {
       Manifests m = install.manifests();
       assertThat(
-              m.one(ValidatingAdmissionPolicy.class)
+              requireSidecar(m)
                   .getSpec()
                   .getMatchConstraints()
                   .getNamespaceSelector())

@@ -47,7 +47,9 @@ class ChartDefaultsTest {
             "ClusterRoleBinding keyrelay-webhook",
             "MutatingWebhookConfiguration keyrelay-injector",
             "ValidatingAdmissionPolicy keyrelay-require-sidecar",
-            "ValidatingAdmissionPolicyBinding keyrelay-require-sidecar");
+            "ValidatingAdmissionPolicyBinding keyrelay-require-sidecar",
+            "ValidatingAdmissionPolicy keyrelay-routes-guard",
+            "ValidatingAdmissionPolicyBinding keyrelay-routes-guard");
   }
 
   @Test

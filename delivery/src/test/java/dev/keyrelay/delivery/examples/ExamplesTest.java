@@ -9,6 +9,7 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.route.NamespaceRoutes;
 import dev.keyrelay.operator.route.RoutesConfigRenderer;
@@ -176,13 +177,19 @@ class ExamplesTest {
             .map(m -> (CredentialRoute) m.object())
             .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()));
     VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
+    // The downward-API files of a pod that every example route selects (app: coding-agent).
+    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
+    Files.writeString(podinfo.resolve("labels"), "app=\"coding-agent\"\n");
+    Files.writeString(podinfo.resolve("annotations"), "keyrelay.dev/inject=\"true\"\n");
     for (Map.Entry<String, List<CredentialRoute>> namespace : byNamespace.entrySet()) {
       Path file = dir.resolve(namespace.getKey() + ".yaml");
-      Files.writeString(file, RoutesConfigRenderer.render(namespace.getValue(), vault).routesYaml());
+      String rendered = RoutesConfigRenderer.render(namespace.getValue(), vault).routesYaml();
+      assertThat(rendered).contains(PodLayout.LABELS_FILE, PodLayout.ANNOTATIONS_FILE);
+      Files.writeString(file, rendered.replace(PodLayout.PODINFO_DIR, podinfo.toString()));
 
       SidecarConfig config = ConfigLoader.load(file);
 
-      List<String> rendered =
+      List<String> names =
           namespace.getValue().stream().map(r -> r.getMetadata().getName()).sorted().toList();
       List<String> loaded =
           Stream.concat(
@@ -190,7 +197,7 @@ class ExamplesTest {
                   config.listeners().stream().map(PostgresListener::name))
               .sorted()
               .toList();
-      assertThat(loaded).as(namespace.getKey()).isEqualTo(rendered);
+      assertThat(loaded).as(namespace.getKey()).isEqualTo(names);
       for (CredentialRoute route : namespace.getValue()) {
         if (route.getSpec().getHttp() != null) {
           assertThat(config.routes())
@@ -240,6 +247,46 @@ class ExamplesTest {
             SecretRef.OAuth2.class,
             oauth2 -> assertThat(oauth2.refreshToken().describe())
                 .isEqualTo("kubernetes secret oauth-clients/assistant-refresh-token"));
+  }
+
+  /** A pod with other labels gets, from the same rendered config, only the unselective routes. */
+  @Test
+  void aPodThatTheExampleSelectorsDoNotSelectGetsOnlyTheRoutesWithoutASelector(@TempDir Path dir)
+      throws Exception {
+    List<CredentialRoute> routes =
+        Examples.routes().stream().map(m -> (CredentialRoute) m.object()).toList();
+    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
+    Files.writeString(podinfo.resolve("labels"), "app=\"reviewer\"\n");
+    Files.writeString(podinfo.resolve("annotations"), "");
+    for (String namespace :
+        routes.stream().map(r -> r.getMetadata().getNamespace()).distinct().toList()) {
+      List<CredentialRoute> inNamespace =
+          routes.stream().filter(r -> r.getMetadata().getNamespace().equals(namespace)).toList();
+      Path file = dir.resolve(namespace + ".yaml");
+      VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
+      Files.writeString(
+          file,
+          RoutesConfigRenderer.render(inNamespace, vault)
+              .routesYaml()
+              .replace(PodLayout.PODINFO_DIR, podinfo.toString()));
+
+      SidecarConfig config = ConfigLoader.load(file);
+
+      List<String> unselective =
+          inNamespace.stream()
+              .filter(r -> r.getSpec().getPodSelector() == null)
+              .map(r -> r.getMetadata().getName())
+              .sorted()
+              .toList();
+      assertThat(
+              Stream.concat(
+                      config.routes().stream().map(Route::name),
+                      config.listeners().stream().map(PostgresListener::name))
+                  .sorted()
+                  .toList())
+          .as(namespace)
+          .isEqualTo(unselective);
+    }
   }
 
   private static CredentialRouteSpec spec(Manifest m) {

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.contract.PodAnnotations;
 import java.util.List;
 
 /** The per-pod annotations the injector reads and writes, all under {@code keyrelay.dev/}. */
@@ -10,8 +11,15 @@ public final class InjectionAnnotations {
   /** The opt-in: {@code "true"} injects, {@code "false"} or absent leaves the pod alone. */
   public static final String INJECT = PREFIX + "inject";
 
-  /** A comma-separated subset of the routes that select the pod. */
-  public static final String ROUTES = PREFIX + "routes";
+  /** A comma-separated subset of the routes that select the pod; the sidecar enforces it too. */
+  public static final String ROUTES = PodAnnotations.ROUTES;
+
+  /**
+   * {@code "keep"} leaves the pod's Kubernetes API token mounted in the agent containers (with a
+   * warning); absent or {@code "drop"}, the injected pod gets {@code automountServiceAccountToken:
+   * false}.
+   */
+  public static final String AGENT_API_TOKEN = PREFIX + "agent-api-token";
 
   /** {@code "true"} or {@code "false"}: native sidecar (init container) or first container. */
   public static final String NATIVE_SIDECAR = PREFIX + "native-sidecar";
@@ -62,6 +70,7 @@ public final class InjectionAnnotations {
           PROXY_PORT,
           JAVA_TOOL_OPTIONS,
           ENFORCE_EGRESS,
+          AGENT_API_TOKEN,
           STATUS);
 
   private InjectionAnnotations() {}

@@ -29,6 +29,15 @@ public final class PodInjector {
 
   private PodInjector() {}
 
+  /** Whether the pod asks for the sidecar at all, whatever else its annotations say. */
+  public static boolean optsIn(Pod pod) {
+    String optIn =
+        pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+            ? null
+            : pod.getMetadata().getAnnotations().get(InjectionAnnotations.INJECT);
+    return optIn != null && !"false".equals(optIn.trim());
+  }
+
   /**
    * Injects the sidecar into an opted-in pod.
    *
@@ -106,6 +115,12 @@ public final class PodInjector {
                 + ": \"true\" to replace them)");
       }
     }
+    if (options.keepApiToken()) {
+      warnings.add(
+          InjectionAnnotations.AGENT_API_TOKEN
+              + " is \"keep\": the agent containers hold the pod's Kubernetes API token, a"
+              + " credential keyrelay does not protect");
+    }
     if (Boolean.TRUE.equals(spec.getShareProcessNamespace())) {
       warnings.add(
           "shareProcessNamespace is true: the agent containers can read the keyrelay sidecar's"
@@ -163,6 +178,11 @@ public final class PodInjector {
     List<Volume> all = new ArrayList<>(Objects.requireNonNullElse(spec.getVolumes(), List.of()));
     all.addAll(volumes.volumes());
     spec.setVolumes(all);
+    // The token is a credential the agent could use or leak; the sidecar needs none (its Vault
+    // token is a projected volume of its own, which this setting does not remove).
+    if (!options.keepApiToken()) {
+      spec.setAutomountServiceAccountToken(false);
+    }
   }
 
   private static String status(PodOptions options, List<String> routes) {

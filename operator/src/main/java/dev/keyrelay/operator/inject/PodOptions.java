@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param proxyPort the sidecar's proxy port on 127.0.0.1
  * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS for the proxy and trust store
  * @param enforceEgress whether the pod's network refuses the agent's egress past the sidecar
+ * @param keepApiToken whether the agent containers keep the pod's Kubernetes API token
  */
 public record PodOptions(
     List<String> routes,
@@ -30,7 +31,8 @@ public record PodOptions(
     boolean overrideEnv,
     int proxyPort,
     boolean javaToolOptions,
-    boolean enforceEgress) {
+    boolean enforceEgress,
+    boolean keepApiToken) {
 
   /** Below 1024 a non-root process cannot bind. */
   private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
@@ -56,6 +58,7 @@ public record PodOptions(
     String proxyPort = annotations.get(InjectionAnnotations.PROXY_PORT);
     String javaToolOptions = annotations.get(InjectionAnnotations.JAVA_TOOL_OPTIONS);
     String enforceEgress = annotations.get(InjectionAnnotations.ENFORCE_EGRESS);
+    String apiToken = annotations.get(InjectionAnnotations.AGENT_API_TOKEN);
     SidecarResources d = settings.resources();
     return new PodOptions(
         routes == null ? null : routeNames(routes),
@@ -75,7 +78,16 @@ public record PodOptions(
             : bool(InjectionAnnotations.JAVA_TOOL_OPTIONS, javaToolOptions),
         enforceEgress == null
             ? settings.egress().enabled()
-            : bool(InjectionAnnotations.ENFORCE_EGRESS, enforceEgress));
+            : bool(InjectionAnnotations.ENFORCE_EGRESS, enforceEgress),
+        apiToken != null && keepApiToken(apiToken));
+  }
+
+  private static boolean keepApiToken(String value) {
+    return switch (value.trim()) {
+      case "keep" -> true;
+      case "drop" -> false;
+      default -> throw refused(InjectionAnnotations.AGENT_API_TOKEN, value, "\"keep\" or \"drop\"");
+    };
   }
 
   static boolean bool(String name, String value) {

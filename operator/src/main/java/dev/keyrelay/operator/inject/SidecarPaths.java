@@ -12,9 +12,10 @@ public final class SidecarPaths {
   public static final String PODINFO_VOLUME = "keyrelay-podinfo";
   public static final String TMP_VOLUME = "keyrelay-tmp";
   public static final String VAULT_TOKEN_VOLUME = "keyrelay-vault-token";
+  public static final String CA_KEY_VOLUME = "keyrelay-ca-key";
 
   public static final String CONFIG_FILE = PodLayout.CONFIG_DIR + "/" + RoutesConfigMap.ROUTES_KEY;
-  public static final String PODINFO_DIR = "/etc/keyrelay/podinfo";
+  public static final String PODINFO_DIR = PodLayout.PODINFO_DIR;
   public static final String CA_CERT = PodLayout.CA_DIR + "/ca.crt";
   public static final String CA_BUNDLE = PodLayout.CA_DIR + "/ca-bundle.crt";
   public static final String TRUST_STORE = PodLayout.CA_DIR + "/ca-truststore.p12";

@@ -2,6 +2,7 @@ package dev.keyrelay.operator.inject;
 
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.contract.RoutesConfigMap;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -11,9 +12,9 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The volumes injection adds to a pod and where the sidecar mounts them. Secrets, trust material
- * and the Vault token are mounted into the sidecar only; everything is a directory mount (a {@code
- * subPath} mount never sees updates).
+ * The volumes injection adds to a pod and where the sidecar mounts them. Secrets, trust material,
+ * the Vault token, the pod's own labels and annotations and the CA key are mounted into the sidecar
+ * only; everything is a directory mount (a {@code subPath} mount never sees updates).
  *
  * @param volumes the pod volumes to add
  * @param sidecarMounts the sidecar's mounts
@@ -23,6 +24,8 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
   private static final String SECRET_PREFIX = "keyrelay-secret-";
   private static final String TRUST_PREFIX = "keyrelay-trust-";
   private static final long VAULT_TOKEN_SECONDS = 3600;
+  /** The CA's certificate and key take under 2 KiB; the limit only stops misuse of the tmpfs. */
+  private static final String CA_KEY_SIZE_LIMIT = "1Mi";
 
   static SidecarVolumes forRoutes(List<InjectionRoute> routes) {
     List<Volume> volumes = new ArrayList<>();
@@ -47,14 +50,30 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
             .withName(SidecarPaths.PODINFO_VOLUME)
             .withNewDownwardAPI()
             .addNewItem()
-            .withPath("labels")
+            .withPath(fileName(PodLayout.LABELS_FILE))
             .withNewFieldRef()
             .withFieldPath("metadata.labels")
             .endFieldRef()
             .endItem()
+            .addNewItem()
+            .withPath(fileName(PodLayout.ANNOTATIONS_FILE))
+            .withNewFieldRef()
+            .withFieldPath("metadata.annotations")
+            .endFieldRef()
+            .endItem()
             .endDownwardAPI()
             .build());
-    mounts.add(mount(SidecarPaths.PODINFO_VOLUME, SidecarPaths.PODINFO_DIR, true));
+    mounts.add(mount(SidecarPaths.PODINFO_VOLUME, PodLayout.PODINFO_DIR, true));
+    // tmpfs: the CA key survives a sidecar restart but never reaches the node's disk.
+    volumes.add(
+        new VolumeBuilder()
+            .withName(SidecarPaths.CA_KEY_VOLUME)
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(new Quantity(CA_KEY_SIZE_LIMIT))
+            .endEmptyDir()
+            .build());
+    mounts.add(mount(SidecarPaths.CA_KEY_VOLUME, PodLayout.CA_KEY_DIR, false));
     volumes.add(
         new VolumeBuilder()
             .withName(SidecarPaths.TMP_VOLUME)
@@ -88,6 +107,10 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
       mounts.add(mount(SidecarPaths.VAULT_TOKEN_VOLUME, SidecarPaths.VAULT_TOKEN_DIR, true));
     }
     return new SidecarVolumes(List.copyOf(volumes), List.copyOf(mounts));
+  }
+
+  private static String fileName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /** The CA directory as the app containers see it: read-only. */

@@ -59,7 +59,15 @@ public final class RoutesConfigRenderer {
     Map<String, Object> sidecar = new LinkedHashMap<>();
     // Probes reach the admin port from the node; the proxy stays on its loopback default.
     sidecar.put("admin", Map.of("listen", "0.0.0.0:" + PodLayout.ADMIN_PORT));
-    sidecar.put("ca", Map.of("dir", PodLayout.CA_DIR));
+    Map<String, Object> ca = new LinkedHashMap<>();
+    ca.put("dir", PodLayout.CA_DIR);
+    ca.put("keyFile", PodLayout.CA_KEY_FILE);
+    sidecar.put("ca", ca);
+    // Each sidecar applies only the routes and listeners whose podSelector matches its own pod.
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("labelsFile", PodLayout.LABELS_FILE);
+    pod.put("annotationsFile", PodLayout.ANNOTATIONS_FILE);
+    sidecar.put("pod", pod);
     sidecar.put("secrets", Map.of("kubernetesMountRoot", PodLayout.SECRETS_ROOT));
     boolean usesVault =
         sorted.stream().anyMatch(r -> SecretKeys.usesVault(r.getSpec().getSecret()));
@@ -121,7 +129,7 @@ public final class RoutesConfigRenderer {
   }
 
   /** An absent selector and an empty one both select every opted-in pod; render both as {}. */
-  private static Map<String, Object> selector(LabelSelector selector) {
+  static Map<String, Object> selector(LabelSelector selector) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (selector == null) {
       return out;

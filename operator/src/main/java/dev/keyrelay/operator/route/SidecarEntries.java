@@ -55,6 +55,7 @@ final class SidecarEntries {
       putIfSet(limits, "concurrent", http.getLimits().getConcurrent());
       route.put("limits", limits);
     }
+    putSelector(route, spec);
     return route;
   }
 
@@ -80,6 +81,7 @@ final class SidecarEntries {
     listener.put("name", name);
     listener.put("postgres", postgres);
     listener.put("secret", secret(spec.getSecret()));
+    putSelector(listener, spec);
     return listener;
   }
 
@@ -155,6 +157,14 @@ final class SidecarEntries {
       out.put("permissions", new TreeMap<>(app.getPermissions()));
     }
     return out;
+  }
+
+  /** The sidecar enforces the selector itself; an empty one (every pod) is left out. */
+  private static void putSelector(Map<String, Object> entry, CredentialRouteSpec spec) {
+    Map<String, Object> selector = RoutesConfigRenderer.selector(spec.getPodSelector());
+    if (!selector.isEmpty()) {
+      entry.put("podSelector", selector);
+    }
   }
 
   private static void putIfSet(Map<String, Object> map, String key, Object value) {

@@ -114,11 +114,15 @@ public final class AdmissionReviewHandler {
       return AdmissionOutcome.IGNORED;
     }
     Pod pod = SERIALIZATION.convertValue(request.getObject(), Pod.class);
-    List<InjectionRoute> published = routes.routes(request.getNamespace());
+    List<InjectionRoute> published = List.of();
     InjectionResult result;
     try {
+      published = routes.routes(request.getNamespace());
       result = PodInjector.inject(pod, published, settings.get());
     } catch (InjectionRefusedException e) {
+      if (!PodInjector.optsIn(pod)) {
+        return AdmissionOutcome.NOT_OPTED_IN; // untrusted routes concern opted-in pods only
+      }
       if (events != null && !Boolean.TRUE.equals(request.getDryRun())) {
         events.skipped(request.getNamespace(), pod, e.getMessage());
       }

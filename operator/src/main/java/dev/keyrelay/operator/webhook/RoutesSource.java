@@ -9,5 +9,9 @@ import java.util.List;
 @FunctionalInterface
 public interface RoutesSource {
 
+  /**
+   * @throws dev.keyrelay.operator.inject.InjectionRefusedException when the namespace's routes
+   *     cannot be trusted, which refuses every pod that opts in there
+   */
   List<InjectionRoute> routes(String namespace);
 }

@@ -263,12 +263,33 @@ class InjectedSidecarE2EIT {
       } else if (volume.getSecret() != null) {
         files = secrets.get(volume.getSecret().getSecretName());
       } else if (volume.getDownwardAPI() != null) {
-        files = Map.of("labels", "app=\"agent\"\n");
+        files = downwardApi(pod, volume);
       }
       for (Map.Entry<String, String> file : files.entrySet()) {
         Files.writeString(dir.resolve(file.getKey()), inPod(file.getValue()));
       }
     }
+  }
+
+  /** The pod's labels and annotations as the kubelet renders them: sorted, Go-quoted values. */
+  private static Map<String, String> downwardApi(Pod pod, Volume volume) {
+    Map<String, String> files = new HashMap<>();
+    for (var item : volume.getDownwardAPI().getItems()) {
+      Map<String, String> entries =
+          item.getFieldRef().getFieldPath().equals("metadata.labels")
+              ? pod.getMetadata().getLabels()
+              : pod.getMetadata().getAnnotations();
+      StringBuilder text = new StringBuilder();
+      new java.util.TreeMap<>(entries)
+          .forEach(
+              (k, v) ->
+                  text.append(k)
+                      .append("=\"")
+                      .append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                      .append("\"\n"));
+      files.put(item.getPath(), text.toString());
+    }
+    return files;
   }
 
   private void startSidecar(Container container) throws Exception {

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.inject;
 
+import dev.keyrelay.contract.PodLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -362,5 +363,84 @@ class PodInjectorTest {
         .extracting(e -> e.getName())
         .contains("ANTHROPIC_API_KEY")
         .doesNotContain("GH_TOKEN");
+  }
+
+  @Test
+  void theAgentLosesTheApiTokenUnlessThePodKeepsItWithAWarning() {
+    InjectionResult dropped = inject(InjectFixtures.pod("agent-pod.yaml"));
+    assertThat(dropped.pod().getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(dropped.warnings()).noneMatch(w -> w.contains("API token"));
+    // Explicitly asking for the token in the pod spec is not enough: only the annotation keeps it.
+    Pod asked = InjectFixtures.pod("agent-pod.yaml");
+    asked.getSpec().setAutomountServiceAccountToken(true);
+    assertThat(inject(asked).pod().getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(
+            inject(annotated(InjectionAnnotations.AGENT_API_TOKEN, "drop"))
+                .pod()
+                .getSpec()
+                .getAutomountServiceAccountToken())
+        .isFalse();
+
+    InjectionResult kept = inject(annotated(InjectionAnnotations.AGENT_API_TOKEN, "keep"));
+    assertThat(kept.pod().getSpec().getAutomountServiceAccountToken()).isNull();
+    assertThat(kept.warnings())
+        .contains(
+            "keyrelay.dev/agent-api-token is \"keep\": the agent containers hold the pod's"
+                + " Kubernetes API token, a credential keyrelay does not protect");
+  }
+
+  @Test
+  void theVaultTokenStaysWhenTheAgentLosesTheApiToken() {
+    Pod pod = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(sidecar(pod).getVolumeMounts())
+        .anyMatch(m -> m.getName().equals(SidecarPaths.VAULT_TOKEN_VOLUME));
+  }
+
+  @Test
+  void anAgentApiTokenValueOtherThanKeepOrDropIsRefused() {
+    assertThatThrownBy(() -> inject(annotated(InjectionAnnotations.AGENT_API_TOKEN, "yes")))
+        .isInstanceOf(InjectionRefusedException.class)
+        .hasMessage(
+            "keyrelay.dev/agent-api-token: \"yes\" is not valid; expected \"keep\" or \"drop\"");
+  }
+
+  @Test
+  void thePodsLabelsAnnotationsAndCaKeyAreMountedIntoTheSidecarOnly() {
+    Pod pod = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
+    var podinfo =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(SidecarPaths.PODINFO_VOLUME))
+            .findFirst()
+            .orElseThrow();
+    assertThat(podinfo.getDownwardAPI().getItems())
+        .extracting(i -> i.getPath() + "=" + i.getFieldRef().getFieldPath())
+        .containsExactly("labels=metadata.labels", "annotations=metadata.annotations");
+    var caKey =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals(SidecarPaths.CA_KEY_VOLUME))
+            .findFirst()
+            .orElseThrow();
+    assertThat(caKey.getEmptyDir().getMedium()).isEqualTo("Memory");
+    assertThat(sidecar(pod).getVolumeMounts())
+        .anyMatch(
+            m ->
+                m.getName().equals(SidecarPaths.CA_KEY_VOLUME)
+                    && m.getMountPath().equals(PodLayout.CA_KEY_DIR))
+        .anyMatch(
+            m ->
+                m.getName().equals(SidecarPaths.PODINFO_VOLUME)
+                    && m.getMountPath().equals(PodLayout.PODINFO_DIR));
+    Stream.concat(
+            pod.getSpec().getContainers().stream(), pod.getSpec().getInitContainers().stream())
+        .filter(c -> !c.getName().equals(SidecarPaths.CONTAINER))
+        .forEach(
+            c ->
+                assertThat(c.getVolumeMounts())
+                    .as(c.getName())
+                    .noneMatch(
+                        m ->
+                            m.getName().equals(SidecarPaths.CA_KEY_VOLUME)
+                                || m.getName().equals(SidecarPaths.PODINFO_VOLUME)));
   }
 }

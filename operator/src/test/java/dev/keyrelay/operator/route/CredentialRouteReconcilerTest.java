@@ -90,6 +90,10 @@ class CredentialRouteReconcilerTest {
           listen: 0.0.0.0:9090
         ca:
           dir: /var/run/keyrelay
+          keyFile: /var/run/keyrelay-ca-key/ca.pem
+        pod:
+          labelsFile: /etc/keyrelay/podinfo/labels
+          annotationsFile: /etc/keyrelay/podinfo/annotations
         secrets:
           kubernetesMountRoot: /etc/keyrelay/secrets
         routes:

@@ -50,6 +50,8 @@ class RoutesConfigRendererTest {
         user: agent_ro
         databases: [ orders, archive ]
       secret: { kubernetes: { name: orders-db, key: password } }
+      podSelector:
+        matchExpressions: [ { key: tier, operator: NotIn, values: [ test, dev ] } ]
       """);
 
   @Test
@@ -63,6 +65,10 @@ class RoutesConfigRendererTest {
           listen: 0.0.0.0:9090
         ca:
           dir: /var/run/keyrelay
+          keyFile: /var/run/keyrelay-ca-key/ca.pem
+        pod:
+          labelsFile: /etc/keyrelay/podinfo/labels
+          annotationsFile: /etc/keyrelay/podinfo/annotations
         secrets:
           kubernetesMountRoot: /etc/keyrelay/secrets
         routes:
@@ -100,6 +106,10 @@ class RoutesConfigRendererTest {
                 field: token
             upstream:
               caFile: /etc/keyrelay/trust/github/ca.crt
+            podSelector:
+              matchLabels:
+                app: agent
+                team: b
         listeners:
           - name: orders-db
             postgres:
@@ -118,6 +128,13 @@ class RoutesConfigRendererTest {
               kubernetes:
                 name: orders-db
                 key: password
+            podSelector:
+              matchExpressions:
+                - key: tier
+                  operator: NotIn
+                  values:
+                    - dev
+                    - test
         """);
   }
 

@@ -53,19 +53,25 @@ public final class ConfigLoader {
     RawConfig.Ca ca = Objects.requireNonNullElse(raw.ca(), RawConfig.Ca.EMPTY);
     Path caDir =
         problems.attempt("ca.dir", () -> ConfigPaths.resolve(dir, or(ca.dir(), DEFAULT_CA_DIR)));
+    Path caKeyFile =
+        ca.keyFile() == null
+            ? null
+            : problems.attempt("ca.keyFile", () -> ConfigPaths.resolve(dir, ca.keyFile()));
+    PodSettings pod = pod(raw.pod(), dir, problems);
+    PodScope scope = pod == null ? PodScope.EVERY_ROUTE : PodScope.read(pod, problems);
     EgressSettings egress =
         egress(Objects.requireNonNullElse(raw.egress(), RawConfig.Egress.EMPTY), problems);
     SecretsSettings secrets =
         secrets(Objects.requireNonNullElse(raw.secrets(), RawConfig.Secrets.EMPTY), dir, problems);
     List<Route> routes =
-        new RouteParser(dir, secrets.kubernetesMountRoot(), problems)
+        new RouteParser(dir, secrets.kubernetesMountRoot(), problems, scope)
             .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
     VaultSettings vault = VaultSettingsParser.parse(raw.vault(), dir, problems);
     if (raw.vault() == null) {
       requireNoVaultSecrets(raw.routes(), problems);
     }
     List<PostgresListener> listeners =
-        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems)
+        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems, scope)
             .parse(
                 Objects.requireNonNullElse(raw.listeners(), List.of()),
                 Objects.requireNonNullElse(raw.routes(), List.of()));
@@ -75,13 +81,31 @@ public final class ConfigLoader {
         source,
         proxy,
         new AdminSettings(adminListen),
-        new CaSettings(caDir),
+        new CaSettings(caDir, caKeyFile),
         egress,
         routes,
         secrets,
         vault,
         listeners,
-        transparent);
+        transparent,
+        pod);
+  }
+
+  private static PodSettings pod(RawConfig.Pod raw, Path dir, Problems problems) {
+    if (raw == null) {
+      return null;
+    }
+    Path labels = podFile("pod.labelsFile", raw.labelsFile(), dir, problems);
+    Path annotations = podFile("pod.annotationsFile", raw.annotationsFile(), dir, problems);
+    return labels == null || annotations == null ? null : new PodSettings(labels, annotations);
+  }
+
+  private static Path podFile(String field, String text, Path dir, Problems problems) {
+    if (text == null) {
+      problems.add(field, "is required in the pod block");
+      return null;
+    }
+    return problems.attempt(field, () -> ConfigPaths.resolve(dir, text));
   }
 
   private static void requireNoVaultSecrets(List<RawConfig.Route> routes, Problems problems) {

@@ -12,17 +12,25 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the config file and hands every valid, different version of it to a callback.
+ * Watches the config file, and the pod's label and annotation files it names, and hands every
+ * valid, different config to a callback: a label change that makes a route apply or stop applying
+ * is a config change like any other.
  *
- * <p>It watches the file's directory rather than the file, because a Kubernetes ConfigMap volume
- * updates by swapping the directory's {@code ..data} symlink, which never touches the file itself.
+ * <p>It watches the files' directories rather than the files, because Kubernetes ConfigMap and
+ * downward-API volumes update by swapping the directory's {@code ..data} symlink, which never
+ * touches the file itself.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -30,6 +38,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private static final long DEBOUNCE_MILLIS = 100;
 
   private final Path file;
+  private final Map<Path, Set<Path>> watched;
   private final ConfigOverrides overrides;
   private final Consumer<SidecarConfig> onChange;
   private volatile SidecarConfig current;
@@ -49,6 +58,7 @@ public final class ConfigWatcher implements AutoCloseable {
       ConfigOverrides overrides,
       Consumer<SidecarConfig> onChange) {
     this.file = file.toAbsolutePath();
+    this.watched = watchedFiles(this.file, current.pod());
     this.current = current;
     this.overrides = overrides;
     this.onChange = onChange;
@@ -59,12 +69,30 @@ public final class ConfigWatcher implements AutoCloseable {
     if (watchService != null) {
       throw new IllegalStateException("already started");
     }
-    Path dir = file.getParent();
-    watchService = dir.getFileSystem().newWatchService();
-    dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+    watchService = file.getFileSystem().newWatchService();
+    for (Path dir : watched.keySet()) {
+      dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+    }
     thread = new Thread(this::run, "keyrelay-config-watcher");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * The file names to watch by directory. The pod files are those of the config at start: the
+   * injector always renders the same paths.
+   */
+  private static Map<Path, Set<Path>> watchedFiles(Path file, PodSettings pod) {
+    Map<Path, Set<Path>> byDir = new LinkedHashMap<>();
+    List<Path> files = new ArrayList<>(List.of(file));
+    if (pod != null) {
+      files.add(pod.labelsFile().toAbsolutePath());
+      files.add(pod.annotationsFile().toAbsolutePath());
+    }
+    for (Path f : files) {
+      byDir.computeIfAbsent(f.getParent(), d -> new HashSet<>()).add(f.getFileName());
+    }
+    return byDir;
   }
 
   /** The config most recently applied (or the one given at construction). */
@@ -120,19 +148,22 @@ public final class ConfigWatcher implements AutoCloseable {
   private boolean drain(WatchKey key) {
     boolean relevant = false;
     for (WatchEvent<?> event : key.pollEvents()) {
-      relevant |= event.kind() == OVERFLOW || concernsFile(event.context());
+      relevant |=
+          event.kind() == OVERFLOW
+              || concernsWatchedFile(watched.get((Path) key.watchable()), event.context());
     }
     if (!key.reset()) {
-      log.warn("Directory of {} is gone; config changes are no longer picked up", file);
+      log.warn("{} is gone; config changes are no longer picked up", key.watchable());
       throw new ClosedWatchServiceException(); // ends run() the same way close() does
     }
     return relevant;
   }
 
-  /** The file itself, or the kubelet's {@code ..data} link and timestamped directories. */
-  private boolean concernsFile(Object context) {
+  /** A watched file itself, or the kubelet's {@code ..data} link and timestamped directories. */
+  private static boolean concernsWatchedFile(Set<Path> names, Object context) {
     return context instanceof Path name
-        && (name.equals(file.getFileName()) || name.toString().startsWith(".."));
+        && names != null
+        && (names.contains(name) || name.toString().startsWith(".."));
   }
 
   private void reload() {

@@ -10,17 +10,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** Validates the {@code listeners} list; listener names share one name space with routes. */
+/**
+ * Validates the {@code listeners} list and keeps those that apply to this pod; listener names share
+ * one name space with routes.
+ */
 final class ListenerParser {
 
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final PodScope scope;
 
-  ListenerParser(Path configDir, Path mountRoot, Problems problems) {
+  ListenerParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
     this.configDir = configDir;
     this.mountRoot = mountRoot;
     this.problems = problems;
+    this.scope = scope;
   }
 
   /** The valid listeners in order; every invalid one has been recorded as a problem. */
@@ -40,7 +45,10 @@ final class ListenerParser {
         problems.add(path, "must be a mapping, not null");
         continue;
       }
-      PostgresListener listener = listener(raw, path);
+      PodSelector selector =
+          PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
+      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      PostgresListener listener = listener(raw, path, applies);
       if (raw.name() != null) {
         String first = owners.putIfAbsent(raw.name(), path);
         if (first != null) {
@@ -53,13 +61,16 @@ final class ListenerParser {
           problems.add(
               path + ".postgres.listen", listener.listen() + " is already used by " + first);
         }
-        listeners.add(listener);
+        if (applies) {
+          listeners.add(listener);
+        }
       }
     }
     return listeners;
   }
 
-  private PostgresListener listener(RawConfig.Listener raw, String path) {
+  /** {@code applies}: whether it applies to this pod; only then must its CA file exist. */
+  private PostgresListener listener(RawConfig.Listener raw, String path, boolean applies) {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> RouteParser.name(raw.name()));
     SecretRef secret =
@@ -71,7 +82,7 @@ final class ListenerParser {
     }
     String at = path + ".postgres";
     HostPort listen = listen(pg.listen(), at + ".listen");
-    PostgresUpstream upstream = upstream(pg.upstream(), at + ".upstream");
+    PostgresUpstream upstream = upstream(pg.upstream(), at + ".upstream", applies);
     String user = pg.user();
     if (user == null || user.isBlank()) {
       problems.add(at + ".user", "is required");
@@ -112,7 +123,8 @@ final class ListenerParser {
     return listen;
   }
 
-  private PostgresUpstream upstream(RawConfig.PostgresUpstream raw, String path) {
+  private PostgresUpstream upstream(
+      RawConfig.PostgresUpstream raw, String path, boolean applies) {
     if (raw == null) {
       problems.add(path, "is required (host, port)");
       return null;
@@ -141,9 +153,10 @@ final class ListenerParser {
       caFile =
           problems.attempt(
               path + ".caFile",
-              () ->
-                  PemCertificates.requireCertificates(
-                      ConfigPaths.resolve(configDir, raw.caFile())));
+              () -> {
+                Path file = ConfigPaths.resolve(configDir, raw.caFile());
+                return applies ? PemCertificates.requireCertificates(file) : file;
+              });
     }
     return host == null || port == null || sslMode == null
         ? null

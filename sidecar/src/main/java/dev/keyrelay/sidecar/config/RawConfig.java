@@ -15,10 +15,11 @@ record RawConfig(
     Secrets secrets,
     List<Listener> listeners,
     Vault vault,
-    Transparent transparent) {
+    Transparent transparent,
+    Pod pod) {
 
   static final RawConfig EMPTY =
-      new RawConfig(null, null, null, null, null, null, null, null, null);
+      new RawConfig(null, null, null, null, null, null, null, null, null, null);
 
   record Proxy(
       String listen,
@@ -38,9 +39,15 @@ record RawConfig(
     static final Admin EMPTY = new Admin(null);
   }
 
-  record Ca(String dir) {
-    static final Ca EMPTY = new Ca(null);
+  record Ca(String dir, String keyFile) {
+    static final Ca EMPTY = new Ca(null, null);
   }
+
+  record Pod(String labelsFile, String annotationsFile) {}
+
+  record PodSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {}
+
+  record Requirement(String key, String operator, List<String> values) {}
 
   record Egress(List<String> exceptions, List<String> allowList, List<String> blockList) {
     static final Egress EMPTY = new Egress(null, null, null);
@@ -55,7 +62,8 @@ record RawConfig(
       Boolean allowInsecureHttp,
       Boolean scrub,
       List<Rule> rules,
-      Limits limits) {}
+      Limits limits,
+      PodSelector podSelector) {}
 
   record Rule(List<String> methods, List<String> paths) {}
 
@@ -110,7 +118,7 @@ record RawConfig(
 
   record VaultSecret(String path, String field) {}
 
-  record Listener(String name, Postgres postgres, Secret secret) {}
+  record Listener(String name, Postgres postgres, Secret secret, PodSelector podSelector) {}
 
   record Postgres(
       String listen,

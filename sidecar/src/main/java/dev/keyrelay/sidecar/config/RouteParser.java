@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Validates the {@code routes} list: each route, unique names, and no route shadowed by another.
+ * Validates the {@code routes} list: each route, unique names, and no route shadowed by another;
+ * keeps the routes that apply to this pod.
  */
 final class RouteParser {
 
@@ -19,14 +20,19 @@ final class RouteParser {
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final PodScope scope;
 
-  RouteParser(Path configDir, Path mountRoot, Problems problems) {
+  RouteParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
     this.configDir = configDir;
     this.mountRoot = mountRoot;
     this.problems = problems;
+    this.scope = scope;
   }
 
-  /** The valid routes in order; every invalid one has been recorded as a problem. */
+  /**
+   * The valid routes that apply to the pod, in order; every invalid one, applying or not, has been
+   * recorded as a problem.
+   */
   List<Route> parse(List<RawConfig.Route> raws) {
     List<Route> routes = new ArrayList<>();
     Map<String, Integer> indexByName = new HashMap<>();
@@ -38,7 +44,10 @@ final class RouteParser {
         problems.add(path, "must be a mapping, not null");
         continue;
       }
-      Route route = route(raw, path);
+      PodSelector selector =
+          PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
+      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      Route route = route(raw, path, applies);
       if (raw.name() != null) {
         Integer first = indexByName.putIfAbsent(raw.name(), i);
         if (first != null) {
@@ -58,13 +67,19 @@ final class RouteParser {
                   + raws.get(first).name()
                   + "\"), so it would never match: the first match wins");
         }
-        routes.add(route);
+        if (applies) {
+          routes.add(route);
+        }
       }
     }
     return routes;
   }
 
-  private Route route(RawConfig.Route raw, String path) {
+  /**
+   * @param applies whether the route applies to this pod: only then must its CA file exist, since
+   *     the injector mounts trust material only for the routes that apply
+   */
+  private Route route(RawConfig.Route raw, String path, boolean applies) {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> name(raw.name()));
     HostMatch match = match(raw.match(), path + ".match");
@@ -73,9 +88,10 @@ final class RouteParser {
       caFile =
           problems.attempt(
               path + ".upstream.caFile",
-              () ->
-                  PemCertificates.requireCertificates(
-                      ConfigPaths.resolve(configDir, raw.upstream().caFile())));
+              () -> {
+                Path file = ConfigPaths.resolve(configDir, raw.upstream().caFile());
+                return applies ? PemCertificates.requireCertificates(file) : file;
+              });
     }
     RouteAuth auth = RouteAuthParser.parse(raw.auth(), path + ".auth", problems);
     SecretRef secret =

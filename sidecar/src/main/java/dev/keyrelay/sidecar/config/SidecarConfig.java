@@ -7,9 +7,12 @@ import java.util.List;
  * The whole sidecar configuration after loading and validation; immutable.
  *
  * @param source the file it was loaded from, named in error messages and logs
+ * @param routes the routes that apply to this pod (see {@link PodSettings})
  * @param vault how to reach Vault; null when the file has no {@code vault} block
+ * @param listeners the listeners that apply to this pod
  * @param transparent the listeners for redirected traffic (enforced egress); null when the file
  *     has no {@code transparent} block
+ * @param pod where the pod's labels and annotations are; null when every route applies
  */
 public record SidecarConfig(
     Path source,
@@ -21,7 +24,8 @@ public record SidecarConfig(
     SecretsSettings secrets,
     VaultSettings vault,
     List<PostgresListener> listeners,
-    TransparentSettings transparent) {
+    TransparentSettings transparent,
+    PodSettings pod) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
@@ -31,12 +35,12 @@ public record SidecarConfig(
   /** The same config with other transparent listeners. */
   public SidecarConfig withTransparent(TransparentSettings next) {
     return new SidecarConfig(
-        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next);
+        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next, pod);
   }
 
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
     return new SidecarConfig(
-        source, next, admin, ca, egress, routes, secrets, vault, listeners, transparent);
+        source, next, admin, ca, egress, routes, secrets, vault, listeners, transparent, pod);
   }
 }

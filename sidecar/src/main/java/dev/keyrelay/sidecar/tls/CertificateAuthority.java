@@ -17,7 +17,10 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 
-/** The sidecar's per-process CA: made in memory at start; its private key never leaves it. */
+/**
+ * The sidecar's per-pod CA: made in memory at start, or reused from {@code ca.keyFile} (see {@link
+ * CaKeyFile}), the only place its private key is ever written.
+ */
 public final class CertificateAuthority {
 
   private static final Duration BACKDATE = Duration.ofHours(1);
@@ -63,6 +66,11 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException("cannot generate the sidecar CA: " + e.getMessage(), e);
     }
+  }
+
+  /** A CA read back from its key file; {@link CaKeyFile} has checked that the two match. */
+  static CertificateAuthority of(X509Certificate certificate, PrivateKey privateKey) {
+    return new CertificateAuthority(certificate, privateKey);
   }
 
   /** The pod name when known (helps a human tell CAs apart), always with a random suffix. */

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(15),
                     64),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
-                new CaSettings(dir.resolve("ca-out")),
+                new CaSettings(dir.resolve("ca-out"), null),
                 new EgressSettings(
                     List.of(
                         new HostMatch("localhost", 8443),
@@ -123,6 +123,7 @@ class ConfigLoaderTest {
                     Path.of("/mnt/secrets"), Duration.ofHours(1), Duration.ofSeconds(90)),
                 null,
                 List.of(),
+                null,
                 null));
   }
 
@@ -183,7 +184,7 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(10),
                     1024),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
-                new CaSettings(Path.of("/var/run/keyrelay")),
+                new CaSettings(Path.of("/var/run/keyrelay"), null),
                 new EgressSettings(List.of(), List.of(), List.of()),
                 List.of(),
                 new SecretsSettings(
@@ -192,6 +193,7 @@ class ConfigLoaderTest {
                     Duration.ofMinutes(5)),
                 null,
                 List.of(),
+                null,
                 null));
   }
 

@@ -172,4 +172,35 @@ class ConfigWatcherTest {
     assertThat(next.source()).isEqualTo(file);
     assertThat(next.routes()).extracting(Route::name).containsExactly("a", "b");
   }
+
+  @Test
+  void aLabelChangeInAKubeletStyleDownwardApiVolumeIsAReload() throws Exception {
+    Path podinfo = dir.resolve("podinfo");
+    Path firstData = ConfigFiles.write(podinfo, "..v1/labels", "app=\"agent\"\n").getParent();
+    ConfigFiles.write(podinfo, "..v1/annotations", "");
+    Files.createSymbolicLink(podinfo.resolve("..data"), firstData.getFileName());
+    for (String name : new String[] {"labels", "annotations"}) {
+      Files.createSymbolicLink(podinfo.resolve(name), Path.of("..data", name));
+    }
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "keyrelay.yaml",
+            "pod: { labelsFile: podinfo/labels, annotationsFile: podinfo/annotations }\n"
+                + routes("a")
+                + "    podSelector: { matchLabels: { tier: gold } }\n");
+    watch(file);
+    assertThat(watcher.current().routes()).isEmpty();
+
+    Path secondData =
+        ConfigFiles.write(podinfo, "..v2/labels", "app=\"agent\"\ntier=\"gold\"\n").getParent();
+    ConfigFiles.write(podinfo, "..v2/annotations", "");
+    Path tmp = podinfo.resolve("..data_tmp");
+    Files.createSymbolicLink(tmp, secondData.getFileName());
+    Files.move(tmp, podinfo.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+
+    SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(next).isNotNull();
+    assertThat(next.routes()).extracting(Route::name).containsExactly("a");
+  }
 }
