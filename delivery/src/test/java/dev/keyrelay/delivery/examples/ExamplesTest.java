@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExamplesTest {
 
+  private static final VaultConnection VAULT =
+      new VaultConnection("https://vault.example:8200", "keyrelay-agent");
+
   @Test
   void everyManifestUnderExamplesAndCrdsParsesAsTheObjectItClaimsToBe() throws Exception {
     List<Manifest> examples = Examples.manifests();
@@ -172,32 +175,14 @@ class ExamplesTest {
   @Test
   void theOperatorsRenderedConfigForEachExampleNamespaceLoadsWithTheSidecarsLoader(
       @TempDir Path dir) throws Exception {
-    Map<String, List<CredentialRoute>> byNamespace =
-        Examples.routes().stream()
-            .map(m -> (CredentialRoute) m.object())
-            .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()));
-    VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
-    // The downward-API files of a pod that every example route selects (app: coding-agent).
-    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
-    Files.writeString(podinfo.resolve("labels"), "app=\"coding-agent\"\n");
-    Files.writeString(podinfo.resolve("annotations"), "keyrelay.dev/inject=\"true\"\n");
-    for (Map.Entry<String, List<CredentialRoute>> namespace : byNamespace.entrySet()) {
-      Path file = dir.resolve(namespace.getKey() + ".yaml");
-      String rendered = RoutesConfigRenderer.render(namespace.getValue(), vault).routesYaml();
-      assertThat(rendered).contains(PodLayout.LABELS_FILE, PodLayout.ANNOTATIONS_FILE);
-      Files.writeString(file, rendered.replace(PodLayout.PODINFO_DIR, podinfo.toString()));
-
-      SidecarConfig config = ConfigLoader.load(file);
+    for (Map.Entry<String, List<CredentialRoute>> namespace : routesByNamespace().entrySet()) {
+      // A pod that every example route selects (app: coding-agent).
+      SidecarConfig config =
+          sidecarLoads(dir, namespace.getKey(), namespace.getValue(), "app=\"coding-agent\"\n");
 
       List<String> names =
           namespace.getValue().stream().map(r -> r.getMetadata().getName()).sorted().toList();
-      List<String> loaded =
-          Stream.concat(
-                  config.routes().stream().map(Route::name),
-                  config.listeners().stream().map(PostgresListener::name))
-              .sorted()
-              .toList();
-      assertThat(loaded).as(namespace.getKey()).isEqualTo(names);
+      assertThat(loadedNames(config)).as(namespace.getKey()).isEqualTo(names);
       for (CredentialRoute route : namespace.getValue()) {
         if (route.getSpec().getHttp() != null) {
           assertThat(config.routes())
@@ -215,15 +200,12 @@ class ExamplesTest {
   @Test
   void theShortLivedExamplesRenderIntoASidecarConfigTheSidecarLoads(@TempDir Path dir)
       throws Exception {
-    List<CredentialRoute> routes =
-        Examples.routes().stream()
-            .map(m -> (CredentialRoute) m.object())
-            .filter(r -> r.getMetadata().getNamespace().equals("ai-agents-github-app"))
-            .toList();
-    Path file = dir.resolve("keyrelay.yaml");
-    Files.writeString(file, RoutesConfigRenderer.render(routes).routesYaml());
-
-    SidecarConfig config = ConfigLoader.load(file);
+    SidecarConfig config =
+        sidecarLoads(
+            dir,
+            "github-app",
+            routesByNamespace().get("ai-agents-github-app"),
+            "app=\"coding-agent\"\n");
 
     Map<String, SecretRef> secrets =
         config.routes().stream().collect(Collectors.toMap(Route::name, Route::secret));
@@ -253,40 +235,48 @@ class ExamplesTest {
   @Test
   void aPodThatTheExampleSelectorsDoNotSelectGetsOnlyTheRoutesWithoutASelector(@TempDir Path dir)
       throws Exception {
-    List<CredentialRoute> routes =
-        Examples.routes().stream().map(m -> (CredentialRoute) m.object()).toList();
-    Path podinfo = Files.createDirectories(dir.resolve("podinfo"));
-    Files.writeString(podinfo.resolve("labels"), "app=\"reviewer\"\n");
-    Files.writeString(podinfo.resolve("annotations"), "");
-    for (String namespace :
-        routes.stream().map(r -> r.getMetadata().getNamespace()).distinct().toList()) {
-      List<CredentialRoute> inNamespace =
-          routes.stream().filter(r -> r.getMetadata().getNamespace().equals(namespace)).toList();
-      Path file = dir.resolve(namespace + ".yaml");
-      VaultConnection vault = new VaultConnection("https://vault.example:8200", "keyrelay-agent");
-      Files.writeString(
-          file,
-          RoutesConfigRenderer.render(inNamespace, vault)
-              .routesYaml()
-              .replace(PodLayout.PODINFO_DIR, podinfo.toString()));
-
-      SidecarConfig config = ConfigLoader.load(file);
+    for (Map.Entry<String, List<CredentialRoute>> namespace : routesByNamespace().entrySet()) {
+      SidecarConfig config =
+          sidecarLoads(dir, namespace.getKey(), namespace.getValue(), "app=\"reviewer\"\n");
 
       List<String> unselective =
-          inNamespace.stream()
+          namespace.getValue().stream()
               .filter(r -> r.getSpec().getPodSelector() == null)
               .map(r -> r.getMetadata().getName())
               .sorted()
               .toList();
-      assertThat(
-              Stream.concat(
-                      config.routes().stream().map(Route::name),
-                      config.listeners().stream().map(PostgresListener::name))
-                  .sorted()
-                  .toList())
-          .as(namespace)
-          .isEqualTo(unselective);
+      assertThat(loadedNames(config)).as(namespace.getKey()).isEqualTo(unselective);
     }
+  }
+
+  private static Map<String, List<CredentialRoute>> routesByNamespace() throws Exception {
+    return Examples.routes().stream()
+        .map(m -> (CredentialRoute) m.object())
+        .collect(Collectors.groupingBy(r -> r.getMetadata().getNamespace()));
+  }
+
+  /**
+   * What the sidecar of a pod labelled {@code labels} loads from the config the operator renders
+   * for {@code routes}, with the pod's downward-API files under {@code dir}.
+   */
+  private static SidecarConfig sidecarLoads(
+      Path dir, String name, List<CredentialRoute> routes, String labels) throws Exception {
+    Path podinfo = Files.createDirectories(dir.resolve(name + "-podinfo"));
+    Files.writeString(podinfo.resolve("labels"), labels);
+    Files.writeString(podinfo.resolve("annotations"), "keyrelay.dev/inject=\"true\"\n");
+    String rendered = RoutesConfigRenderer.render(routes, VAULT).routesYaml();
+    assertThat(rendered).contains(PodLayout.LABELS_FILE, PodLayout.ANNOTATIONS_FILE);
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(file, rendered.replace(PodLayout.PODINFO_DIR, podinfo.toString()));
+    return ConfigLoader.load(file);
+  }
+
+  private static List<String> loadedNames(SidecarConfig config) {
+    return Stream.concat(
+            config.routes().stream().map(Route::name),
+            config.listeners().stream().map(PostgresListener::name))
+        .sorted()
+        .toList();
   }
 
   private static CredentialRouteSpec spec(Manifest m) {
