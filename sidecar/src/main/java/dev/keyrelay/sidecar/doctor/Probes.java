@@ -6,6 +6,9 @@ import dev.keyrelay.sidecar.transport.RootCause;
 import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -52,7 +55,8 @@ final class Probes implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                       ch.pipeline()
-                          .addLast(UpstreamTlsContexts.newHandler(context, ch.alloc(), host, port));
+                          .addLast(UpstreamTlsContexts.newHandler(context, ch.alloc(), host, port))
+                          .addLast(QuietFailure.INSTANCE);
                     }
                   })
               .connect(new InetSocketAddress(address, port))
@@ -74,6 +78,20 @@ final class Probes implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       return new Outcome(false, "cannot connect to " + address.getHostAddress() + ": " + RootCause.message(e));
+    }
+  }
+
+  /**
+   * The handshake future reports a failed handshake; without this the same exception would also
+   * reach the pipeline's tail and print a WARN after the doctor's verdict.
+   */
+  @ChannelHandler.Sharable
+  private static final class QuietFailure extends ChannelInboundHandlerAdapter {
+    static final QuietFailure INSTANCE = new QuietFailure();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
     }
   }
 
