@@ -255,7 +255,9 @@ class EnforcedEgressIT {
     assertThat(upstreamRequest("/tunnel")).contains("\"x-api-key\": \"placeholder\"");
     assertThat(plainAllowed.stdout()).contains("upstream ok from 80");
     assertThat(upstreamRequest("/plain")).contains("\"host\": \"other.example.test\"");
-    assertThat(plainDenied.stdout()).contains("policy_denied").endsWith("403");
+    assertThat(plainDenied.stdout())
+        .contains("\"type\":\"https://keyrelay.dev/problems/policy-denied\"")
+        .endsWith("403");
     assertThat(Files.readString(upstreamLog)).doesNotContain("/plain-denied");
   }
 

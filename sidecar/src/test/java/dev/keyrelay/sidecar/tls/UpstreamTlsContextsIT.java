@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,9 @@ class UpstreamTlsContextsIT {
    */
   private static Future<Channel> handshake(SslContext context, String host, TlsTestServer server)
       throws InterruptedException {
+    // Kept here: a refused handshake may close the channel, emptying its pipeline, before connect
+    // returns.
+    AtomicReference<SslHandler> tls = new AtomicReference<>();
     Channel channel =
         new Bootstrap()
             .group(CLIENT_GROUP)
@@ -106,17 +110,15 @@ class UpstreamTlsContextsIT {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(
-                            UpstreamTlsContexts.newHandler(
-                                context, ch.alloc(), host, server.port()));
+                    tls.set(UpstreamTlsContexts.newHandler(context, ch.alloc(), host, server.port()));
+                    ch.pipeline().addLast(tls.get());
                   }
                 })
             .connect("127.0.0.1", server.port())
             .sync()
             .channel();
     try {
-      Future<Channel> handshake = ((SslHandler) channel.pipeline().first()).handshakeFuture();
+      Future<Channel> handshake = tls.get().handshakeFuture();
       assertThat(handshake.await(10, TimeUnit.SECONDS)).as("handshake finished").isTrue();
       return handshake;
     } finally {
