@@ -7,7 +7,6 @@ import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.route.NamespaceRoutes;
 import dev.keyrelay.operator.route.RouteVerdict;
-import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.contract.RoutesConfigMap;
-import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.Promtool;

@@ -8,10 +8,7 @@ import dev.keyrelay.sidecar.testing.GitHubTestServer;
 import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
-import java.io.InputStream;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Base64;
@@ -132,13 +127,7 @@ class GitHubAppTokensIT {
     Path file = dir.resolve("keyrelay.yaml");
     Files.writeString(file, config);
     sidecar = SidecarProcess.start(file, proxyPort, adminPort, Map.of());
-    client =
-        HttpClient.newBuilder()
-            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
-            .sslContext(TestPki.trusting(certificate(dir.resolve("ca/ca.crt"))))
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    client = sidecar.client(dir.resolve("ca/ca.crt"));
   }
 
   @AfterAll
@@ -269,11 +258,5 @@ class GitHubAppTokensIT {
       writer.writeObject(pair);
     }
     return out.toString();
-  }
-
-  private static X509Certificate certificate(Path pem) throws Exception {
-    try (InputStream in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
   }
 }

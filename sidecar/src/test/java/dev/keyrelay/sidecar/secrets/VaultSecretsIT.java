@@ -8,17 +8,12 @@ import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
 import dev.keyrelay.sidecar.testing.VaultTestServer;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,13 +114,7 @@ class VaultSecretsIT {
     Path file = dir.resolve("keyrelay.yaml");
     Files.writeString(file, config);
     sidecar = SidecarProcess.start(file, proxyPort, adminPort, Map.of());
-    client =
-        HttpClient.newBuilder()
-            .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
-            .sslContext(TestPki.trusting(certificate(dir.resolve("ca/ca.crt"))))
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    client = sidecar.client(dir.resolve("ca/ca.crt"));
   }
 
   @AfterAll
@@ -267,11 +256,5 @@ class VaultSecretsIT {
         .header("Authorization", "Bearer placeholder")
         .timeout(Duration.ofSeconds(15))
         .build();
-  }
-
-  private static X509Certificate certificate(Path pem) throws Exception {
-    try (InputStream in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.keyrelay.sidecar.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -169,6 +171,19 @@ public final class SidecarProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     throw new AssertionError("sidecar not ready after 30 s:\n" + logs());
+  }
+
+  /**
+   * A JDK client (HTTP/1.1) that goes through this sidecar's proxy port and trusts only the CA
+   * certificate at {@code caCert}.
+   */
+  public HttpClient client(Path caCert) throws Exception {
+    return HttpClient.newBuilder()
+        .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
+        .sslContext(TestPki.trusting(TestPki.readCertificate(caCert)))
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
   }
 
   public int proxyPort() {

@@ -3,9 +3,11 @@ package dev.keyrelay.sidecar.testing;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,6 +72,13 @@ public final class TestPki {
     Files.createDirectories(file.getParent());
     Files.writeString(file, caPem());
     return file;
+  }
+
+  /** The certificate in a PEM file. */
+  public static X509Certificate readCertificate(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
   }
 
   public X509Certificate caCertificate() {

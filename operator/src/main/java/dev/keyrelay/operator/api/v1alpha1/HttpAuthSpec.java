@@ -8,7 +8,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.List;
 
 /** How an HTTP route presents its credential: a header (optionally with a scheme) or HTTP Basic. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
