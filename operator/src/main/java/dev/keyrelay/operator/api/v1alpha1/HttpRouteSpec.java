@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** The HTTP side of a route: which host it matches and how the credential is presented. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,8 +17,12 @@ public class HttpRouteSpec {
       "^([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
           + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?$|^\\[?[0-9A-Fa-f:.]+\\]?$";
 
+  /** The longest DNS name. */
+  public static final int MAX_HOST = 253;
+
   @Required
   @Pattern(HOST_PATTERN)
+  @Size(max = MAX_HOST)
   @JsonPropertyDescription(
       "The exact host to match, compared case-insensitively without a trailing dot; no wildcards.")
   private String host;
