@@ -156,6 +156,7 @@ public final class KubeApiServer implements ExtensionContext.Store.CloseableReso
   public void close() throws IOException {
     admin.close();
     script(state, binaries(), "down");
+    Files.deleteIfExists(state);
   }
 
   private static String script(Path state, Path bin, String command) throws IOException {
