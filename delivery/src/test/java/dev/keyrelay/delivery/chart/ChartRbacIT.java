@@ -12,22 +12,13 @@ import dev.keyrelay.operator.apiserver.TestNamespace;
 import dev.keyrelay.operator.route.TestingRoutes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.events.v1.Event;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -47,36 +38,18 @@ class ChartRbacIT {
 
   private static KubeApiServer server;
   private static KubernetesClient admin;
-  private static String releaseNamespace;
+  private static ChartRelease release;
   private static Map<String, String> operatorEnv;
 
   @TempDir Path logs;
   private final List<OperatorProcess> replicas = new ArrayList<>();
 
   @BeforeAll
-  static void applyTheChartsRbac(KubeApiServer apiServer, TestNamespace release) {
+  static void installTheChart(KubeApiServer apiServer, TestNamespace releaseNamespace) {
     server = apiServer;
     admin = server.admin();
-    releaseNamespace = release.name();
-    server.installCrds();
-    Manifests chart = Install.DEFAULTS.manifestsIn(releaseNamespace);
-    for (Class<? extends HasMetadata> kind :
-        List.of(
-            ServiceAccount.class,
-            Role.class,
-            RoleBinding.class,
-            ClusterRole.class,
-            ClusterRoleBinding.class)) {
-      chart.all(kind).forEach(o -> admin.resource(o).forceConflicts().serverSideApply());
-    }
-    String serviceAccount = chart.one(ServiceAccount.class).getMetadata().getName();
-    operatorEnv = new HashMap<>(chart.operatorEnvironment());
-    operatorEnv.putAll(
-        server.processEnvironment(server.serviceAccountToken(releaseNamespace, serviceAccount)));
-    operatorEnv.put("POD_NAMESPACE", releaseNamespace);
-    operatorEnv.put("KUBERNETES_NAMESPACE", releaseNamespace);
-    // replicas share the host here; each takes a free webhook port
-    operatorEnv.put("KEYRELAY_WEBHOOK_PORT", "0");
+    release = ChartRelease.install(server, releaseNamespace);
+    operatorEnv = release.operatorEnvironment(server);
   }
 
   @AfterEach
@@ -89,10 +62,15 @@ class ChartRbacIT {
 
   @Test
   void aRouteIsValidatedPublishedAndReported(TestNamespace ns) throws Exception {
-    awaitLeader(start("keyrelay-operator-0"));
+    awaitLeader(start(ns, 0));
     createSecret(ns.name(), "anthropic-key");
-    admin.resource(TestingRoutes.headerRoute(ns.name(), "anthropic", "api.anthropic.com", "anthropic-key")).create();
-    admin.resource(TestingRoutes.headerRoute(ns.name(), "openai", "api.openai.com", "missing")).create();
+    admin
+        .resource(
+            TestingRoutes.headerRoute(ns.name(), "anthropic", "api.anthropic.com", "anthropic-key"))
+        .create();
+    admin
+        .resource(TestingRoutes.headerRoute(ns.name(), "openai", "api.openai.com", "missing"))
+        .create();
 
     await()
         .atMost(Duration.ofSeconds(60))
@@ -135,24 +113,27 @@ class ChartRbacIT {
 
   @Test
   void theLeaderKeepsTheLeaseAndAStandbyTakesOverWhenItDies(TestNamespace ns) throws Exception {
-    OperatorProcess first = start("keyrelay-operator-0");
+    OperatorProcess first = start(ns, 0);
     awaitLeader(first);
-    OperatorProcess second = start("keyrelay-operator-1");
+    OperatorProcess second = start(ns, 1);
 
     Lease taken = lease();
     Thread.sleep(Duration.ofSeconds(60).toMillis());
     Lease held = lease();
     assertThat(first.isAlive()).as(first.output()).isTrue();
-    assertThat(held.getSpec().getHolderIdentity()).isEqualTo(first.name());
+    assertThat(held.getSpec().getHolderIdentity()).as(second.output()).isEqualTo(first.name());
     assertThat(held.getSpec().getRenewTime())
         .as("renewals succeed")
         .isAfter(taken.getSpec().getRenewTime().plusSeconds(50));
-    assertThat(held.getSpec().getLeaseTransitions()).isEqualTo(taken.getSpec().getLeaseTransitions());
+    assertThat(held.getSpec().getLeaseTransitions())
+        .isEqualTo(taken.getSpec().getLeaseTransitions());
 
     first.kill();
     Instant killed = Instant.now();
     createSecret(ns.name(), "key");
-    admin.resource(TestingRoutes.headerRoute(ns.name(), "meanwhile", "meanwhile.example", "key")).create();
+    admin
+        .resource(TestingRoutes.headerRoute(ns.name(), "meanwhile", "meanwhile.example", "key"))
+        .create();
     int leaseSeconds = held.getSpec().getLeaseDurationSeconds();
     awaitLeader(second);
     assertThat(Duration.between(killed, Instant.now()))
@@ -161,11 +142,16 @@ class ChartRbacIT {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
-            () -> assertThat(conditions(ns.name(), "meanwhile")).containsEntry("Ready", "True/Ready"));
+            () ->
+                assertThat(conditions(ns.name(), "meanwhile")).containsEntry("Ready", "True/Ready"));
   }
 
-  private OperatorProcess start(String name) throws Exception {
-    OperatorProcess replica = OperatorProcess.start(name, operatorEnv, logs);
+  /**
+   * Replica {@code index} under a pod name of this test only: the tests share the release's Lease,
+   * and a replica named like an earlier test's would find itself holding it already.
+   */
+  private OperatorProcess start(TestNamespace test, int index) throws Exception {
+    OperatorProcess replica = OperatorProcess.start(test.name() + "-" + index, operatorEnv, logs);
     replicas.add(replica);
     return replica;
   }
@@ -173,8 +159,8 @@ class ChartRbacIT {
   private Lease lease() {
     return admin
         .leases()
-        .inNamespace(releaseNamespace)
-        .withName(operatorEnv.get("KEYRELAY_LEASE_NAME"))
+        .inNamespace(release.namespace())
+        .withName(release.leaseName())
         .get();
   }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * hack/kube-apiserver.sh} (the script developers use, so tests and hand runs share one set of
  * flags) from the binaries {@code hack/build-kube-binaries.sh} caches.
  */
-public final class KubeApiServer implements ExtensionContext.Store.CloseableResource {
+public final class KubeApiServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
   /** The repository's hack/ directory, found from the module the tests run in. */
   static final Path HACK = locateHack();
