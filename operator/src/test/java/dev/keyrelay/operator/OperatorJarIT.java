@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.contract.RoutesConfigMap;
+import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.sidecar.testing.Promtool;
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,10 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the shaded jar as processes against the mock API server, as a cluster would run it. */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -39,21 +39,9 @@ class OperatorJarIT {
 
   KubernetesClient client;
   KubernetesMockServer server;
-  private final List<Replica> replicas = new ArrayList<>();
+  private final List<OperatorProcess> replicas = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
-
-  /** One operator process, its log file and its admin port. */
-  private record Replica(String name, Process process, Path logFile, int adminPort) {
-
-    String output() throws IOException {
-      return Files.readString(logFile);
-    }
-
-    boolean stop() throws Exception {
-      process.destroy();
-      return process.waitFor(20, TimeUnit.SECONDS);
-    }
-  }
+  @TempDir Path logs;
 
   @BeforeEach
   void installCrdAndRbacAnswer() throws Exception {
@@ -84,17 +72,14 @@ class OperatorJarIT {
 
   @AfterEach
   void stopReplicas() throws Exception {
-    for (Replica r : replicas) {
-      if (r.process().isAlive() && !r.stop()) {
-        r.process().destroyForcibly();
-      }
-      Files.deleteIfExists(r.logFile());
+    for (OperatorProcess r : replicas) {
+      r.close();
     }
   }
 
   @Test
   void theJarElectsALeaderReconcilesAndServesItsEndpoints() throws Exception {
-    Replica replica = start("keyrelay-operator-0");
+    OperatorProcess replica = start("keyrelay-operator-0");
     awaitLeader(replica);
 
     createRoute("agents", "anthropic", "api.anthropic.com");
@@ -123,9 +108,9 @@ class OperatorJarIT {
 
   @Test
   void onlyTheLeaderReconcilesAndAStandbyTakesOver() throws Exception {
-    Replica first = start("keyrelay-operator-0");
+    OperatorProcess first = start("keyrelay-operator-0");
     awaitLeader(first);
-    Replica second = start("keyrelay-operator-1");
+    OperatorProcess second = start("keyrelay-operator-1");
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
@@ -151,36 +136,28 @@ class OperatorJarIT {
     await().untilAsserted(() -> assertThat(second.output()).contains("CredentialRoute team-b/api"));
   }
 
-  private Replica start(String name) throws IOException {
-    int adminPort = freePort();
-    Path log = Files.createTempFile(name, ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                "target/keyrelay-operator.jar")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
-    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-    env.put("KUBERNETES_NAMESPACE", SYSTEM_NS);
-    env.put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
-    env.put("KEYRELAY_WEBHOOK_PORT", "0");
-    env.put("POD_NAMESPACE", SYSTEM_NS);
-    env.put("POD_NAME", name);
-    Replica replica = new Replica(name, builder.start(), log, adminPort);
+  private OperatorProcess start(String name) throws IOException {
+    OperatorProcess replica =
+        OperatorProcess.start(
+            name,
+            Map.of(
+                "KUBERNETES_MASTER", client.getConfiguration().getMasterUrl(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
+                "KUBERNETES_NAMESPACE", SYSTEM_NS,
+                "KEYRELAY_WEBHOOK_PORT", "0",
+                "POD_NAMESPACE", SYSTEM_NS),
+            logs);
     replicas.add(replica);
     return replica;
   }
 
-  private void awaitLeader(Replica replica) {
+  private void awaitLeader(OperatorProcess replica) {
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              assertThat(replica.process().isAlive()).as(replica.output()).isTrue();
+              assertThat(replica.isAlive()).as(replica.output()).isTrue();
               Lease lease =
                   client.leases().inNamespace(SYSTEM_NS).withName("keyrelay-operator").get();
               assertThat(lease).isNotNull();
@@ -192,7 +169,7 @@ class OperatorJarIT {
     client.resource(TestingRoutes.headerRoute(ns, name, host, "s")).create();
   }
 
-  private void awaitPublished(Replica replica, String ns, String host) {
+  private void awaitPublished(OperatorProcess replica, String ns, String host) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -209,9 +186,4 @@ class OperatorJarIT {
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

@@ -42,7 +42,10 @@ public final class OperatorProcess implements AutoCloseable {
                 JAR.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    builder.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
     builder.environment().putAll(env);
     builder.environment().put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
     builder.environment().put("POD_NAME", name);
@@ -71,10 +74,15 @@ public final class OperatorProcess implements AutoCloseable {
     process.waitFor(20, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM; true when the process exited within 20 seconds. */
+  public boolean stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor(20, TimeUnit.SECONDS);
+  }
+
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+    if (!stop()) {
       kill();
     }
   }

@@ -16,6 +16,7 @@ class OperatorSettingsTest {
     assertThat(settings.adminPort()).isEqualTo(8081);
     assertThat(settings.leaderElection()).isTrue();
     assertThat(settings.leaseNamespace()).isNull();
+    assertThat(settings.leaseName()).isEqualTo("keyrelay-operator");
   }
 
   @Test
@@ -26,6 +27,7 @@ class OperatorSettingsTest {
                 "KEYRELAY_WATCH_NAMESPACES", " agents, , ci ",
                 "KEYRELAY_ADMIN_PORT", "9091",
                 "KEYRELAY_LEADER_ELECTION", "FALSE",
+                "KEYRELAY_LEASE_NAME", "team-keyrelay-operator",
                 "POD_NAMESPACE", "keyrelay-system",
                 "POD_NAME", "keyrelay-operator-7c9"));
 
@@ -33,6 +35,7 @@ class OperatorSettingsTest {
     assertThat(settings.adminPort()).isEqualTo(9091);
     assertThat(settings.leaderElection()).isFalse();
     assertThat(settings.leaseNamespace()).isEqualTo("keyrelay-system");
+    assertThat(settings.leaseName()).isEqualTo("team-keyrelay-operator");
     assertThat(settings.identity()).isEqualTo("keyrelay-operator-7c9");
   }
 
