@@ -95,10 +95,15 @@ matchExpressions:
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list"]
-# the published keyrelay-routes ConfigMap of each namespace
+# the published keyrelay-routes ConfigMap of each namespace: found through the watch, created
+# (create cannot be limited to a name), and read, changed or removed by its name only
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "delete"]
+  verbs: ["list", "watch", "create"]
+- apiGroups: [""]
+  resources: ["configmaps"]
+  resourceNames: ["keyrelay-routes"]
+  verbs: ["get", "update", "delete"]
 # route warnings, and the webhook's Injected/InjectionSkipped events on the pods' owners
 - apiGroups: [""]
   resources: ["events"]

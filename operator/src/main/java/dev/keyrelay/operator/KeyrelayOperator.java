@@ -39,7 +39,7 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
               if (settings.leaderElection()) {
                 o.withLeaderElectionConfiguration(
                     LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(
-                            OperatorSettings.LEASE_NAME)
+                            settings.leaseName())
                         .withLeaseNamespace(settings.leaseNamespace())
                         .withIdentity(settings.identity())
                         // java-operator-sdk would call System.exit when leadership ends, which
@@ -48,7 +48,8 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
                         // leadership
                         .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
-                            new LeaderCallbacks(() -> {}, this::leadershipLost, leader -> {}))
+                            new LeaderCallbacks(
+                                () -> {}, () -> leadershipLost(settings.leaseName()), leader -> {}))
                         .build());
               }
             });
@@ -82,11 +83,11 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
         : Optional.of("unhealthy event sources: " + info.unhealthyEventSources().keySet());
   }
 
-  private void leadershipLost() {
+  private void leadershipLost(String leaseName) {
     if (!closing) {
       LOG.error(
           "Lost the {} lease; exiting so a restarted replica rejoins the election",
-          OperatorSettings.LEASE_NAME);
+          leaseName);
       new Thread(() -> System.exit(1), "keyrelay-exit").start();
     }
   }

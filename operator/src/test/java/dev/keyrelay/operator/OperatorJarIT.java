@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.contract.RoutesConfigMap;
+import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.route.TestingRoutes;
-import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.Promtool;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -24,12 +24,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the shaded jar as processes against the mock API server, as a cluster would run it. */
 @EnableKubernetesMockClient(crud = true, https = false)
@@ -39,21 +40,9 @@ class OperatorJarIT {
 
   KubernetesClient client;
   KubernetesMockServer server;
-  private final List<Replica> replicas = new ArrayList<>();
+  private final List<OperatorProcess> replicas = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
-
-  /** One operator process, its log file and its admin port. */
-  private record Replica(String name, Process process, Path logFile, int adminPort) {
-
-    String output() throws IOException {
-      return Files.readString(logFile);
-    }
-
-    boolean stop() throws Exception {
-      process.destroy();
-      return process.waitFor(20, TimeUnit.SECONDS);
-    }
-  }
+  @TempDir Path logs;
 
   @BeforeEach
   void installCrdAndRbacAnswer() throws Exception {
@@ -84,17 +73,14 @@ class OperatorJarIT {
 
   @AfterEach
   void stopReplicas() throws Exception {
-    for (Replica r : replicas) {
-      if (r.process().isAlive() && !r.stop()) {
-        r.process().destroyForcibly();
-      }
-      Files.deleteIfExists(r.logFile());
+    for (OperatorProcess r : replicas) {
+      r.close();
     }
   }
 
   @Test
   void theJarElectsALeaderReconcilesAndServesItsEndpoints() throws Exception {
-    Replica replica = start("keyrelay-operator-0");
+    OperatorProcess replica = start("keyrelay-operator-0");
     awaitLeader(replica);
 
     createRoute("agents", "anthropic", "api.anthropic.com");
@@ -125,9 +111,9 @@ class OperatorJarIT {
 
   @Test
   void onlyTheLeaderReconcilesAndAStandbyTakesOver() throws Exception {
-    Replica first = start("keyrelay-operator-0");
+    OperatorProcess first = start("keyrelay-operator-0");
     awaitLeader(first);
-    Replica second = start("keyrelay-operator-1");
+    OperatorProcess second = start("keyrelay-operator-1");
     await()
         .atMost(Duration.ofSeconds(60))
         .ignoreExceptions()
@@ -155,10 +141,9 @@ class OperatorJarIT {
 
   @Test
   void aBadSettingExitsWithStatusTwoAndOneLineNamingIt() throws Exception {
-    Replica replica = start("misconfigured", Map.of("KEYRELAY_NATIVE_SIDECAR", "sometimes"));
+    OperatorProcess replica = start("misconfigured", Map.of("KEYRELAY_NATIVE_SIDECAR", "sometimes"));
 
-    assertThat(replica.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(replica.process().exitValue()).isEqualTo(2);
+    assertThat(replica.awaitExit(30)).isEqualTo(2);
     assertThat(replica.output())
         .contains(
             "keyrelay-operator: KEYRELAY_NATIVE_SIDECAR: \"sometimes\" is not valid; expected"
@@ -166,41 +151,32 @@ class OperatorJarIT {
         .doesNotContain("\tat ");
   }
 
-  private Replica start(String name) throws IOException {
+  private OperatorProcess start(String name) throws IOException {
     return start(name, Map.of());
   }
 
-  private Replica start(String name, Map<String, String> settings) throws IOException {
-    int adminPort = SidecarProcess.freePort();
-    Path log = Files.createTempFile(name, ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                "target/keyrelay-operator.jar")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("KUBERNETES_MASTER", client.getConfiguration().getMasterUrl());
-    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-    env.put("KUBERNETES_NAMESPACE", SYSTEM_NS);
-    env.put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
-    env.put("KEYRELAY_WEBHOOK_PORT", "0");
-    env.put("POD_NAMESPACE", SYSTEM_NS);
-    env.put("POD_NAME", name);
+  private OperatorProcess start(String name, Map<String, String> settings) throws IOException {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "KUBERNETES_MASTER", client.getConfiguration().getMasterUrl(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
+                "KUBERNETES_NAMESPACE", SYSTEM_NS,
+                "KEYRELAY_WEBHOOK_PORT", "0",
+                "POD_NAMESPACE", SYSTEM_NS));
     env.putAll(settings);
-    Replica replica = new Replica(name, builder.start(), log, adminPort);
+    OperatorProcess replica = OperatorProcess.start(name, env, logs);
     replicas.add(replica);
     return replica;
   }
 
-  private void awaitLeader(Replica replica) {
+  private void awaitLeader(OperatorProcess replica) {
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(
             () -> {
-              assertThat(replica.process().isAlive()).as(replica.output()).isTrue();
+              assertThat(replica.isAlive()).as(replica.output()).isTrue();
               Lease lease =
                   client.leases().inNamespace(SYSTEM_NS).withName("keyrelay-operator").get();
               assertThat(lease).isNotNull();
@@ -212,7 +188,7 @@ class OperatorJarIT {
     client.resource(TestingRoutes.headerRoute(ns, name, host, "s")).create();
   }
 
-  private void awaitPublished(Replica replica, String ns, String host) {
+  private void awaitPublished(OperatorProcess replica, String ns, String host) {
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -228,4 +204,5 @@ class OperatorJarIT {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
+
 }

@@ -93,6 +93,20 @@ class ChartDefaultsTest {
   }
 
   @Test
+  void theOperatorMayRenewTheLeaseItIsConfiguredToUse() {
+    Manifests manifests = Install.DEFAULTS.manifests();
+    String lease = OperatorSettings.fromEnvironment(manifests.operatorEnvironment()).leaseName();
+    assertThat(manifests.named(Role.class, "keyrelay-operator").getRules())
+        .anySatisfy(
+            rule -> {
+              assertThat(rule.getResources()).containsExactly("leases");
+              assertThat(rule.getResourceNames()).containsExactly(lease);
+              // fabric8's leader elector renews with a JSON merge patch (ChartRbacIT)
+              assertThat(rule.getVerbs()).contains("get", "update", "patch");
+            });
+  }
+
+  @Test
   void injectedSidecarsGetTheOperatorsOwnDefaults() {
     InjectionSettings injection =
         InjectionSettings.fromEnvironment(manifests.operatorEnvironment());

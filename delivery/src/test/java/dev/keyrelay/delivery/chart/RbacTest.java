@@ -35,7 +35,8 @@ class RbacTest {
               "keyrelay.dev/credentialroutes/status", "get list watch patch update",
               "secrets", "get list watch",
               "pods", "list",
-              "configmaps", "get list watch create update delete",
+              "configmaps", "list watch create",
+              "configmaps[keyrelay-routes]", "get update delete",
               "events", "create"));
 
   /** What the webhook uses whatever namespaces are watched. */
@@ -114,7 +115,7 @@ class RbacTest {
             permissions(
                 Map.of(
                     "coordination.k8s.io/leases", "create",
-                    "coordination.k8s.io/leases[keyrelay-operator]", "get update",
+                    "coordination.k8s.io/leases[keyrelay-operator]", "get update patch",
                     "secrets", "create",
                     "secrets[keyrelay-webhook-tls]", "get update")));
   }

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
  * @param adminPort the port of /healthz, /readyz and /metrics
  * @param leaderElection whether replicas elect one reconciling leader through a Lease
  * @param leaseNamespace where the Lease lives; null means the client's namespace
+ * @param leaseName the Lease's name; the chart names it after the release, so that two releases
+ *     in one namespace do not take each other's lease
  * @param identity this replica's name in the Lease, normally the pod name
  * @param vault how sidecars reach Vault; null when no Vault is configured
  */
@@ -20,10 +22,11 @@ public record OperatorSettings(
     int adminPort,
     boolean leaderElection,
     String leaseNamespace,
+    String leaseName,
     String identity,
     VaultConnection vault) {
 
-  public static final String LEASE_NAME = "keyrelay-operator";
+  public static final String DEFAULT_LEASE_NAME = "keyrelay-operator";
 
   public OperatorSettings(
       Set<String> watchNamespaces,
@@ -31,7 +34,8 @@ public record OperatorSettings(
       boolean leaderElection,
       String leaseNamespace,
       String identity) {
-    this(watchNamespaces, adminPort, leaderElection, leaseNamespace, identity, null);
+    this(
+        watchNamespaces, adminPort, leaderElection, leaseNamespace, DEFAULT_LEASE_NAME, identity, null);
   }
 
   public OperatorSettings {
@@ -43,7 +47,8 @@ public record OperatorSettings(
 
   /**
    * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
-   * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code POD_NAMESPACE} and {@code
+   * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code KEYRELAY_LEASE_NAME} (default
+   * keyrelay-operator), {@code POD_NAMESPACE} and {@code
    * POD_NAME} (from the downward API), {@code KEYRELAY_VAULT_ADDRESS} and {@code
    * KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
    */
@@ -59,6 +64,7 @@ public record OperatorSettings(
         env.port("KEYRELAY_ADMIN_PORT", 8081),
         env.flag("KEYRELAY_LEADER_ELECTION", true),
         env.optional("POD_NAMESPACE"),
+        env.string("KEYRELAY_LEASE_NAME", DEFAULT_LEASE_NAME),
         env.optional("POD_NAME"),
         vault(env));
   }

@@ -43,6 +43,7 @@ final class HttpRouteValidator {
             !auth.getUsername().isEmpty() && auth.getUsername().indexOf(':') < 0,
             "spec.http.auth.username",
             "must be non-empty and must not contain ':'");
+        v.maxLength(auth.getUsername(), 256, "spec.http.auth.username");
       }
       return;
     }

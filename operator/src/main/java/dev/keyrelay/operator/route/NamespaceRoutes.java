@@ -38,7 +38,7 @@ public final class NamespaceRoutes {
     Map<String, RouteVerdict> verdicts = new LinkedHashMap<>();
     for (CredentialRoute route : live) {
       String name = route.getMetadata().getName();
-      List<Violation> violations = RouteSpecValidator.validate(route.getSpec());
+      List<Violation> violations = RouteSpecValidator.validate(route);
       Conflict conflict = violations.isEmpty() ? claim(route, hostClaims, portClaims) : null;
       verdicts.put(name, new RouteVerdict(name, violations, conflict));
     }

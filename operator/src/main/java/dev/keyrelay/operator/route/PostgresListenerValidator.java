@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.PostgresListenerSpec;
 import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
 import java.util.HashSet;
@@ -15,8 +16,15 @@ final class PostgresListenerValidator {
     if (v.required(pg.getListenPort(), "spec.postgres.listenPort")) {
       v.portRange(
           pg.getListenPort(), PostgresListenerSpec.MIN_LISTEN_PORT, "spec.postgres.listenPort");
+      int port = pg.getListenPort();
+      v.check(
+          port != PodLayout.PROXY_PORT && port != PodLayout.ADMIN_PORT,
+          "spec.postgres.listenPort",
+          "must not be " + PodLayout.PROXY_PORT + " or " + PodLayout.ADMIN_PORT
+              + ": the sidecar's proxy and admin ports");
     }
     v.matches(pg.getUser(), "^\\S+$", "spec.postgres.user", "a user name");
+    v.maxLength(pg.getUser(), PostgresListenerSpec.MAX_NAME, "spec.postgres.user");
     databases(pg.getDatabases(), v);
     PostgresUpstreamSpec upstream = pg.getUpstream();
     if (!v.required(upstream, "spec.postgres.upstream")) {
@@ -36,12 +44,17 @@ final class PostgresListenerValidator {
     if (databases == null) {
       return;
     }
+    v.check(
+        databases.size() <= PostgresListenerSpec.MAX_DATABASES,
+        "spec.postgres.databases",
+        "has more than " + PostgresListenerSpec.MAX_DATABASES + " entries");
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < databases.size(); i++) {
       String db = databases.get(i);
       String field = "spec.postgres.databases[" + i + "]";
       if (v.check(db != null && !db.isEmpty(), field, "must be a non-empty name")) {
         v.check(seen.add(db), field, "'" + db + "' is listed twice");
+        v.maxLength(db, PostgresListenerSpec.MAX_NAME, field);
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.CredentialRouteNames;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
@@ -19,17 +21,34 @@ import java.util.stream.Stream;
  */
 public final class RouteSpecValidator {
 
-  private static final String ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
   private static final Set<String> SELECTOR_OPERATORS =
       Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private RouteSpecValidator() {}
 
-  /** Every problem found, each naming its field; empty when the spec is valid. */
+  /** Every problem of the route's name and spec, each naming its field; empty when valid. */
+  public static List<Violation> validate(CredentialRoute route) {
+    Violations v = new Violations();
+    String name = route.getMetadata().getName();
+    v.check(
+        name.length() <= CredentialRouteNames.ROUTE_NAME_MAX_LENGTH
+            && name.matches(CredentialRouteNames.ROUTE_NAME_PATTERN),
+        "metadata.name",
+        "'" + name + "' is not a DNS label (at most 63 lower-case letters, digits and '-', no dots)");
+    spec(route.getSpec(), v);
+    return v.list();
+  }
+
+  /** Every problem of a spec on its own, each naming its field; empty when the spec is valid. */
   public static List<Violation> validate(CredentialRouteSpec spec) {
     Violations v = new Violations();
+    spec(spec, v);
+    return v.list();
+  }
+
+  private static void spec(CredentialRouteSpec spec, Violations v) {
     if (!v.required(spec, "spec")) {
-      return v.list();
+      return;
     }
     boolean http = spec.getHttp() != null;
     boolean postgres = spec.getPostgres() != null;
@@ -48,7 +67,6 @@ public final class RouteSpecValidator {
         "a PostgreSQL listener needs a stored password (kubernetes or vault), not an issued token");
     agentEnv(spec.getAgentEnv(), v);
     podSelector(spec.getPodSelector(), v);
-    return v.list();
   }
 
   static void keySource(KeySource source, String field, Violations v) {
@@ -97,27 +115,37 @@ public final class RouteSpecValidator {
   static void keyRef(KeyRef ref, String field, Violations v) {
     v.matches(ref.getName(), KeyRef.NAME_PATTERN, field + ".name", "a valid object name");
     v.matches(ref.getKey(), KeyRef.KEY_PATTERN, field + ".key", "a valid data key");
+    v.maxLength(ref.getName(), KeyRef.MAX_LENGTH, field + ".name");
+    v.maxLength(ref.getKey(), KeyRef.MAX_LENGTH, field + ".key");
   }
 
   static void vaultRef(VaultRef vault, String field, Violations v) {
     v.matches(vault.getPath(), "^[^\\s#?]+$", field + ".path", "a Vault path");
+    v.maxLength(vault.getPath(), 1024, field + ".path");
     v.matches(vault.getField(), "^\\S+$", field + ".field", "a field name");
+    v.maxLength(vault.getField(), 256, field + ".field");
   }
 
   private static void agentEnv(Map<String, String> env, Violations v) {
     if (env == null) {
       return;
     }
-    v.check(env.size() <= 64, "spec.agentEnv", "has more than 64 entries");
+    v.check(
+        env.size() <= CredentialRouteSpec.MAX_AGENT_ENV,
+        "spec.agentEnv",
+        "has more than " + CredentialRouteSpec.MAX_AGENT_ENV + " entries");
     env.forEach(
         (name, value) -> {
           String field = "spec.agentEnv." + name;
-          v.matches(name, ENV_NAME, field, "an environment variable name");
+          v.matches(
+              name, CredentialRouteSpec.AGENT_ENV_NAME_PATTERN, field, "an environment variable name");
+          v.maxLength(name, CredentialRouteSpec.MAX_AGENT_ENV_NAME, field);
           v.check(
               !CredentialRouteSpec.RESERVED_AGENT_ENV.contains(name),
               field,
               "is set by the injector (proxy and CA variables) and cannot be declared by a route");
           v.required(value, field);
+          v.maxLength(value, CredentialRouteSpec.MAX_AGENT_ENV_VALUE, field);
         });
   }
 

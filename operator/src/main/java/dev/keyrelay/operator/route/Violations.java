@@ -29,6 +29,13 @@ final class Violations {
     }
   }
 
+  /** Records an over-long {@code value}; null passes (required() reports a missing one). */
+  void maxLength(String value, int max, String field) {
+    if (value != null) {
+      check(value.length() <= max, field, "is longer than " + max + " characters");
+    }
+  }
+
   void portRange(Integer port, int min, String field) {
     if (port != null) {
       check(port >= min && port <= 65535, field, port + " is outside " + min + "-65535");

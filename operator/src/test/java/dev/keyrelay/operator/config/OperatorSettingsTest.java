@@ -19,6 +19,7 @@ class OperatorSettingsTest {
     assertThat(settings.adminPort()).isEqualTo(8081);
     assertThat(settings.leaderElection()).isTrue();
     assertThat(settings.leaseNamespace()).isNull();
+    assertThat(settings.leaseName()).isEqualTo("keyrelay-operator");
   }
 
   @Test
@@ -29,6 +30,7 @@ class OperatorSettingsTest {
                 "KEYRELAY_WATCH_NAMESPACES", " agents, , ci ",
                 "KEYRELAY_ADMIN_PORT", "9091",
                 "KEYRELAY_LEADER_ELECTION", " false ",
+                "KEYRELAY_LEASE_NAME", "team-keyrelay-operator",
                 "POD_NAMESPACE", "keyrelay-system",
                 "POD_NAME", "keyrelay-operator-7c9"));
 
@@ -36,6 +38,7 @@ class OperatorSettingsTest {
     assertThat(settings.adminPort()).isEqualTo(9091);
     assertThat(settings.leaderElection()).isFalse();
     assertThat(settings.leaseNamespace()).isEqualTo("keyrelay-system");
+    assertThat(settings.leaseName()).isEqualTo("team-keyrelay-operator");
     assertThat(settings.identity()).isEqualTo("keyrelay-operator-7c9");
   }
 

@@ -70,19 +70,46 @@ class SchemaAndJavaAgreeTest {
       both|zero requests per minute|http: { host: a.test, auth: { type: header, headerName: x-k }, limits: { requestsPerMinute: 0 } }, secret: { vault: { path: p, field: f } }
       java|partial wildcard|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/v1*'] } ] }, secret: { vault: { path: p, field: f } }
       java|encoded slash in a pattern|http: { host: a.test, auth: { type: header, headerName: x-k }, rules: [ { paths: ['/a%2Fb'] } ] }, secret: { vault: { path: p, field: f } }
-      java|reserved agent variable|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { HTTPS_PROXY: x }
-      java|bad agent variable name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { 1BAD: x }
+      both|reserved agent variable|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { HTTPS_PROXY: x }
+      both|bad agent variable name|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { 1BAD: x }
+      both|agent variable over 1024 characters|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, agentEnv: { K: %s }
+      both|listener on the proxy port|postgres: { listenPort: 6790, upstream: { host: db.test }, user: u }, secret: { vault: { path: p, field: f } }
+      both|listener on the admin port|postgres: { listenPort: 9090, upstream: { host: db.test }, user: u }, secret: { vault: { path: p, field: f } }
+      both|user over 63 characters|postgres: { listenPort: 15432, upstream: { host: db.test }, user: %s }, secret: { vault: { path: p, field: f } }
+      both|database over 63 characters|postgres: { listenPort: 15432, upstream: { host: db.test }, user: u, databases: [ %s ] }, secret: { vault: { path: p, field: f } }
+      both|Secret name over 253 characters|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: %s, key: k } }
       java|database listed twice|postgres: { listenPort: 15432, upstream: { host: db.test }, user: u, databases: [ a, a ] }, secret: { vault: { path: p, field: f } }
       java|bad selector operator|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }, podSelector: { matchExpressions: [ { key: a, operator: Is } ] }
       """)
   void schemaAndJavaAgree(String rejectedBy, String description, String spec) throws Exception {
-    String yaml = yaml("ns", "r", "{ " + spec + " }");
+    String yaml = yaml("ns", "r", "{ " + spec.replace("%s", "a".repeat(1025)) + " }");
     List<String> schemaErrors = schema.validate(Serialization.unmarshal(yaml, Map.class));
 
     assertThat(javaRejects(yaml)).as("Java rejects").isEqualTo(!rejectedBy.equals("admitted"));
     assertThat(!schemaErrors.isEmpty())
         .as("schema rejects: " + schemaErrors)
         .isEqualTo(rejectedBy.equals("both"));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "admitted, anthropic-api",
+    "admitted, 0a",
+    "both, api.anthropic",
+    "both, Anthropic",
+    "both, -a",
+    "both, aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+  })
+  void routeNamesAreDnsLabelsForBoth(String rejectedBy, String name) throws Exception {
+    String yaml =
+        yaml(
+            "ns",
+            name,
+            "{ http: { host: a.test, auth: { type: header, headerName: x-k } },"
+                + " secret: { vault: { path: p, field: f } } }");
+    boolean rejected = !rejectedBy.equals("admitted");
+    assertThat(javaRejects(yaml)).as("Java rejects").isEqualTo(rejected);
+    assertThat(schema.validate(Serialization.unmarshal(yaml, Map.class))).hasSize(rejected ? 1 : 0);
   }
 
   /** An unknown enum value already fails to deserialize into the Java model. */
@@ -93,6 +120,6 @@ class SchemaAndJavaAgreeTest {
     } catch (IllegalArgumentException e) {
       return true;
     }
-    return !RouteSpecValidator.validate(route.getSpec()).isEmpty();
+    return !RouteSpecValidator.validate(route).isEmpty();
   }
 }

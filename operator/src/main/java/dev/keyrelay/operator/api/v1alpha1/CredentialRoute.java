@@ -1,6 +1,7 @@
 package dev.keyrelay.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -52,5 +53,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
+@ValidationRule(
+    value =
+        "self.metadata.name.size() <= "
+            + CredentialRouteNames.ROUTE_NAME_MAX_LENGTH
+            + " && self.metadata.name.matches('"
+            + CredentialRouteNames.ROUTE_NAME_PATTERN
+            + "')",
+    message = CredentialRouteNames.ROUTE_NAME_RULE_MESSAGE)
 public class CredentialRoute extends CustomResource<CredentialRouteSpec, CredentialRouteStatus>
     implements Namespaced {}

@@ -32,6 +32,16 @@ public class CredentialRouteSpec {
           "CURL_CA_BUNDLE",
           "NODE_EXTRA_CA_CERTS");
 
+  /** {@link #RESERVED_AGENT_ENV} as a CEL list literal (a test keeps them equal). */
+  public static final String RESERVED_AGENT_ENV_CEL =
+      "['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy', 'NO_PROXY', 'no_proxy',"
+          + " 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NODE_EXTRA_CA_CERTS']";
+
+  public static final String AGENT_ENV_NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$";
+  public static final int MAX_AGENT_ENV = 64;
+  public static final int MAX_AGENT_ENV_NAME = 128;
+  public static final int MAX_AGENT_ENV_VALUE = 1024;
+
   @JsonPropertyDescription(
       "An HTTP route: requests to this host get the credential injected. Exactly one of http or postgres.")
   private HttpRouteSpec http;
@@ -49,7 +59,24 @@ public class CredentialRouteSpec {
       "Which opted-in pods of this namespace get the route; empty or absent selects every opted-in pod.")
   private LabelSelector podSelector;
 
-  @Size(max = 64)
+  @Size(max = MAX_AGENT_ENV)
+  @ValidationRule(
+      value =
+          "self.all(k, k.size() <= "
+              + MAX_AGENT_ENV_NAME
+              + " && self[k].size() <= "
+              + MAX_AGENT_ENV_VALUE
+              + ")",
+      message = "agentEnv names are at most 128 characters and values at most 1024")
+  @ValidationRule(
+      value = "self.all(k, k.matches('" + AGENT_ENV_NAME_PATTERN + "'))",
+      message = "agentEnv names must be environment variable names ([A-Za-z_][A-Za-z0-9_]*)")
+  @ValidationRule(
+      value = "!self.exists(k, k in " + RESERVED_AGENT_ENV_CEL + ")",
+      message =
+          "agentEnv must not set HTTPS_PROXY, HTTP_PROXY, https_proxy, http_proxy, NO_PROXY,"
+              + " no_proxy, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE or"
+              + " NODE_EXTRA_CA_CERTS: the injector sets them")
   @JsonPropertyDescription(
       "Placeholder environment variables set in the agent containers, e.g. ANTHROPIC_API_KEY: placeholder."
           + " Names must be environment variable names and must not be one the injector sets"

@@ -59,6 +59,7 @@ public class HttpAuthSpec {
   private String scheme;
 
   @Pattern("^[^:]+$")
+  @Size(max = 256)
   @JsonPropertyDescription("The user name for type basic, e.g. x-access-token; no colon.")
   private String username;
 

@@ -18,8 +18,12 @@ public class HttpRouteSpec {
       "^([A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
           + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?$|^\\[?[0-9A-Fa-f:.]+\\]?$";
 
+  /** The longest DNS name. */
+  public static final int MAX_HOST = 253;
+
   @Required
   @Pattern(HOST_PATTERN)
+  @Size(max = MAX_HOST)
   @JsonPropertyDescription(
       "The exact host to match, compared case-insensitively without a trailing dot; no wildcards.")
   private String host;

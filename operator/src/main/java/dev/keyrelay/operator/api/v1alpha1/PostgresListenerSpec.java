@@ -2,10 +2,13 @@ package dev.keyrelay.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.keyrelay.contract.PodLayout;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /**
@@ -13,7 +16,32 @@ import java.util.List;
  * password.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "self.listenPort != "
+            + PodLayout.PROXY_PORT
+            + " && self.listenPort != "
+            + PodLayout.ADMIN_PORT,
+    message = PostgresListenerSpec.SIDECAR_PORT_MESSAGE)
+@ValidationRule(
+    value =
+        "!has(self.databases) || self.databases.all(d, d.size() <= "
+            + PostgresListenerSpec.MAX_NAME
+            + ")",
+    message = "databases are names of at most 63 characters")
 public class PostgresListenerSpec {
+
+  public static final String SIDECAR_PORT_MESSAGE =
+      "listenPort must not be "
+          + PodLayout.PROXY_PORT
+          + " or "
+          + PodLayout.ADMIN_PORT
+          + ": the sidecar's proxy and admin ports";
+
+  /** PostgreSQL's identifier limit (NAMEDATALEN - 1), for user and database names. */
+  public static final int MAX_NAME = 63;
+
+  public static final int MAX_DATABASES = 64;
 
   /** The lowest listen port: the sidecar runs as non-root and cannot bind privileged ports. */
   public static final int MIN_LISTEN_PORT = 1024;
@@ -32,9 +60,11 @@ public class PostgresListenerSpec {
 
   @Required
   @Pattern("^\\S+$")
+  @Size(max = MAX_NAME)
   @JsonPropertyDescription("The database user the sidecar authenticates as.")
   private String user;
 
+  @Size(max = MAX_DATABASES)
   @JsonPropertyDescription("Databases the agent may open; absent allows any.")
   private List<String> databases;
 

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Where a PostgreSQL listener connects to, and how it secures that connection. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,6 +14,7 @@ public class PostgresUpstreamSpec {
 
   @Required
   @Pattern(HttpRouteSpec.HOST_PATTERN)
+  @Size(max = HttpRouteSpec.MAX_HOST)
   @JsonPropertyDescription("The server's host name or IP address.")
   private String host;
 

@@ -1,0 +1,94 @@
+package dev.keyrelay.operator.apiserver;
+
+import dev.keyrelay.sidecar.testing.Prerequisites;
+import dev.keyrelay.sidecar.testing.SidecarProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged operator jar run as a process, as one replica of the chart's Deployment. */
+public final class OperatorProcess implements AutoCloseable {
+
+  public static final Path JAR =
+      KubeApiServer.HACK.resolveSibling("operator/target/keyrelay-operator.jar");
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private final int adminPort;
+
+  private OperatorProcess(String name, Process process, Path log, int adminPort) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.adminPort = adminPort;
+  }
+
+  /**
+   * Starts replica {@code name} with {@code env} on top of an environment without the test's own
+   * Kubernetes settings; the admin port is a free one, the webhook port is left to the caller.
+   */
+  public static OperatorProcess start(String name, Map<String, String> env, Path logDir)
+      throws IOException {
+    Prerequisites.require(Files.exists(JAR), JAR + " (mvn package)");
+    int adminPort = SidecarProcess.freePort();
+    Path log = logDir.resolve(name + ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder
+        .environment()
+        .keySet()
+        .removeIf(k -> k.startsWith("KUBERNETES_") || k.equals("KUBECONFIG"));
+    builder.environment().putAll(env);
+    builder.environment().put("KEYRELAY_ADMIN_PORT", String.valueOf(adminPort));
+    builder.environment().put("POD_NAME", name);
+    return new OperatorProcess(name, builder.start(), log, adminPort);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int adminPort() {
+    return adminPort;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** The exit status once the process ends by itself within {@code seconds}, else -1. */
+  public int awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+  }
+
+  /** SIGKILL: the replica dies without releasing anything, as when its node is lost. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM; true when the process exited within 20 seconds. */
+  public boolean stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor(20, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (!stop()) {
+      kill();
+    }
+  }
+}
