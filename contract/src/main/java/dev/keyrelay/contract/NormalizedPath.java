@@ -3,8 +3,8 @@ package dev.keyrelay.contract;
 import java.util.List;
 
 /**
- * A request path after {@link PathNormalizer}: the form rules are matched against and the form
- * sent upstream, so the upstream reads exactly the path that was checked.
+ * A request path after {@link PathNormalizer}: the form rules are matched against and the form sent
+ * upstream, so the upstream reads exactly the path that was checked.
  *
  * @param segments the segments between slashes; a trailing slash leaves a last empty segment
  */

@@ -2,8 +2,8 @@ package dev.keyrelay.contract;
 
 /**
  * Where things are in an injected pod: the paths the webhook mounts and the rendered config names,
- * the sidecar's ports and the files it writes. The sidecar's own defaults are the same values, so
- * a config without them behaves as in a pod.
+ * the sidecar's ports and the files it writes. The sidecar's own defaults are the same values, so a
+ * config without them behaves as in a pod.
  */
 public final class PodLayout {
 

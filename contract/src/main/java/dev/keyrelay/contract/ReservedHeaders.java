@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Header names a route may never inject its credential into: they frame the message, address it,
- * or belong to one connection or to the proxy. The operator refuses such a route, the sidecar
- * refuses such a config.
+ * Header names a route may never inject its credential into: they frame the message, address it, or
+ * belong to one connection or to the proxy. The operator refuses such a route, the sidecar refuses
+ * such a config.
  */
 public final class ReservedHeaders {
 
@@ -24,7 +24,9 @@ public final class ReservedHeaders {
           "proxy-authorization",
           "proxy-authenticate");
 
-  /** {@link #NAMES} as a CEL list literal, for the CRD's validation rules (a test keeps them equal). */
+  /**
+   * {@link #NAMES} as a CEL list literal, for the CRD's validation rules (a test keeps them equal).
+   */
   public static final String CEL_LIST =
       "['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'te',"
           + " 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate']";

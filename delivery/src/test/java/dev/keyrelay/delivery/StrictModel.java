@@ -14,9 +14,10 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
- * Turns one parsed Kubernetes document into fabric8's typed model class of its kind (CredentialRoute
- * into the operator's class) and fails on any field the class does not have, or a value of the
- * wrong type, where fabric8 on its own would keep it quietly in {@code additionalProperties}.
+ * Turns one parsed Kubernetes document into fabric8's typed model class of its kind
+ * (CredentialRoute into the operator's class) and fails on any field the class does not have, or a
+ * value of the wrong type, where fabric8 on its own would keep it quietly in {@code
+ * additionalProperties}.
  */
 public final class StrictModel {
 

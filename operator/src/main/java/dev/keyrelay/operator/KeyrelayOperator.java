@@ -86,8 +86,7 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
   private void leadershipLost(String leaseName) {
     if (!closing) {
       LOG.error(
-          "Lost the {} lease; exiting so a restarted replica rejoins the election",
-          leaseName);
+          "Lost the {} lease; exiting so a restarted replica rejoins the election", leaseName);
       new Thread(() -> System.exit(1), "keyrelay-exit").start();
     }
   }

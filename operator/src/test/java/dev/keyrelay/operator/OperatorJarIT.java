@@ -141,7 +141,8 @@ class OperatorJarIT {
 
   @Test
   void aBadSettingExitsWithStatusTwoAndOneLineNamingIt() throws Exception {
-    OperatorProcess replica = start("misconfigured", Map.of("KEYRELAY_NATIVE_SIDECAR", "sometimes"));
+    OperatorProcess replica =
+        start("misconfigured", Map.of("KEYRELAY_NATIVE_SIDECAR", "sometimes"));
 
     assertThat(replica.awaitExit(30)).isEqualTo(2);
     assertThat(replica.output())
@@ -159,12 +160,18 @@ class OperatorJarIT {
     Map<String, String> env =
         new HashMap<>(
             Map.of(
-                "KUBERNETES_MASTER", client.getConfiguration().getMasterUrl(),
-                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
-                "KUBERNETES_NAMESPACE", SYSTEM_NS,
-                "KEYRELAY_WEBHOOK_PORT", "0",
-                "POD_NAMESPACE", SYSTEM_NS));
+                "KUBERNETES_MASTER",
+                client.getConfiguration().getMasterUrl(),
+                "KUBERNETES_AUTH_TRYKUBECONFIG",
+                "false",
+                "KUBERNETES_AUTH_TRYSERVICEACCOUNT",
+                "false",
+                "KUBERNETES_NAMESPACE",
+                SYSTEM_NS,
+                "KEYRELAY_WEBHOOK_PORT",
+                "0",
+                "POD_NAMESPACE",
+                SYSTEM_NS));
     env.putAll(settings);
     OperatorProcess replica = OperatorProcess.start(name, env, logs);
     replicas.add(replica);
@@ -204,5 +211,4 @@ class OperatorJarIT {
     return http.send(
         HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
-
 }

@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.keyrelay.sidecar.admin.AdminServer;
 import dev.keyrelay.sidecar.admin.ReadinessReport;
 import dev.keyrelay.sidecar.admin.RuntimeMetrics;
@@ -14,8 +16,8 @@ import dev.keyrelay.sidecar.http.ProxyServer;
 import dev.keyrelay.sidecar.http.ProxyServices;
 import dev.keyrelay.sidecar.http.ProxyState;
 import dev.keyrelay.sidecar.http.RouteTable;
-import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.http.TransparentServer;
+import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.postgres.ListenerTlsContext;
 import dev.keyrelay.sidecar.postgres.PostgresListeners;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
@@ -43,8 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 
 /**
  * A running sidecar: the CA, the proxy and admin listeners, live config reloading, and the stop

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Command line: {@code java -jar keyrelay-sidecar.jar --config FILE} and the options in {@link
- * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a failed start, a wait that
- * timed out or a failed doctor check, 2 a bad command line or config.
+ * SidecarCommandLine#USAGE}. Exit codes: 0 stopped on request, 1 a failed start, a wait that timed
+ * out or a failed doctor check, 2 a bad command line or config.
  */
 public final class SidecarMain {
 

@@ -59,7 +59,8 @@ class SidecarCommandLineTest {
   void doctorTakesTheConfigAndTheProxyPortOnly() throws Exception {
     assertThat(SidecarCommandLine.parse("doctor", "--config", "k.yaml", "--proxy-port=7000"))
         .isEqualTo(
-            new SidecarCommand.Doctor(Path.of("k.yaml"), new ConfigOverrides(OptionalInt.of(7000))));
+            new SidecarCommand.Doctor(
+                Path.of("k.yaml"), new ConfigOverrides(OptionalInt.of(7000))));
     assertThatThrownBy(() -> SidecarCommandLine.parse("doctor"))
         .hasMessage("doctor needs --config FILE");
     assertThatThrownBy(
@@ -102,8 +103,7 @@ class SidecarCommandLineTest {
     assertThat(SidecarCommandLine.parse("init-network", "--proxy-uid", "65532", "--dry-run"))
         .isEqualTo(
             new SidecarCommand.InitNetwork(
-                InitNetworkArguments.parse(
-                    List.of("--proxy-uid", "65532", "--dry-run"))));
+                InitNetworkArguments.parse(List.of("--proxy-uid", "65532", "--dry-run"))));
     assertThatThrownBy(() -> SidecarCommandLine.parse("init-network", "--allow-port", "80"))
         .isInstanceOf(SidecarCommandLine.UsageException.class)
         .hasMessage("init-network: --proxy-uid UID is required");

@@ -103,11 +103,7 @@ class AdmissionPolicyTest {
   void thePolicyLooksOnlyWhereTheWebhookInjects() {
     for (Install install : new Install[] {Install.DEFAULTS, Install.WATCHED_NAMESPACES}) {
       Manifests m = install.manifests();
-      assertThat(
-              requireSidecar(m)
-                  .getSpec()
-                  .getMatchConstraints()
-                  .getNamespaceSelector())
+      assertThat(requireSidecar(m).getSpec().getMatchConstraints().getNamespaceSelector())
           .as(install.name())
           .isEqualTo(webhook(m).getNamespaceSelector());
     }

@@ -10,8 +10,8 @@ import dev.keyrelay.operator.apiserver.KubeApiServerExtension;
 import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.apiserver.TestNamespace;
 import dev.keyrelay.operator.route.TestingRoutes;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operator jar on a real API server with nothing but the chart's RBAC: it runs as the chart's
- * ServiceAccount with a TokenRequest token, so every call it makes is authorised or refused as in
- * a cluster.
+ * ServiceAccount with a TokenRequest token, so every call it makes is authorised or refused as in a
+ * cluster.
  */
 @ExtendWith(KubeApiServerExtension.class)
 class ChartRbacIT {
@@ -146,7 +146,8 @@ class ChartRbacIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
-                assertThat(conditions(ns.name(), "meanwhile")).containsEntry("Ready", "True/Ready"));
+                assertThat(conditions(ns.name(), "meanwhile"))
+                    .containsEntry("Ready", "True/Ready"));
   }
 
   /**
@@ -160,11 +161,7 @@ class ChartRbacIT {
   }
 
   private Lease lease() {
-    return admin
-        .leases()
-        .inNamespace(release.namespace())
-        .withName(release.leaseName())
-        .get();
+    return admin.leases().inNamespace(release.namespace()).withName(release.leaseName()).get();
   }
 
   private void awaitLeader(OperatorProcess replica) {

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The chart's default install on a real API server, as far as it can exist without a kubelet: the
- * CRDs, the ServiceAccount and every Role and binding, applied once per test JVM (the
- * ClusterRoles are cluster-wide, so there is one release per API server).
+ * CRDs, the ServiceAccount and every Role and binding, applied once per test JVM (the ClusterRoles
+ * are cluster-wide, so there is one release per API server).
  *
  * @param namespace the release namespace
  * @param manifests the chart rendered into it
@@ -51,8 +51,8 @@ record ChartRelease(String namespace, Manifests manifests, String serviceAccount
   }
 
   /**
-   * The environment of one operator replica as the chart's Deployment sets it, authenticated with
-   * a fresh TokenRequest token of the chart's ServiceAccount and nothing else.
+   * The environment of one operator replica as the chart's Deployment sets it, authenticated with a
+   * fresh TokenRequest token of the chart's ServiceAccount and nothing else.
    */
   Map<String, String> operatorEnvironment(KubeApiServer server) {
     Map<String, String> env = new HashMap<>(manifests.operatorEnvironment());

@@ -14,8 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's guard on the routes ConfigMap: its CEL, evaluated for the users the API server
- * would name, lets only the operator's ServiceAccount (and the namespace controller) write it.
+ * The chart's guard on the routes ConfigMap: its CEL, evaluated for the users the API server would
+ * name, lets only the operator's ServiceAccount (and the namespace controller) write it.
  */
 class RoutesGuardPolicyTest {
 

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CredentialRoute field reference in docs/ says what the CRD says: one row per field of the
- * committed CRD's spec, with the description the Java model gives it (the model is the one place
- * it is written; the CRD is generated from it and CrdDriftTest keeps the two equal).
+ * committed CRD's spec, with the description the Java model gives it (the model is the one place it
+ * is written; the CRD is generated from it and CrdDriftTest keeps the two equal).
  */
 class CredentialRouteDocsTest {
 
   private static final Path CRD = Path.of("../crds/credentialroutes.keyrelay.dev.yaml");
   private static final Path DOC = Path.of("../docs/operator/credentialroute.md");
+
   /** A standard Kubernetes label selector: its inner fields are Kubernetes', not keyrelay's. */
   private static final String LABEL_SELECTOR = "spec.podSelector";
 

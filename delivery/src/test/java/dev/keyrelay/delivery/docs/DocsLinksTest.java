@@ -21,6 +21,7 @@ class DocsLinksTest {
 
   private static final Path ROOT = Path.of("..");
   private static final long README_MAX_BYTES = 12 * 1024;
+
   /** A URL with a scheme (https:, mailto:) or a network path: not a link into the repository. */
   private static final Pattern ABSOLUTE = Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*:|//).*");
 

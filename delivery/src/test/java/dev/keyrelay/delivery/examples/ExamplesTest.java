@@ -3,17 +3,17 @@ package dev.keyrelay.delivery.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.delivery.examples.KubernetesManifests.Manifest;
 import dev.keyrelay.operator.api.v1alpha1.CrdSchemaCheck;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
-import dev.keyrelay.contract.HostNames;
-import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.route.NamespaceRoutes;
-import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.operator.route.RouteSpecValidator;
+import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.config.PostgresListener;
@@ -222,13 +222,15 @@ class ExamplesTest {
     assertThat(secrets.get("billing-api"))
         .isInstanceOfSatisfying(
             SecretRef.OAuth2.class,
-            oauth2 -> assertThat(oauth2.grantType())
-                .isEqualTo(SecretRef.OAuth2.GrantType.CLIENT_CREDENTIALS));
+            oauth2 ->
+                assertThat(oauth2.grantType())
+                    .isEqualTo(SecretRef.OAuth2.GrantType.CLIENT_CREDENTIALS));
     assertThat(secrets.get("assistant"))
         .isInstanceOfSatisfying(
             SecretRef.OAuth2.class,
-            oauth2 -> assertThat(oauth2.refreshToken().describe())
-                .isEqualTo("kubernetes secret oauth-clients/assistant-refresh-token"));
+            oauth2 ->
+                assertThat(oauth2.refreshToken().describe())
+                    .isEqualTo("kubernetes secret oauth-clients/assistant-refresh-token"));
   }
 
   /** A pod with other labels gets, from the same rendered config, only the unselective routes. */

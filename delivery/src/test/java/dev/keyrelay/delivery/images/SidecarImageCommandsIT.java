@@ -87,7 +87,8 @@ class SidecarImageCommandsIT {
   }
 
   private static void copy(Path source, String name) throws IOException {
-    // COPY_ATTRIBUTES keeps the modification time, as the image's COPY does: the archive records it.
+    // COPY_ATTRIBUTES keeps the modification time, as the image's COPY does: the archive records
+    // it.
     Files.copy(
         source,
         app.resolve(name),

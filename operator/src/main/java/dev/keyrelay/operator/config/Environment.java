@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * The operator's environment variables, read with one set of rules: surrounding blanks ignored, a
- * flag is exactly {@code true} or {@code false}, a port a number from 0 (any free port) to 65535. A bad value
- * throws {@link IllegalArgumentException} naming the variable; the operator exits 2 with it.
+ * flag is exactly {@code true} or {@code false}, a port a number from 0 (any free port) to 65535. A
+ * bad value throws {@link IllegalArgumentException} naming the variable; the operator exits 2 with
+ * it.
  */
 public final class Environment {
 

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
  * @param adminPort the port of /healthz, /readyz and /metrics
  * @param leaderElection whether replicas elect one reconciling leader through a Lease
  * @param leaseNamespace where the Lease lives; null means the client's namespace
- * @param leaseName the Lease's name; the chart names it after the release, so that two releases
- *     in one namespace do not take each other's lease
+ * @param leaseName the Lease's name; the chart names it after the release, so that two releases in
+ *     one namespace do not take each other's lease
  * @param identity this replica's name in the Lease, normally the pod name
  * @param vault how sidecars reach Vault; null when no Vault is configured
  */
@@ -35,7 +35,13 @@ public record OperatorSettings(
       String leaseNamespace,
       String identity) {
     this(
-        watchNamespaces, adminPort, leaderElection, leaseNamespace, DEFAULT_LEASE_NAME, identity, null);
+        watchNamespaces,
+        adminPort,
+        leaderElection,
+        leaseNamespace,
+        DEFAULT_LEASE_NAME,
+        identity,
+        null);
   }
 
   public OperatorSettings {
@@ -48,9 +54,8 @@ public record OperatorSettings(
   /**
    * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
    * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code KEYRELAY_LEASE_NAME} (default
-   * keyrelay-operator), {@code POD_NAMESPACE} and {@code
-   * POD_NAME} (from the downward API), {@code KEYRELAY_VAULT_ADDRESS} and {@code
-   * KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
+   * keyrelay-operator), {@code POD_NAMESPACE} and {@code POD_NAME} (from the downward API), {@code
+   * KEYRELAY_VAULT_ADDRESS} and {@code KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> variables) {
     Environment env = new Environment(variables);
@@ -73,6 +78,7 @@ public record OperatorSettings(
     String address = env.optional("KEYRELAY_VAULT_ADDRESS");
     return address == null
         ? null
-        : new VaultConnection(address, env.string("KEYRELAY_VAULT_ROLE", VaultConnection.DEFAULT_ROLE));
+        : new VaultConnection(
+            address, env.string("KEYRELAY_VAULT_ROLE", VaultConnection.DEFAULT_ROLE));
   }
 }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  *     and pod ranges)
  * @param allowPorts TCP ports every container may reach directly on any address
  */
-public record EgressEnforcement(boolean enabled, List<String> allowCidrs, List<Integer> allowPorts) {
+public record EgressEnforcement(
+    boolean enabled, List<String> allowCidrs, List<Integer> allowPorts) {
 
   public static final EgressEnforcement OFF = new EgressEnforcement(false, List.of(), List.of());
 
@@ -39,7 +40,9 @@ public record EgressEnforcement(boolean enabled, List<String> allowCidrs, List<I
     for (String cidr : list(env.get("KEYRELAY_EGRESS_ALLOW_CIDRS"))) {
       if (!CIDR.matcher(cidr).matches()) {
         throw new InjectionRefusedException(
-            "KEYRELAY_EGRESS_ALLOW_CIDRS: \"" + cidr + "\" is not valid; expected an address range"
+            "KEYRELAY_EGRESS_ALLOW_CIDRS: \""
+                + cidr
+                + "\" is not valid; expected an address range"
                 + " such as 10.96.0.0/12");
       }
       cidrs.add(cidr);
@@ -48,8 +51,7 @@ public record EgressEnforcement(boolean enabled, List<String> allowCidrs, List<I
     for (String port : list(env.get("KEYRELAY_EGRESS_ALLOW_PORTS"))) {
       ports.add(port(port));
     }
-    return new EgressEnforcement(
-        PodOptions.bool("KEYRELAY_ENFORCE_EGRESS", enabled), cidrs, ports);
+    return new EgressEnforcement(PodOptions.bool("KEYRELAY_ENFORCE_EGRESS", enabled), cidrs, ports);
   }
 
   private static int port(String value) {
@@ -61,7 +63,9 @@ public record EgressEnforcement(boolean enabled, List<String> allowCidrs, List<I
     }
     if (port < 1 || port > 65535 || REDIRECTED.contains(port)) {
       throw new InjectionRefusedException(
-          "KEYRELAY_EGRESS_ALLOW_PORTS: \"" + value + "\" is not valid; expected a port from 1 to"
+          "KEYRELAY_EGRESS_ALLOW_PORTS: \""
+              + value
+              + "\" is not valid; expected a port from 1 to"
               + " 65535 other than 80 and 443, which go to the sidecar");
     }
     return port;

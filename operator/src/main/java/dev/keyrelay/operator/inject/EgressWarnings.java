@@ -20,7 +20,8 @@ final class EgressWarnings {
     PodSecurityContext pod = spec.getSecurityContext();
     Long podUser = pod == null ? null : pod.getRunAsUser();
     List<String> warnings = new ArrayList<>();
-    List<Container> all = new ArrayList<>(Objects.requireNonNullElse(spec.getInitContainers(), List.of()));
+    List<Container> all =
+        new ArrayList<>(Objects.requireNonNullElse(spec.getInitContainers(), List.of()));
     all.addAll(Objects.requireNonNullElse(spec.getContainers(), List.of()));
     for (Container c : all) {
       SecurityContext own = c.getSecurityContext();

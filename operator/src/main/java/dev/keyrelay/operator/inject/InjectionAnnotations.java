@@ -35,7 +35,9 @@ public final class InjectionAnnotations {
   /** {@code "true"}: injected variables replace ones the user set (NO_PROXY is always merged). */
   public static final String OVERRIDE_ENV = PREFIX + "override-env";
 
-  /** The sidecar's proxy port, 1024 to 65535 but not the admin port; every proxy variable uses it. */
+  /**
+   * The sidecar's proxy port, 1024 to 65535 but not the admin port; every proxy variable uses it.
+   */
   public static final String PROXY_PORT = PREFIX + "proxy-port";
 
   /** {@code "true"} or {@code "false"}: set JAVA_TOOL_OPTIONS (proxy and trust store) for JVMs. */

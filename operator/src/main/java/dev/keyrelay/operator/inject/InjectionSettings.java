@@ -18,8 +18,8 @@ import java.util.Map;
  * @param logLevel the sidecar's default log level
  * @param noProxyExtra hosts added to NO_PROXY besides loopback and cluster DNS (the API server)
  * @param javaToolOptions whether app containers get JAVA_TOOL_OPTIONS unless a pod says otherwise
- * @param prometheusAnnotations whether injected pods get {@code prometheus.io/*} scrape
- *     annotations for the sidecar's admin port (unless they set {@code prometheus.io/*} already)
+ * @param prometheusAnnotations whether injected pods get {@code prometheus.io/*} scrape annotations
+ *     for the sidecar's admin port (unless they set {@code prometheus.io/*} already)
  * @param egress enforced egress: the default for opted-in pods and what stays reachable directly
  */
 public record InjectionSettings(
@@ -54,10 +54,10 @@ public record InjectionSettings(
 
   /**
    * Reads {@code KEYRELAY_SIDECAR_IMAGE}, {@code KEYRELAY_SIDECAR_IMAGE_PULL_POLICY}, {@code
-   * KEYRELAY_NATIVE_SIDECAR} (auto, true or false),
-   * {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code
-   * ..._MEMORY_LIMIT}, {@code KEYRELAY_SIDECAR_LOG_LEVEL}, {@code KEYRELAY_JAVA_TOOL_OPTIONS} and
-   * {@code KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false) and those of {@link
+   * KEYRELAY_NATIVE_SIDECAR} (auto, true or false), {@code KEYRELAY_SIDECAR_CPU_REQUEST}, {@code
+   * ..._MEMORY_REQUEST}, {@code ..._CPU_LIMIT}, {@code ..._MEMORY_LIMIT}, {@code
+   * KEYRELAY_SIDECAR_LOG_LEVEL}, {@code KEYRELAY_JAVA_TOOL_OPTIONS} and {@code
+   * KEYRELAY_PROMETHEUS_ANNOTATIONS} (true or false, default false) and those of {@link
    * EgressEnforcement#fromEnvironment}; the API server's address comes from {@code
    * KUBERNETES_SERVICE_HOST}.
    */

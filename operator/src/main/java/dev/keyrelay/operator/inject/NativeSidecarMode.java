@@ -4,8 +4,8 @@ import dev.keyrelay.operator.config.Environment;
 import java.util.Map;
 
 /**
- * Whether the sidecar is injected as a native sidecar (an init container with restartPolicy
- * Always, Kubernetes 1.29+) or as the first regular container: the one reading of {@code
+ * Whether the sidecar is injected as a native sidecar (an init container with restartPolicy Always,
+ * Kubernetes 1.29+) or as the first regular container: the one reading of {@code
  * KEYRELAY_NATIVE_SIDECAR}, shared by the injection defaults and the webhook.
  */
 public enum NativeSidecarMode {

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds {@code keyrelay-init}, the first init container of a pod with enforced egress: the
- * sidecar jar's {@code init-network} installs the pod's iptables rules and exits. It is the only
- * container with NET_ADMIN and NET_RAW, and runs as root because a non-root process does not get
- * added capabilities; the rules it leaves behind exempt only the sidecar's user.
+ * Builds {@code keyrelay-init}, the first init container of a pod with enforced egress: the sidecar
+ * jar's {@code init-network} installs the pod's iptables rules and exits. It is the only container
+ * with NET_ADMIN and NET_RAW, and runs as root because a non-root process does not get added
+ * capabilities; the rules it leaves behind exempt only the sidecar's user.
  */
 final class NetworkInitContainer {
 

@@ -153,7 +153,10 @@ public final class PodInjector {
     SidecarVolumes volumes = SidecarVolumes.forRoutes(routes);
     Container sidecar =
         SidecarContainer.build(
-            options, settings.sidecarImage(), settings.sidecarPullPolicy(), volumes.sidecarMounts());
+            options,
+            settings.sidecarImage(),
+            settings.sidecarPullPolicy(),
+            volumes.sidecarMounts());
     List<Container> inits = Objects.requireNonNullElse(spec.getInitContainers(), List.of());
     List<Container> apps = new ArrayList<>();
     List<Container> newInits = new ArrayList<>();

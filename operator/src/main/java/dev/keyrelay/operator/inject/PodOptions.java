@@ -36,6 +36,7 @@ public record PodOptions(
 
   /** Below 1024 a non-root process cannot bind. */
   private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+
   private static final int MIN_PROXY_PORT = 1024;
 
   private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");

@@ -15,9 +15,9 @@ import java.util.List;
 /**
  * Builds the sidecar container. The image's entrypoint runs the jar ({@code java @/app/jvm.options
  * ... -jar /app/keyrelay-sidecar.jar}, whose JVM options size the heap to the memory limit); the
- * injector adds {@code --config} pointing into the mounted routes ConfigMap, {@code
- * --proxy-port} when the pod asks for another port, and {@code --transparent} (the listeners the
- * redirected traffic reaches) when its egress is enforced.
+ * injector adds {@code --config} pointing into the mounted routes ConfigMap, {@code --proxy-port}
+ * when the pod asks for another port, and {@code --transparent} (the listeners the redirected
+ * traffic reaches) when its egress is enforced.
  */
 final class SidecarContainer {
 

@@ -22,7 +22,10 @@ public final class SidecarPaths {
   public static final String VAULT_TOKEN_DIR = PodLayout.VAULT_TOKEN_DIR;
   public static final String VAULT_TOKEN_FILE = PodLayout.VAULT_TOKEN_NAME;
   public static final String VAULT_AUDIENCE = "vault";
-  /** The proxy port of the rendered config (the sidecar's default) unless a pod asks for another. */
+
+  /**
+   * The proxy port of the rendered config (the sidecar's default) unless a pod asks for another.
+   */
   public static final int PROXY_PORT = 6790;
 
   public static final String PROXY_HOST = "127.0.0.1";

@@ -24,6 +24,7 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
   private static final String SECRET_PREFIX = "keyrelay-secret-";
   private static final String TRUST_PREFIX = "keyrelay-trust-";
   private static final long VAULT_TOKEN_SECONDS = 3600;
+
   /** The CA's certificate and key take under 2 KiB; the limit only stops misuse of the tmpfs. */
   private static final String CA_KEY_SIZE_LIMIT = "1Mi";
 

@@ -54,8 +54,7 @@ final class HttpRouteValidator {
     String header = auth.getHeaderName();
     v.matches(header, HttpTokens.PATTERN, "spec.http.auth.headerName", "a header name");
     if (auth.getScheme() != null) {
-      v.matches(
-          auth.getScheme(), HttpTokens.PATTERN, "spec.http.auth.scheme", "an auth scheme");
+      v.matches(auth.getScheme(), HttpTokens.PATTERN, "spec.http.auth.scheme", "an auth scheme");
     }
     if (header == null) {
       return;

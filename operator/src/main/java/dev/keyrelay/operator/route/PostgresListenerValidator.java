@@ -20,7 +20,10 @@ final class PostgresListenerValidator {
       v.check(
           port != PodLayout.PROXY_PORT && port != PodLayout.ADMIN_PORT,
           "spec.postgres.listenPort",
-          "must not be " + PodLayout.PROXY_PORT + " or " + PodLayout.ADMIN_PORT
+          "must not be "
+              + PodLayout.PROXY_PORT
+              + " or "
+              + PodLayout.ADMIN_PORT
               + ": the sidecar's proxy and admin ports");
     }
     v.matches(pg.getUser(), "^\\S+$", "spec.postgres.user", "a user name");

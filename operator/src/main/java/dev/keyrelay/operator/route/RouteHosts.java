@@ -18,5 +18,4 @@ final class RouteHosts {
   static String canonical(String host) {
     return HostNames.canonical(host);
   }
-
 }

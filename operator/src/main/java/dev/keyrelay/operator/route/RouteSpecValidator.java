@@ -34,7 +34,9 @@ public final class RouteSpecValidator {
         name.length() <= CredentialRouteNames.ROUTE_NAME_MAX_LENGTH
             && name.matches(CredentialRouteNames.ROUTE_NAME_PATTERN),
         "metadata.name",
-        "'" + name + "' is not a DNS label (at most 63 lower-case letters, digits and '-', no dots)");
+        "'"
+            + name
+            + "' is not a DNS label (at most 63 lower-case letters, digits and '-', no dots)");
     spec(route.getSpec(), v);
     return v.list();
   }
@@ -138,7 +140,10 @@ public final class RouteSpecValidator {
         (name, value) -> {
           String field = "spec.agentEnv." + name;
           v.matches(
-              name, CredentialRouteSpec.AGENT_ENV_NAME_PATTERN, field, "an environment variable name");
+              name,
+              CredentialRouteSpec.AGENT_ENV_NAME_PATTERN,
+              field,
+              "an environment variable name");
           v.maxLength(name, CredentialRouteSpec.MAX_AGENT_ENV_NAME, field);
           v.check(
               !CredentialRouteSpec.RESERVED_AGENT_ENV.contains(name),

@@ -12,6 +12,7 @@ import java.util.Map;
 public record RoutesConfig(String routesYaml, String injectionYaml) {
 
   public Map<String, String> data() {
-    return Map.of(RoutesConfigMap.ROUTES_KEY, routesYaml, RoutesConfigMap.INJECTION_KEY, injectionYaml);
+    return Map.of(
+        RoutesConfigMap.ROUTES_KEY, routesYaml, RoutesConfigMap.INJECTION_KEY, injectionYaml);
   }
 }

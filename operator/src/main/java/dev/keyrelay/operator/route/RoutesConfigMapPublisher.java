@@ -67,10 +67,7 @@ public final class RoutesConfigMapPublisher {
           .resource(current.get())
           .lockResourceVersion(current.get().getMetadata().getResourceVersion())
           .delete();
-      LOG.info(
-          "Deleted ConfigMap {}/{}: no accepted route left",
-          namespace,
-          RoutesConfigMap.NAME);
+      LOG.info("Deleted ConfigMap {}/{}: no accepted route left", namespace, RoutesConfigMap.NAME);
       return Outcome.DELETED;
     }
     Map<String, String> data = config.get().data();

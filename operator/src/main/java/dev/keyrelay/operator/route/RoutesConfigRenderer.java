@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
-import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
+import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
 import dev.keyrelay.operator.inject.InjectionRoute;
@@ -106,7 +106,9 @@ public final class RoutesConfigRenderer {
         trust != null && trust.getConfigMapKeyRef() != null
             ? trust.getConfigMapKeyRef().getName()
             : null,
-        trust != null && trust.getSecretKeyRef() != null ? trust.getSecretKeyRef().getName() : null);
+        trust != null && trust.getSecretKeyRef() != null
+            ? trust.getSecretKeyRef().getName()
+            : null);
   }
 
   private static Map<String, Object> injectionEntry(InjectionRoute hints) {

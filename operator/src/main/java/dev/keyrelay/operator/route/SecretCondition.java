@@ -62,8 +62,13 @@ final class SecretCondition {
         Conditions.SECRET_RESOLVED,
         true,
         "Found",
-        "Secret '" + ref.getName() + "' has " + (keys.size() == 1 ? "key" : "keys") + " '"
-            + names + "'");
+        "Secret '"
+            + ref.getName()
+            + "' has "
+            + (keys.size() == 1 ? "key" : "keys")
+            + " '"
+            + names
+            + "'");
   }
 
   /** The condition for a key that cannot be found, or null when it is there. */

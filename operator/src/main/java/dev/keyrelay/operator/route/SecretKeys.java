@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * What a route's secret reference needs from its namespace and the sidecar: the Secret keys to
- * mount (a stored secret, or the credentials an issued token is obtained with) and whether Vault
- * is read.
+ * mount (a stored secret, or the credentials an issued token is obtained with) and whether Vault is
+ * read.
  */
 final class SecretKeys {
 
@@ -26,18 +26,14 @@ final class SecretKeys {
     if (secret.getKubernetes() != null) {
       keys.add(secret.getKubernetes());
     }
-    stored(secret)
-        .map(StoredSecret::getKubernetes)
-        .filter(Objects::nonNull)
-        .forEach(keys::add);
+    stored(secret).map(StoredSecret::getKubernetes).filter(Objects::nonNull).forEach(keys::add);
     return keys;
   }
 
   /** Whether the sidecar reads any part of the reference from Vault. */
   static boolean usesVault(SecretReference secret) {
     return secret != null
-        && (secret.getVault() != null
-            || stored(secret).anyMatch(s -> s.getVault() != null));
+        && (secret.getVault() != null || stored(secret).anyMatch(s -> s.getVault() != null));
   }
 
   /** Whether the value is a token the sidecar obtains rather than a stored one. */

@@ -41,7 +41,9 @@ final class SidecarEntries {
     route.put("auth", auth(http.getAuth()));
     route.put("secret", secret(spec.getSecret()));
     if (http.getUpstreamCa() != null) {
-      route.put("upstream", Map.of("caFile", PodLayout.trustFile(name, http.getUpstreamCa().selectedKey())));
+      route.put(
+          "upstream",
+          Map.of("caFile", PodLayout.trustFile(name, http.getUpstreamCa().selectedKey())));
     }
     if (Boolean.TRUE.equals(http.getAllowInsecureHttp())) {
       route.put("allowInsecureHttp", true);

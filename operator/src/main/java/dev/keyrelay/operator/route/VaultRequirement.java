@@ -33,7 +33,8 @@ final class VaultRequirement {
     Map<String, RouteVerdict> out = new LinkedHashMap<>(verdicts);
     for (CredentialRoute route : routes) {
       RouteVerdict verdict = out.get(route.getMetadata().getName());
-      if (verdict != null && verdict.accepted()
+      if (verdict != null
+          && verdict.accepted()
           && SecretKeys.usesVault(route.getSpec().getSecret())) {
         out.put(verdict.name(), verdict.withheld(NOT_CONFIGURED));
       }

@@ -100,7 +100,10 @@ public final class Webhook implements AutoCloseable {
             new SecretAccessCheck(client, SAR_TIMEOUT),
             events);
     return new Webhook(
-        routes, nodes, events, WebhookServer.start(settings.port(), tls, handler),
+        routes,
+        nodes,
+        events,
+        WebhookServer.start(settings.port(), tls, handler),
         scheduler,
         configurationWatch);
   }

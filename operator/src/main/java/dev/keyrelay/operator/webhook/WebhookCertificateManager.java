@@ -95,8 +95,8 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
   /**
    * Watches the webhook configuration and puts the current CA back into it whenever it changes: a
    * {@code helm upgrade} re-applies the manifest with an empty caBundle, and a configuration may be
-   * created after the operator started. Without this the API server would distrust the webhook until
-   * the next hourly check.
+   * created after the operator started. Without this the API server would distrust the webhook
+   * until the next hourly check.
    */
   public SharedIndexInformer<MutatingWebhookConfiguration> watchConfiguration(Executor executor) {
     return client
@@ -118,7 +118,8 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
               }
 
               @Override
-              public void onDelete(MutatingWebhookConfiguration config, boolean unknownFinalState) {}
+              public void onDelete(
+                  MutatingWebhookConfiguration config, boolean unknownFinalState) {}
             });
   }
 

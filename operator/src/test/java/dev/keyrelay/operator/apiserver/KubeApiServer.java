@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * hack/kube-apiserver.sh} (the script developers use, so tests and hand runs share one set of
  * flags) from the binaries {@code hack/build-kube-binaries.sh} caches.
  */
-public final class KubeApiServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class KubeApiServer
+    implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
   /** The repository's hack/ directory, found from the module the tests run in. */
   static final Path HACK = locateHack();
@@ -48,7 +49,8 @@ public final class KubeApiServer implements ExtensionContext.Store.CloseableReso
   static KubeApiServer start() {
     Path bin = binaries();
     Prerequisites.require(
-        Files.isExecutable(bin.resolve("kube-apiserver")) && Files.isExecutable(bin.resolve("etcd")),
+        Files.isExecutable(bin.resolve("kube-apiserver"))
+            && Files.isExecutable(bin.resolve("etcd")),
         "kube-apiserver and etcd in " + bin + " (run hack/build-kube-binaries.sh)");
     try {
       Path state = Files.createTempDirectory("keyrelay-kube-apiserver");
@@ -145,11 +147,16 @@ public final class KubeApiServer implements ExtensionContext.Store.CloseableReso
    */
   public Map<String, String> processEnvironment(String token) {
     return Map.of(
-        "KUBERNETES_MASTER", url(),
-        "KUBERNETES_CERTS_CA_FILE", caFile().toString(),
-        "KUBERNETES_AUTH_TOKEN", token,
-        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+        "KUBERNETES_MASTER",
+        url(),
+        "KUBERNETES_CERTS_CA_FILE",
+        caFile().toString(),
+        "KUBERNETES_AUTH_TOKEN",
+        token,
+        "KUBERNETES_AUTH_TRYKUBECONFIG",
+        "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT",
+        "false");
   }
 
   @Override
@@ -202,11 +209,13 @@ public final class KubeApiServer implements ExtensionContext.Store.CloseableReso
   }
 
   private static Path locateHack() {
-    for (Path dir : List.of(Path.of("..").toAbsolutePath().normalize(), Path.of("").toAbsolutePath())) {
+    for (Path dir :
+        List.of(Path.of("..").toAbsolutePath().normalize(), Path.of("").toAbsolutePath())) {
       if (Files.exists(dir.resolve("hack/kube-apiserver.sh"))) {
         return dir.resolve("hack");
       }
     }
-    throw new IllegalStateException("no hack/kube-apiserver.sh above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no hack/kube-apiserver.sh above " + Path.of("").toAbsolutePath());
   }
 }

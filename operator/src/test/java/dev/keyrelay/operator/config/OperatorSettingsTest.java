@@ -52,10 +52,12 @@ class OperatorSettingsTest {
         .hasMessage("KEYRELAY_ADMIN_PORT: \"70000\" is not valid; expected a port from 0 to 65535");
     assertThatThrownBy(
             () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_LEADER_ELECTION", "FALSE")))
-        .hasMessage("KEYRELAY_LEADER_ELECTION: \"FALSE\" is not valid; expected \"true\" or \"false\"");
+        .hasMessage(
+            "KEYRELAY_LEADER_ELECTION: \"FALSE\" is not valid; expected \"true\" or \"false\"");
     assertThatThrownBy(
             () -> WebhookSettings.fromEnvironment(Map.of("KEYRELAY_WEBHOOK_ENABLED", "no"), "ns"))
-        .hasMessage("KEYRELAY_WEBHOOK_ENABLED: \"no\" is not valid; expected \"true\" or \"false\"");
+        .hasMessage(
+            "KEYRELAY_WEBHOOK_ENABLED: \"no\" is not valid; expected \"true\" or \"false\"");
   }
 
   /** The webhook and the injection defaults read KEYRELAY_NATIVE_SIDECAR with the same rule. */

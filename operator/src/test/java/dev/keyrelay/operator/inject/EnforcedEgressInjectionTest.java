@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The enforced-egress part of injection; the whole pod is in {@code enforced-pod.expected.yaml}. */
+/**
+ * The enforced-egress part of injection; the whole pod is in {@code enforced-pod.expected.yaml}.
+ */
 class EnforcedEgressInjectionTest {
 
   private static final InjectionSettings CHART_WIDE =
@@ -21,7 +23,9 @@ class EnforcedEgressInjectionTest {
   private static Pod agentPod(String enforce) {
     PodBuilder pod = new PodBuilder(InjectFixtures.pod("agent-pod.yaml"));
     if (enforce != null) {
-      pod.editMetadata().addToAnnotations(InjectionAnnotations.ENFORCE_EGRESS, enforce).endMetadata();
+      pod.editMetadata()
+          .addToAnnotations(InjectionAnnotations.ENFORCE_EGRESS, enforce)
+          .endMetadata();
     }
     return pod.build();
   }
@@ -33,7 +37,8 @@ class EnforcedEgressInjectionTest {
   @Test
   void theInitContainerComesFirstAndAloneHoldsNetworkCapabilities() {
     Pod out =
-        PodInjector.inject(agentPod("true"), InjectFixtures.routes(), InjectFixtures.SETTINGS).pod();
+        PodInjector.inject(agentPod("true"), InjectFixtures.routes(), InjectFixtures.SETTINGS)
+            .pod();
 
     assertThat(initNames(out)).startsWith(NetworkInitContainer.NAME, SidecarPaths.CONTAINER);
     List<Container> all =
@@ -41,14 +46,15 @@ class EnforcedEgressInjectionTest {
                 out.getSpec().getInitContainers().stream(), out.getSpec().getContainers().stream())
             .toList();
     assertThat(all)
-        .filteredOn(c -> c.getSecurityContext() != null
-            && c.getSecurityContext().getCapabilities() != null
-            && c.getSecurityContext().getCapabilities().getAdd() != null
-            && !c.getSecurityContext().getCapabilities().getAdd().isEmpty())
+        .filteredOn(
+            c ->
+                c.getSecurityContext() != null
+                    && c.getSecurityContext().getCapabilities() != null
+                    && c.getSecurityContext().getCapabilities().getAdd() != null
+                    && !c.getSecurityContext().getCapabilities().getAdd().isEmpty())
         .extracting(Container::getName)
         .containsExactly(NetworkInitContainer.NAME);
-    assertThat(all.get(0).getCommand())
-        .containsSubsequence("init-network", "--proxy-uid", "65532");
+    assertThat(all.get(0).getCommand()).containsSubsequence("init-network", "--proxy-uid", "65532");
     assertThat(all.get(1).getArgs()).contains("--transparent");
   }
 
@@ -89,13 +95,16 @@ class EnforcedEgressInjectionTest {
             .build();
 
     assertThat(PodInjector.inject(pod, InjectFixtures.routes(), InjectFixtures.SETTINGS).warnings())
-        .anySatisfy(w -> assertThat(w).contains("runs as user 65532", "enforced egress does not apply"));
+        .anySatisfy(
+            w -> assertThat(w).contains("runs as user 65532", "enforced egress does not apply"));
   }
 
   @Test
   void badValuesAreRefusedByName() {
     assertThatThrownBy(
-            () -> PodInjector.inject(agentPod("yes"), InjectFixtures.routes(), InjectFixtures.SETTINGS))
+            () ->
+                PodInjector.inject(
+                    agentPod("yes"), InjectFixtures.routes(), InjectFixtures.SETTINGS))
         .hasMessage(
             "keyrelay.dev/enforce-egress: \"yes\" is not valid; expected \"true\" or \"false\"");
     assertThatThrownBy(
@@ -119,12 +128,14 @@ class EnforcedEgressInjectionTest {
     assertThat(egress)
         .isEqualTo(
             new EgressEnforcement(true, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
-    assertThat(InjectionSettings.fromEnvironment(Map.of()).egress()).isEqualTo(EgressEnforcement.OFF);
+    assertThat(InjectionSettings.fromEnvironment(Map.of()).egress())
+        .isEqualTo(EgressEnforcement.OFF);
   }
 
   @Test
   void nodeIsAskedToHonourTheProxyVariables() {
-    Pod out = PodInjector.inject(agentPod(null), InjectFixtures.routes(), InjectFixtures.SETTINGS).pod();
+    Pod out =
+        PodInjector.inject(agentPod(null), InjectFixtures.routes(), InjectFixtures.SETTINGS).pod();
 
     assertThat(out.getSpec().getContainers())
         .filteredOn(c -> !c.getName().equals(SidecarPaths.CONTAINER))

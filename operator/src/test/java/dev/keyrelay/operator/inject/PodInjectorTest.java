@@ -1,9 +1,9 @@
 package dev.keyrelay.operator.inject;
 
-import dev.keyrelay.contract.PodLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.webhook.PodPatch;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,14 +1,14 @@
 package dev.keyrelay.operator.route;
 
+import static dev.keyrelay.operator.route.TestingRoutes.route;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static dev.keyrelay.operator.route.TestingRoutes.route;
-import static org.assertj.core.api.Assertions.assertThat;
-
 
 class RoutesConfigRendererTest {
 
@@ -164,7 +164,9 @@ class RoutesConfigRendererTest {
         """);
   }
 
-  /** The reconciler reads a route's hints without a YAML round trip; the webhook reads them back. */
+  /**
+   * The reconciler reads a route's hints without a YAML round trip; the webhook reads them back.
+   */
   @Test
   void aRoutesHintsAreWhatTheWebhookReadsBackFromInjectionYaml() {
     List<CredentialRoute> routes = List.of(GIT, GITHUB, ORDERS);

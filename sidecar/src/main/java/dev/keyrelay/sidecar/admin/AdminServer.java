@@ -23,7 +23,8 @@ public final class AdminServer implements AutoCloseable {
   }
 
   /**
-   * @param quit called, on an event loop, after {@code POST /quitquitquit} from loopback is answered
+   * @param quit called, on an event loop, after {@code POST /quitquitquit} from loopback is
+   *     answered
    */
   public static AdminServer bind(
       HostPort listen,

@@ -23,8 +23,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The JSON behind {@code GET /readyz?verbose}: readiness, each route and listener with the state
- * of its secret, the CA files, and the config file with its last reload. Secrets are read (files
+ * The JSON behind {@code GET /readyz?verbose}: readiness, each route and listener with the state of
+ * its secret, the CA files, and the config file with its last reload. Secrets are read (files
  * block), so the report is put together off the event loop; it never holds a secret's value.
  */
 public final class ReadinessReport {
@@ -64,7 +64,9 @@ public final class ReadinessReport {
     }
     List<CompletableFuture<ObjectNode>> listeners = new ArrayList<>();
     for (PostgresListener listener : config.listeners()) {
-      listeners.add(secret(started, listener.name(), listener.secret()).thenApply(s -> listener(listener, s)));
+      listeners.add(
+          secret(started, listener.name(), listener.secret())
+              .thenApply(s -> listener(listener, s)));
     }
     List<CompletableFuture<ObjectNode>> all = new ArrayList<>(routes);
     all.addAll(listeners);

@@ -35,7 +35,8 @@ final class Addresses {
     }
     if (t.startsWith("*.")) {
       HostMatch domain = hostAndPort(t.substring(2), 1);
-      if (domain.host().indexOf(':') >= 0 || domain.host().indexOf('*') >= 0
+      if (domain.host().indexOf(':') >= 0
+          || domain.host().indexOf('*') >= 0
           || NetUtil.isValidIpV4Address(domain.host())) {
         throw new IllegalArgumentException("\"" + text + "\" must be *. followed by a DNS name");
       }

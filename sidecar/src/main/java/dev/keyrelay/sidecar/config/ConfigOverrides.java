@@ -7,8 +7,8 @@ import java.util.OptionalInt;
  * a reloaded file keeps them.
  *
  * @param proxyPort replaces the port of {@code proxy.listen}, keeping its host
- * @param transparent serves the transparent listeners (enforced egress) at their default
- *     addresses when the file has no {@code transparent} block
+ * @param transparent serves the transparent listeners (enforced egress) at their default addresses
+ *     when the file has no {@code transparent} block
  */
 public record ConfigOverrides(OptionalInt proxyPort, boolean transparent) {
 

@@ -97,8 +97,8 @@ public final class ConfigWatcher implements AutoCloseable {
 
   /** The config most recently applied (or the one given at construction). */
   /**
-   * What happened the last time the file changed: {@code none} (not since start), {@code
-   * applied}, {@code unchanged}, {@code rejected} (with the problems) or {@code failed}.
+   * What happened the last time the file changed: {@code none} (not since start), {@code applied},
+   * {@code unchanged}, {@code rejected} (with the problems) or {@code failed}.
    */
   public record Reload(String outcome, Instant at, List<String> problems) {}
 

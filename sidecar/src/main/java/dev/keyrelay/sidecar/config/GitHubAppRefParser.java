@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
 final class GitHubAppRefParser {
 
   private static final URI DEFAULT_API = URI.create("https://api.github.com");
+
   /** A numeric App ID or a client ID (Iv1.0123abcd, Iv23li...). */
   private static final Pattern APP_ID = Pattern.compile("[0-9]+|Iv[0-9A-Za-z.]+");
+
   private static final Pattern REPOSITORY = Pattern.compile("[-._A-Za-z0-9]{1,100}");
   private static final Pattern PERMISSION = Pattern.compile("[a-z][a-z_]*");
 

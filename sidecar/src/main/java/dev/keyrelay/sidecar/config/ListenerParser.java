@@ -123,8 +123,7 @@ final class ListenerParser {
     return listen;
   }
 
-  private PostgresUpstream upstream(
-      RawConfig.PostgresUpstream raw, String path, boolean applies) {
+  private PostgresUpstream upstream(RawConfig.PostgresUpstream raw, String path, boolean applies) {
     if (raw == null) {
       problems.add(path, "is required (host, port)");
       return null;

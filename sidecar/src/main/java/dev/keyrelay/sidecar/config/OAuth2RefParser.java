@@ -92,7 +92,8 @@ final class OAuth2RefParser {
         return grant;
       }
     }
-    problems.add(path, "\"" + text + "\" is not supported; use client_credentials or refresh_token");
+    problems.add(
+        path, "\"" + text + "\" is not supported; use client_credentials or refresh_token");
     return null;
   }
 

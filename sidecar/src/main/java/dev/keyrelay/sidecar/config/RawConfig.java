@@ -3,9 +3,7 @@ package dev.keyrelay.sidecar.config;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The config file exactly as written, before defaults and validation; null means "not given".
- */
+/** The config file exactly as written, before defaults and validation; null means "not given". */
 record RawConfig(
     Proxy proxy,
     Admin admin,
@@ -86,7 +84,8 @@ record RawConfig(
     /** Whether this secret, or one it refers to, is read from Vault. */
     boolean usesVault() {
       return vault != null
-          || oauth2 != null && (usesVault(oauth2.clientSecret()) || usesVault(oauth2.refreshToken()))
+          || oauth2 != null
+              && (usesVault(oauth2.clientSecret()) || usesVault(oauth2.refreshToken()))
           || githubApp != null && usesVault(githubApp.privateKey());
     }
 

@@ -86,8 +86,7 @@ final class SecretRefParser {
               path + ".file", () -> new SecretRef.File(ConfigPaths.resolve(configDir, raw.file())));
       case "vault" -> VaultRefParser.parse(raw.vault(), path + ".vault", problems);
       case "oauth2" ->
-          new OAuth2RefParser(configDir, mountRoot, problems)
-              .parse(raw.oauth2(), path + ".oauth2");
+          new OAuth2RefParser(configDir, mountRoot, problems).parse(raw.oauth2(), path + ".oauth2");
       case "githubApp" ->
           new GitHubAppRefParser(configDir, mountRoot, problems)
               .parse(raw.githubApp(), path + ".githubApp");

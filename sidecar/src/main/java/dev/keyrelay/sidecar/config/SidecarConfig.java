@@ -10,8 +10,8 @@ import java.util.List;
  * @param routes the routes that apply to this pod (see {@link PodSettings})
  * @param vault how to reach Vault; null when the file has no {@code vault} block
  * @param listeners the listeners that apply to this pod
- * @param transparent the listeners for redirected traffic (enforced egress); null when the file
- *     has no {@code transparent} block
+ * @param transparent the listeners for redirected traffic (enforced egress); null when the file has
+ *     no {@code transparent} block
  * @param pod where the pod's labels and annotations are; null when every route applies
  */
 public record SidecarConfig(

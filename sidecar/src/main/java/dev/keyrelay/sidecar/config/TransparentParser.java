@@ -17,16 +17,20 @@ final class TransparentParser {
     if (raw == null) {
       return null;
     }
-    HostPort https = listen("transparent.httpsListen", raw.httpsListen(), DEFAULTS.httpsListen(), problems);
-    HostPort http = listen("transparent.httpListen", raw.httpListen(), DEFAULTS.httpListen(), problems);
+    HostPort https =
+        listen("transparent.httpsListen", raw.httpsListen(), DEFAULTS.httpsListen(), problems);
+    HostPort http =
+        listen("transparent.httpListen", raw.httpListen(), DEFAULTS.httpListen(), problems);
     if (https != null && https.equals(http) && https.port() != 0) {
-      problems.add("transparent.httpListen", "must differ from transparent.httpsListen (" + https + ")");
+      problems.add(
+          "transparent.httpListen", "must differ from transparent.httpsListen (" + https + ")");
     }
     return new TransparentSettings(https, http);
   }
 
   private static HostPort listen(String field, String text, HostPort fallback, Problems problems) {
-    HostPort listen = text == null ? fallback : problems.attempt(field, () -> Addresses.listen(text));
+    HostPort listen =
+        text == null ? fallback : problems.attempt(field, () -> Addresses.listen(text));
     if (listen != null && !Addresses.isLoopback(listen)) {
       problems.add(
           field,

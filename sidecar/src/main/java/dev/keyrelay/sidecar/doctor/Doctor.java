@@ -52,8 +52,7 @@ public final class Doctor {
     ExecutorService blocking = Executors.newCachedThreadPool();
     try {
       SecretResolver secrets =
-          new SecretResolver(
-              blocking, new SimpleMeterRegistry(), config.secrets(), config.vault());
+          new SecretResolver(blocking, new SimpleMeterRegistry(), config.secrets(), config.vault());
       Probes probes = new Probes(config.proxy().connectTimeout());
       for (Route route : config.routes()) {
         secret(secrets, "route " + route.name(), route.secret());
@@ -90,7 +89,8 @@ public final class Doctor {
     } catch (Exception e) {
       status = new SecretStatus("unavailable", "no answer: " + e);
     }
-    report(status.ok(), owner + " secret " + ref.describe(), status.state() + ": " + status.detail());
+    report(
+        status.ok(), owner + " secret " + ref.describe(), status.state() + ": " + status.detail());
   }
 
   private void port(String what, HostPort listen) {

@@ -70,14 +70,17 @@ final class Probes implements AutoCloseable {
               "TLS handshake with "
                   + address.getHostAddress()
                   + " failed: "
-                  + (handshake.cause() == null ? "timed out" : RootCause.message(handshake.cause())));
+                  + (handshake.cause() == null
+                      ? "timed out"
+                      : RootCause.message(handshake.cause())));
         }
         return new Outcome(true, "resolved to " + address.getHostAddress() + ", TLS handshake ok");
       } finally {
         channel.close();
       }
     } catch (RuntimeException e) {
-      return new Outcome(false, "cannot connect to " + address.getHostAddress() + ": " + RootCause.message(e));
+      return new Outcome(
+          false, "cannot connect to " + address.getHostAddress() + ": " + RootCause.message(e));
     }
   }
 
@@ -100,10 +103,11 @@ final class Probes implements AutoCloseable {
     try {
       InetAddress address = InetAddress.getByName(host);
       bootstrap()
-          .handler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {}
-          })
+          .handler(
+              new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {}
+              })
           .connect(new InetSocketAddress(address, port))
           .syncUninterruptibly()
           .channel()

@@ -1,9 +1,8 @@
 package dev.keyrelay.sidecar.egress;
 
-import dev.keyrelay.contract.HostNames;
-import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.config.AddressRange;
 import dev.keyrelay.sidecar.config.EgressEntry;
+import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -14,8 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The SSRF guard for traffic that matches no route: applies the block and allow lists (names before
- * resolving, address ranges after), resolves the host once off the event loop, and refuses
- * private, loopback and metadata destinations unless the host is an exception.
+ * resolving, address ranges after), resolves the host once off the event loop, and refuses private,
+ * loopback and metadata destinations unless the host is an exception.
  */
 public final class EgressGuard {
 
@@ -68,7 +67,8 @@ public final class EgressGuard {
     }
     // Built from the checked InetAddress so connecting never resolves again (no DNS rebinding).
     InetSocketAddress first = new InetSocketAddress(addresses.get(0), port);
-    if (byName(settings.exceptions(), host, port) || allInRanges(settings.exceptions(), addresses)) {
+    if (byName(settings.exceptions(), host, port)
+        || allInRanges(settings.exceptions(), addresses)) {
       return EgressDecision.allow(first, "host is on the exception list");
     }
     // Any bad address refuses the host: a name mixing public and private answers is a rebinding

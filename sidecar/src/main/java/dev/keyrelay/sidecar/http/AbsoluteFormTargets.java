@@ -30,7 +30,9 @@ final class AbsoluteFormTargets implements TargetSelector {
       return rejected(ProblemType.BAD_REQUEST, null, e.getMessage());
     }
     if (!target.scheme().equals("http")) {
-      return rejected(ProblemType.BAD_REQUEST, null,
+      return rejected(
+          ProblemType.BAD_REQUEST,
+          null,
           "only http:// targets can be sent in absolute form; use CONNECT for https");
     }
     String host = target.authority().host();
@@ -67,7 +69,9 @@ final class AbsoluteFormTargets implements TargetSelector {
   private CompletableFuture<ExchangeTarget> forRoute(
       Route route, String host, int port, String authority) {
     if (!route.allowInsecureHttp()) {
-      return rejected(ProblemType.INSECURE_HTTP_REFUSED, route.name(),
+      return rejected(
+          ProblemType.INSECURE_HTTP_REFUSED,
+          route.name(),
           "route sends its credential only over HTTPS; use https:// or set allowInsecureHttp");
     }
     // A route is an explicit trust decision: its host is resolved but not held to the deny list.

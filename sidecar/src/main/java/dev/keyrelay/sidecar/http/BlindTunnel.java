@@ -47,9 +47,7 @@ final class BlindTunnel {
                 reject(ctx, UpstreamFailures.toRejection(failure, null));
               } else if (!decision.allowed()) {
                 services.metrics().tunnel("denied");
-                reject(
-                    ctx,
-                    new ProxyRejection(ProblemType.POLICY_DENIED, null, decision.reason()));
+                reject(ctx, new ProxyRejection(ProblemType.POLICY_DENIED, null, decision.reason()));
               } else {
                 open(ctx, entry, decision);
               }

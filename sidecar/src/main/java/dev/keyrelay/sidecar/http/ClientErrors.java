@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every agent-facing pipeline (connection and HTTP/2 stream): an exception
- * that no step handled closes the connection and is logged as one line without a stack trace,
- * throttled per kind. What reaches it is almost always the agent's doing (plain text after
- * CONNECT, a refused certificate, a reset, an HTTP/2 protocol error), and Netty's default, a
- * WARN with a stack trace per occurrence, lets a misbehaving agent flood the log.
+ * The last handler of every agent-facing pipeline (connection and HTTP/2 stream): an exception that
+ * no step handled closes the connection and is logged as one line without a stack trace, throttled
+ * per kind. What reaches it is almost always the agent's doing (plain text after CONNECT, a refused
+ * certificate, a reset, an HTTP/2 protocol error), and Netty's default, a WARN with a stack trace
+ * per occurrence, lets a misbehaving agent flood the log.
  */
 @ChannelHandler.Sharable
 final class ClientErrors extends ChannelInboundHandlerAdapter {
@@ -66,7 +66,8 @@ final class ClientErrors extends ChannelInboundHandlerAdapter {
     }
     if (kind.equals("unexpected")) {
       // Not a known client mistake, so possibly ours: the stack trace is worth its lines.
-      log.warn("agent connection failed {} {}", kv("kind", kind), kv("suppressed", heldBack), cause);
+      log.warn(
+          "agent connection failed {} {}", kv("kind", kind), kv("suppressed", heldBack), cause);
       return;
     }
     log.info(

@@ -7,10 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Closes an agent connection on which no byte moved either way for {@code
- * proxy.clientIdleTimeout}. First in the pipeline, so it sees the bytes on the wire whatever runs
- * above it (TLS, HTTP/2, a blind tunnel): a streaming response or a busy tunnel is never idle, and
- * a slow reader is not either while its output still drains.
+ * Closes an agent connection on which no byte moved either way for {@code proxy.clientIdleTimeout}.
+ * First in the pipeline, so it sees the bytes on the wire whatever runs above it (TLS, HTTP/2, a
+ * blind tunnel): a streaming response or a busy tunnel is never idle, and a slow reader is not
+ * either while its output still drains.
  */
 final class ClientIdleTimeout extends IdleStateHandler {
 

@@ -9,8 +9,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole life of a connection over {@code proxy.maxConnections}: 503 with a JSON body, then
- * the close. Its output is shut first and what the client sent is read and dropped for a moment:
+ * The whole life of a connection over {@code proxy.maxConnections}: 503 with a JSON body, then the
+ * close. Its output is shut first and what the client sent is read and dropped for a moment:
  * closing a socket with unread input sends a reset, which can destroy the 503 before the client
  * reads it.
  */
@@ -28,10 +28,12 @@ final class ConnectionRefusal extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     FullHttpResponse response =
         ProblemResponses.of(
-            new ProxyRejection(ProblemType.TOO_MANY_CONNECTIONS, null,
-                "the proxy already serves its maximum of "
-                    + max
-                    + " connections (proxy.maxConnections)")
+            new ProxyRejection(
+                    ProblemType.TOO_MANY_CONNECTIONS,
+                    null,
+                    "the proxy already serves its maximum of "
+                        + max
+                        + " connections (proxy.maxConnections)")
                 .withHeader(HttpHeaderNames.RETRY_AFTER, 1));
     ctx.writeAndFlush(response)
         .addListener(

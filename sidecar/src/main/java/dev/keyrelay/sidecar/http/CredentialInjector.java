@@ -43,7 +43,9 @@ public final class CredentialInjector {
       char c = value.charAt(i);
       if (c < 0x20 || c > 0x7e) {
         throw new SecretInvalidException(
-            "the secret holds a character a " + header.headerName() + " header cannot carry"
+            "the secret holds a character a "
+                + header.headerName()
+                + " header cannot carry"
                 + " (only printable ASCII); use basic auth or re-encode the value");
       }
     }

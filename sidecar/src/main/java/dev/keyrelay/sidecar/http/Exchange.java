@@ -25,8 +25,8 @@ import io.netty.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One request and its response on a client connection: picks the target, injects the credential
- * for a routed request, streams the request up as the proxy framed it and the response down with
+ * One request and its response on a client connection: picks the target, injects the credential for
+ * a routed request, streams the request up as the proxy framed it and the response down with
  * backpressure, and hands the upstream connection back to the pool only when both ended cleanly.
  */
 final class Exchange implements UpstreamListener {
@@ -155,11 +155,14 @@ final class Exchange implements UpstreamListener {
 
   private CompletableFuture<SecretValue> secretFor(ExchangeTarget selected) {
     target = selected;
-    String credentialHeader = selected.route() == null ? null : selected.route().auth().headerName();
+    String credentialHeader =
+        selected.route() == null ? null : selected.route().auth().headerName();
     String listed = HopByHopHeaders.protectedListed(request.headers(), credentialHeader);
     if (listed != null) {
       return CompletableFuture.failedFuture(
-          new ProxyRejection(ProblemType.BAD_REQUEST, selected.routeName(),
+          new ProxyRejection(
+              ProblemType.BAD_REQUEST,
+              selected.routeName(),
               "the Connection header may not name " + listed));
     }
     if (selected.route() == null) {
@@ -233,8 +236,8 @@ final class Exchange implements UpstreamListener {
       // extension) must never be completed upstream: the connection goes without its last chunk.
       ReferenceCountUtil.release(content);
       stop(
-          new ProxyRejection(ProblemType.BAD_REQUEST, target.routeName(),
-              "malformed request body"));
+          new ProxyRejection(
+              ProblemType.BAD_REQUEST, target.routeName(), "malformed request body"));
       return;
     }
     services.metrics().bodyBytes("sent", content.content().readableBytes());
@@ -267,7 +270,8 @@ final class Exchange implements UpstreamListener {
     }
     if (message instanceof HttpContent && message.decoderResult().isFailure()) {
       ReferenceCountUtil.release(message);
-      stop(UpstreamFailures.failed(target.routeName(), "malformed response body from the upstream"));
+      stop(
+          UpstreamFailures.failed(target.routeName(), "malformed response body from the upstream"));
       return;
     }
     if (message instanceof HttpResponse response) {
@@ -285,8 +289,12 @@ final class Exchange implements UpstreamListener {
       }
       String coding = scrubbing == null ? null : ScrubbedResponse.unreadableCoding(response);
       if (coding != null && mayHaveBody(response.status())) {
-        refuse(message, "the upstream encoded its response (" + coding + ") although asked not"
-            + " to; an encoded body cannot be scrubbed of the secret");
+        refuse(
+            message,
+            "the upstream encoded its response ("
+                + coding
+                + ") although asked not"
+                + " to; an encoded body cannot be scrubbed of the secret");
         return;
       }
       prepareResponseHead(response);
@@ -337,8 +345,7 @@ final class Exchange implements UpstreamListener {
   private void prepareResponseHead(HttpResponse response) {
     HttpResponseStatus responseStatus = response.status();
     interim =
-        responseStatus.codeClass() == HttpStatusClass.INFORMATIONAL
-            && responseStatus.code() != 101;
+        responseStatus.codeClass() == HttpStatusClass.INFORMATIONAL && responseStatus.code() != 101;
     if (interim) {
       HopByHopHeaders.strip(response.headers());
       return;

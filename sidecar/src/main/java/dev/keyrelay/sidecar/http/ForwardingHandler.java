@@ -10,8 +10,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 
 /**
- * Forwards the HTTP exchanges of one client connection, one {@link Exchange} at a time: queues
- * what the client sends while an exchange is being prepared, feeds body parts to the exchange that
+ * Forwards the HTTP exchanges of one client connection, one {@link Exchange} at a time: queues what
+ * the client sends while an exchange is being prepared, feeds body parts to the exchange that
  * streams them, and reads from the client only while there is room, so a slow upstream slows the
  * client down instead of filling memory.
  */
@@ -98,8 +98,8 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
   }
 
   /**
-   * Keeps reading while the queue is short: toggling auto-read costs a system call each time, and
-   * a keep-alive client sends its next request only after its response anyway.
+   * Keeps reading while the queue is short: toggling auto-read costs a system call each time, and a
+   * keep-alive client sends its next request only after its response anyway.
    */
   @Override
   public void updateAutoRead() {

@@ -65,7 +65,9 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
           kv("suppressed", heldBack));
     }
     ProxyRejection rejection =
-        new ProxyRejection(ProblemType.HEADER_TIMEOUT, null,
+        new ProxyRejection(
+            ProblemType.HEADER_TIMEOUT,
+            null,
             "no complete request head within " + timeout.toMillis() + " ms");
     ctx.writeAndFlush(ProblemResponses.of(rejection)).addListener(ChannelFutureListener.CLOSE);
   }

@@ -8,10 +8,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 
 /**
- * Marks a request head with more header fields than {@link ProxyCodecs#MAX_HEADER_COUNT} as
- * failed, so that the next step answers 431 as for headers too large in bytes. Netty's decoder
- * limits only their size, and many tiny fields cost far more to copy, filter and forward than
- * their bytes suggest.
+ * Marks a request head with more header fields than {@link ProxyCodecs#MAX_HEADER_COUNT} as failed,
+ * so that the next step answers 431 as for headers too large in bytes. Netty's decoder limits only
+ * their size, and many tiny fields cost far more to copy, filter and forward than their bytes
+ * suggest.
  */
 @ChannelHandler.Sharable
 final class HeaderCountLimit extends ChannelInboundHandlerAdapter {

@@ -67,7 +67,8 @@ final class HopByHopHeaders {
       for (String name : listed.split(",")) {
         String trimmed = name.trim();
         if (isProtected(trimmed)
-            || credentialHeader != null && AsciiString.contentEqualsIgnoreCase(trimmed, credentialHeader)) {
+            || credentialHeader != null
+                && AsciiString.contentEqualsIgnoreCase(trimmed, credentialHeader)) {
           return trimmed;
         }
       }

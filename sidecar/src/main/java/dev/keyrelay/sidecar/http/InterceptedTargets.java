@@ -44,7 +44,9 @@ final class InterceptedTargets implements TargetSelector {
       // A Host that differs from the tunnel's could steer a shared front end (CDN, ingress) to
       // another origin, carrying the injected credential with it.
       return CompletableFuture.failedFuture(
-          new ProxyRejection(ProblemType.HOST_MISMATCH, route.name(),
+          new ProxyRejection(
+              ProblemType.HOST_MISMATCH,
+              route.name(),
               "Host header does not match the CONNECT destination " + host));
     }
     ProxyRejection target = toOriginForm(request);
@@ -84,7 +86,9 @@ final class InterceptedTargets implements TargetSelector {
     }
     RequestTargets.Authority named = absolute.authority();
     if (!absolute.scheme().equals("https") || !named.host().equals(host) || named.port() != port) {
-      return new ProxyRejection(ProblemType.HOST_MISMATCH, route.name(),
+      return new ProxyRejection(
+          ProblemType.HOST_MISMATCH,
+          route.name(),
           "request target does not match the CONNECT destination " + host);
     }
     request.setUri(absolute.originForm());

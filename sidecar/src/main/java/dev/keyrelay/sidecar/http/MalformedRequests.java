@@ -34,11 +34,15 @@ final class MalformedRequests {
 
   private static ProxyRejection rejection(Throwable cause) {
     if (cause instanceof TooLongHttpLineException) {
-      return new ProxyRejection(ProblemType.REQUEST_LINE_TOO_LONG, null,
+      return new ProxyRejection(
+          ProblemType.REQUEST_LINE_TOO_LONG,
+          null,
           "request line longer than " + ProxyCodecs.MAX_INITIAL_LINE + " bytes");
     }
     if (cause instanceof TooLongHttpHeaderException) {
-      return new ProxyRejection(ProblemType.HEADERS_TOO_LARGE, null,
+      return new ProxyRejection(
+          ProblemType.HEADERS_TOO_LARGE,
+          null,
           "request headers larger than "
               + ProxyCodecs.MAX_HEADER_BYTES
               + " bytes or more than "

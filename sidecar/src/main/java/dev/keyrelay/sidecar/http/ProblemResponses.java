@@ -11,9 +11,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * The one writer of the proxy's own answers: RFC 9457 problem details ({@code type}, {@code
- * title}, {@code status}, {@code detail}, and the extension member {@code route}), with the code
- * repeated in {@code X-Keyrelay-Error} for clients that read only headers.
+ * The one writer of the proxy's own answers: RFC 9457 problem details ({@code type}, {@code title},
+ * {@code status}, {@code detail}, and the extension member {@code route}), with the code repeated
+ * in {@code X-Keyrelay-Error} for clients that read only headers.
  */
 public final class ProblemResponses {
 

@@ -11,7 +11,8 @@ import java.util.Locale;
 public enum ProblemType {
   BAD_REQUEST(HttpResponseStatus.BAD_REQUEST, "Malformed request"),
   REQUEST_LINE_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "Request line too long"),
-  HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large"),
+  HEADERS_TOO_LARGE(
+      HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "Request headers too large"),
   HTTP_VERSION_NOT_SUPPORTED(
       HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "Only HTTP/1.1 and HTTP/1.0 are forwarded"),
   HEADER_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "Request head not received in time"),
@@ -56,7 +57,9 @@ public enum ProblemType {
     return title;
   }
 
-  /** The short machine-readable code sent as {@code X-Keyrelay-Error}, e.g. {@code policy_denied}. */
+  /**
+   * The short machine-readable code sent as {@code X-Keyrelay-Error}, e.g. {@code policy_denied}.
+   */
   public String code() {
     return code;
   }

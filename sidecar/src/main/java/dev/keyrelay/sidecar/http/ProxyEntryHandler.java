@@ -9,9 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
 /**
- * The first step of every proxy connection: looks at the first request and installs what serves
- * the rest of the connection (TLS interception, a blind tunnel, or plain-HTTP forwarding), then
- * removes itself.
+ * The first step of every proxy connection: looks at the first request and installs what serves the
+ * rest of the connection (TLS interception, a blind tunnel, or plain-HTTP forwarding), then removes
+ * itself.
  */
 final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
 
@@ -41,8 +41,13 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (request.uri().startsWith("/")) {
-      reject(ctx, request, new ProxyRejection(ProblemType.BAD_REQUEST, null,
-          "this is a forward proxy: send CONNECT host:port or an absolute-form request"));
+      reject(
+          ctx,
+          request,
+          new ProxyRejection(
+              ProblemType.BAD_REQUEST,
+              null,
+              "this is a forward proxy: send CONNECT host:port or an absolute-form request"));
       return;
     }
     // The step that replaces this handler is the one the first request is passed to.
@@ -52,7 +57,9 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
             "policy",
             new RequestPolicyStep(services, r -> AbsoluteFormTargets.routeOf(services, r)))
         .addAfter(
-            "policy", "forward", new ForwardingHandler(services, new AbsoluteFormTargets(services)));
+            "policy",
+            "forward",
+            new ForwardingHandler(services, new AbsoluteFormTargets(services)));
     ctx.fireChannelRead(msg);
   }
 
@@ -61,7 +68,11 @@ final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
     try {
       authority = RequestTargets.parseAuthority(request.uri(), 443);
     } catch (IllegalArgumentException e) {
-      reject(ctx, request, new ProxyRejection(ProblemType.BAD_REQUEST, null, "bad CONNECT target: " + e.getMessage()));
+      reject(
+          ctx,
+          request,
+          new ProxyRejection(
+              ProblemType.BAD_REQUEST, null, "bad CONNECT target: " + e.getMessage()));
       return;
     }
     ProxyState state = services.state();

@@ -67,7 +67,9 @@ public final class ProxyMetrics {
         .increment();
   }
 
-  /** A request refused by its route's limits; {@code limit} is {@code rate} or {@code concurrent}. */
+  /**
+   * A request refused by its route's limits; {@code limit} is {@code rate} or {@code concurrent}.
+   */
   void limited(String route, String limit) {
     limited
         .computeIfAbsent(
@@ -87,7 +89,8 @@ public final class ProxyMetrics {
             route,
             r ->
                 Counter.builder("keyrelay.responses.scrubbed")
-                    .description("Responses in which the route's secret was masked before the agent")
+                    .description(
+                        "Responses in which the route's secret was masked before the agent")
                     .tag("route", r)
                     .register(registry))
         .increment();

@@ -6,8 +6,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * Why the proxy answered a request itself instead of forwarding it; becomes a problem details
- * body. Its texts are shown to the agent, so they never carry a secret.
+ * Why the proxy answered a request itself instead of forwarding it; becomes a problem details body.
+ * Its texts are shown to the agent, so they never carry a secret.
  */
 public final class ProxyRejection extends RuntimeException {
 

@@ -19,7 +19,9 @@ public final class ProxyServer implements AutoCloseable {
     this.limit = limit;
   }
 
-  /** Binds and starts accepting; blocks until bound (called once at start, not on an event loop). */
+  /**
+   * Binds and starts accepting; blocks until bound (called once at start, not on an event loop).
+   */
   public static ProxyServer bind(
       ProxySettings settings, EventLoopGroup boss, EventLoopGroup workers, ProxyServices services)
       throws Transport.ListenException {

@@ -1,9 +1,9 @@
 package dev.keyrelay.sidecar.http;
 
-import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.contract.NormalizedPath;
 import dev.keyrelay.contract.PathNormalizer;
 import dev.keyrelay.contract.RefusedPathException;
+import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.policy.RouteLimiter;
 import dev.keyrelay.sidecar.policy.RouteLimits;
 import dev.keyrelay.sidecar.policy.RoutePolicy;
@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * Decides one request on a route with a policy: the rules on the normalised path first (a refused
- * request spends no budget), then the limits. An admitted request under rules goes on with its
- * path in the normalised form, so the upstream reads exactly the path that was checked.
+ * request spends no budget), then the limits. An admitted request under rules goes on with its path
+ * in the normalised form, so the upstream reads exactly the path that was checked.
  */
 final class RequestCheck {
 
@@ -31,7 +31,9 @@ final class RequestCheck {
     return limiter;
   }
 
-  /** @return why the request is refused, or null when it may go on */
+  /**
+   * @return why the request is refused, or null when it may go on
+   */
   ProxyRejection admit(HttpRequest request) {
     RoutePolicy policy = route.policy();
     if (policy.hasRules()) {

@@ -31,7 +31,9 @@ final class RequestPolicyStep extends ChannelDuplexHandler {
   private boolean refusing;
   private Runnable queuedRefusal;
 
-  /** @param routes the route a request falls under, or null for none */
+  /**
+   * @param routes the route a request falls under, or null for none
+   */
   RequestPolicyStep(ProxyServices services, Function<HttpRequest, Route> routes) {
     this.services = services;
     this.routes = routes;

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 final class RequestTargets {
 
   private static final Pattern DNS_NAME =
-      Pattern.compile("(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*"
-          + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?");
+      Pattern.compile(
+          "(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*"
+              + "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.?");
   private static final Pattern OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
   // WHATWG's "ends in a number": such a name is parsed as an IPv4 address by browsers and libc.
   private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9A-Fa-f]*");

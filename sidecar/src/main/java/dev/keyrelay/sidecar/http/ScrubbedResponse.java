@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps a routed exchange's secret out of what the agent reads back: header values, body pieces
- * and trailers of the response, and after a WebSocket handshake the upstream's frames. The
- * request asks for an unencoded response, since a compressed body cannot be searched; a response
- * that is encoded all the same is refused rather than passed on unread.
+ * Keeps a routed exchange's secret out of what the agent reads back: header values, body pieces and
+ * trailers of the response, and after a WebSocket handshake the upstream's frames. The request asks
+ * for an unencoded response, since a compressed body cannot be searched; a response that is encoded
+ * all the same is refused rather than passed on unread.
  */
 final class ScrubbedResponse {
 

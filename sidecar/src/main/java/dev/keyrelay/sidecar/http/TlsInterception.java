@@ -20,7 +20,10 @@ final class TlsInterception {
   private final HttpRequest connect;
 
   TlsInterception(
-      ProxyServices services, Route route, RequestTargets.Authority authority, HttpRequest connect) {
+      ProxyServices services,
+      Route route,
+      RequestTargets.Authority authority,
+      HttpRequest connect) {
     this.services = services;
     this.route = route;
     this.authority = authority;
@@ -39,10 +42,11 @@ final class TlsInterception {
               }
               if (failure != null) {
                 ProxyRejection rejection =
-                    new ProxyRejection(ProblemType.CERTIFICATE_FAILED, route.name(),
+                    new ProxyRejection(
+                        ProblemType.CERTIFICATE_FAILED,
+                        route.name(),
                         "could not mint a certificate for " + authority.host());
-                Rejections.send(
-                    ctx, services, authority.host(), connect, rejection, startNanos);
+                Rejections.send(ctx, services, authority.host(), connect, rejection, startNanos);
                 return;
               }
               ctx.writeAndFlush(ProxyCodecs.connectionEstablished())
@@ -63,8 +67,7 @@ final class TlsInterception {
     pipeline.remove(HeaderCountLimit.INSTANCE);
     pipeline.replace(
         HttpServerCodec.class, "tls", agentTls(ctx, services, authority.host(), authority.port()));
-    pipeline.replace(
-        entry, "alpn", requests(services, route, authority.host(), authority.port()));
+    pipeline.replace(entry, "alpn", requests(services, route, authority.host(), authority.port()));
     ctx.channel().config().setAutoRead(true);
   }
 

@@ -68,7 +68,8 @@ public final class TransparentServer implements AutoCloseable {
                           "head-timeout",
                           new HeadTimeout(proxy.headerTimeout(), services.metrics()))
                       .addLast(
-                          "forward", new ForwardingHandler(services, new HostHeaderTargets(services)))
+                          "forward",
+                          new ForwardingHandler(services, new HostHeaderTargets(services)))
                       .addLast("errors", errors));
     } catch (Transport.ListenException | RuntimeException e) {
       https.close().syncUninterruptibly();

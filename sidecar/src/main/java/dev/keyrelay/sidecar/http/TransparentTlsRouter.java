@@ -74,7 +74,10 @@ final class TransparentTlsRouter extends AbstractSniHandler<TransparentTlsRouter
     ProxyState state = services.state();
     Optional<Route> route = state.routes().match(host, PORT);
     if (route.isPresent()) {
-      return services.serverTls().prepare(host).thenApply(ready -> new Intercept(route.get(), host));
+      return services
+          .serverTls()
+          .prepare(host)
+          .thenApply(ready -> new Intercept(route.get(), host));
     }
     return state.egress().check(host, PORT).thenCompose(decision -> tunnel(client, host, decision));
   }
@@ -100,8 +103,7 @@ final class TransparentTlsRouter extends AbstractSniHandler<TransparentTlsRouter
   }
 
   @Override
-  protected void onLookupComplete(
-      ChannelHandlerContext ctx, String hostname, Future<Next> future) {
+  protected void onLookupComplete(ChannelHandlerContext ctx, String hostname, Future<Next> future) {
     Next next =
         future.isSuccess()
             ? future.getNow()

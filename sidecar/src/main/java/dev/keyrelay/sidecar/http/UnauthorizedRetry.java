@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * One retry of a request whose issued token the upstream refused with 401: the token may have been
- * revoked before its expiry, and a fresh one usually works. Only idempotent requests without a
- * body qualify, so that sending one twice can do no harm and nothing has to be buffered.
+ * revoked before its expiry, and a fresh one usually works. Only idempotent requests without a body
+ * qualify, so that sending one twice can do no harm and nothing has to be buffered.
  */
 final class UnauthorizedRetry {
 
@@ -30,9 +30,9 @@ final class UnauthorizedRetry {
   }
 
   /**
-   * Takes a copy of the request head before it goes upstream, or returns null when the request
-   * may not be retried: its route's secret is not an issued token, it may change something, or it
-   * has a body.
+   * Takes a copy of the request head before it goes upstream, or returns null when the request may
+   * not be retried: its route's secret is not an issued token, it may change something, or it has a
+   * body.
    */
   static UnauthorizedRetry of(Route route, HttpRequest request, boolean webSocket) {
     if (route == null

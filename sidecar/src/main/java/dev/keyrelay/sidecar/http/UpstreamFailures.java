@@ -21,20 +21,22 @@ final class UpstreamFailures {
       return rejection;
     }
     if (cause instanceof SecretInvalidException e) {
-      return new ProxyRejection(ProblemType.SECRET_INVALID, route,
-          "secret unusable: " + e.getMessage());
+      return new ProxyRejection(
+          ProblemType.SECRET_INVALID, route, "secret unusable: " + e.getMessage());
     }
     if (cause instanceof SecretUnavailableException e) {
-      return new ProxyRejection(ProblemType.SECRET_UNAVAILABLE, route,
-          "secret unavailable: " + e.getMessage());
+      return new ProxyRejection(
+          ProblemType.SECRET_UNAVAILABLE, route, "secret unavailable: " + e.getMessage());
     }
     if (cause instanceof ConnectTimeoutException) {
-      return new ProxyRejection(ProblemType.UPSTREAM_TIMEOUT, route,
-          "connecting to the upstream timed out");
+      return new ProxyRejection(
+          ProblemType.UPSTREAM_TIMEOUT, route, "connecting to the upstream timed out");
     }
     SSLException tls = find(cause, SSLException.class);
     if (tls != null) {
-      return new ProxyRejection(ProblemType.UPSTREAM_TLS_FAILED, route,
+      return new ProxyRejection(
+          ProblemType.UPSTREAM_TLS_FAILED,
+          route,
           "upstream TLS handshake failed (certificate not trusted or not valid for the host): "
               + RootCause.message(tls));
     }
@@ -42,8 +44,8 @@ final class UpstreamFailures {
       return new ProxyRejection(ProblemType.UPSTREAM_UNRESOLVED, route, "cannot resolve host");
     }
     if (cause instanceof ConnectException) {
-      return new ProxyRejection(ProblemType.UPSTREAM_UNREACHABLE, route,
-          "cannot connect to the upstream");
+      return new ProxyRejection(
+          ProblemType.UPSTREAM_UNREACHABLE, route, "cannot connect to the upstream");
     }
     return failed(route, "upstream connection failed");
   }
@@ -54,8 +56,8 @@ final class UpstreamFailures {
   }
 
   static ProxyRejection timeout(String route) {
-    return new ProxyRejection(ProblemType.UPSTREAM_TIMEOUT, route,
-        "the upstream did not answer within the idle timeout");
+    return new ProxyRejection(
+        ProblemType.UPSTREAM_TIMEOUT, route, "the upstream did not answer within the idle timeout");
   }
 
   static ProxyRejection closed(String route) {

@@ -16,8 +16,8 @@ import java.util.function.LongConsumer;
 
 /**
  * A WebSocket opening handshake (RFC 6455) over HTTP/1.1: the request goes up like any other, with
- * its credential injected and its Upgrade kept, and once the upstream answers 101 both
- * connections stop speaking HTTP and their bytes are relayed unchanged, as in a blind tunnel.
+ * its credential injected and its Upgrade kept, and once the upstream answers 101 both connections
+ * stop speaking HTTP and their bytes are relayed unchanged, as in a blind tunnel.
  */
 final class WebSocketUpgrade {
 
@@ -41,9 +41,9 @@ final class WebSocketUpgrade {
   }
 
   /**
-   * Turns both connections into a byte relay. Runs on the shared event loop right after the 101
-   * was written to the agent; bytes the upstream sent after its 101 are passed on by the removed
-   * HTTP decoder.
+   * Turns both connections into a byte relay. Runs on the shared event loop right after the 101 was
+   * written to the agent; bytes the upstream sent after its 101 are passed on by the removed HTTP
+   * decoder.
    *
    * @param forward the context of the agent-side handler that forwarded the handshake
    */

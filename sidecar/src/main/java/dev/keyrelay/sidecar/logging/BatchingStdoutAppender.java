@@ -20,9 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The proxy writes an audit line per request from every event loop. Logback's console appender
  * writes each line under one lock: the event loops queued on that lock (futex waits and context
- * switches) and paid a write(2) per line. Here the calling thread only encodes its line and
- * queues it; the writer wakes when a line arrives after a quiet spell, lets {@link #LINGER} pass
- * so a burst shares one write, and writes everything queued.
+ * switches) and paid a write(2) per line. Here the calling thread only encodes its line and queues
+ * it; the writer wakes when a line arrives after a quiet spell, lets {@link #LINGER} pass so a
+ * burst shares one write, and writes everything queued.
  *
  * <p>Nothing is dropped: when {@link #CAPACITY} lines wait (stdout not read), callers wait too.
  * Stopping the appender (logback's shutdown, run from the sidecar's shutdown hook) writes what is

@@ -12,8 +12,8 @@ import net.logstash.logback.fieldnames.LogstashFieldNames;
  * The sidecar's logging: one JSON object per line on stdout, level from {@code KEYRELAY_LOG_LEVEL}
  * (default INFO), Netty at WARN.
  *
- * <p>Set up in code because reading an XML file took logback about 0.15 s of a start-up that
- * should take under a second. A {@code logback.configurationFile} system property or a {@code
+ * <p>Set up in code because reading an XML file took logback about 0.15 s of a start-up that should
+ * take under a second. A {@code logback.configurationFile} system property or a {@code
  * logback-test.xml} on the class path (the tests) still wins.
  */
 public final class JsonLogConfigurator extends ContextAwareBase implements Configurator {

@@ -19,8 +19,8 @@ public final class Logging {
   }
 
   /**
-   * Turns the log off, for one-shot commands whose output is their own lines ({@code doctor}):
-   * what would be logged, they report themselves.
+   * Turns the log off, for one-shot commands whose output is their own lines ({@code doctor}): what
+   * would be logged, they report themselves.
    */
   public static void silence() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {

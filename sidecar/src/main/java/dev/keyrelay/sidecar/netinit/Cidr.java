@@ -2,8 +2,8 @@ package dev.keyrelay.sidecar.netinit;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 
 /**
  * An address range given to {@code --allow-cidr}, in canonical form. Parsed without name
@@ -39,7 +39,9 @@ public record Cidr(String address, int prefix, boolean ipv6) {
     try {
       InetAddress network = InetAddress.getByAddress(bytes);
       String address =
-          network instanceof Inet6Address ? compressed(network.getHostAddress()) : network.getHostAddress();
+          network instanceof Inet6Address
+              ? compressed(network.getHostAddress())
+              : network.getHostAddress();
       return new Cidr(address, prefix, bytes.length == 16);
     } catch (UnknownHostException e) {
       throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);

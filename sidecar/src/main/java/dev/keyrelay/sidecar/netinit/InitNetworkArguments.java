@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The arguments of {@code init-network}: {@code --proxy-uid UID [--https-port PORT] [--http-port
- * PORT] [--allow-cidr CIDR]... [--allow-port PORT]... [--dry-run]}; {@code --name value} and
- * {@code --name=value} both work, and the two allow options may repeat.
+ * PORT] [--allow-cidr CIDR]... [--allow-port PORT]... [--dry-run]}; {@code --name value} and {@code
+ * --name=value} both work, and the two allow options may repeat.
  */
 public record InitNetworkArguments(NetworkPolicy policy, boolean dryRun) {
 
@@ -15,7 +15,9 @@ public record InitNetworkArguments(NetworkPolicy policy, boolean dryRun) {
       "keyrelay-sidecar init-network --proxy-uid UID [--https-port PORT] [--http-port PORT]"
           + " [--allow-cidr CIDR]... [--allow-port PORT]... [--dry-run]";
 
-  /** Parses the arguments after {@value #COMMAND}; the message of the exception names the option. */
+  /**
+   * Parses the arguments after {@value #COMMAND}; the message of the exception names the option.
+   */
   public static InitNetworkArguments parse(List<String> args) {
     Integer uid = null;
     int https = NetworkPolicy.DEFAULT_HTTPS_PORT;
@@ -33,7 +35,8 @@ public record InitNetworkArguments(NetworkPolicy policy, boolean dryRun) {
       }
       int equals = arg.indexOf('=');
       String name = equals < 0 ? arg : arg.substring(0, equals);
-      String value = equals >= 0 ? arg.substring(equals + 1) : i + 1 < args.size() ? args.get(++i) : "";
+      String value =
+          equals >= 0 ? arg.substring(equals + 1) : i + 1 < args.size() ? args.get(++i) : "";
       if (value.isEmpty()) {
         throw new IllegalArgumentException(name + " needs a value");
       }
@@ -88,6 +91,14 @@ public record InitNetworkArguments(NetworkPolicy policy, boolean dryRun) {
       // reported below with the accepted range
     }
     throw new IllegalArgumentException(
-        name + ": \"" + value + "\" is not valid; expected " + what + " from " + min + " to " + max);
+        name
+            + ": \""
+            + value
+            + "\" is not valid; expected "
+            + what
+            + " from "
+            + min
+            + " to "
+            + max);
   }
 }

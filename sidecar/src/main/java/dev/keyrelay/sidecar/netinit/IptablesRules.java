@@ -9,10 +9,10 @@ import java.util.List;
  * <p>IPv4: the nat table sends the agent's outbound TCP 443 and 80 to the sidecar's transparent
  * listeners; the filter table then lets through loopback, the redirected connections (which still
  * carry the outgoing interface routed before the redirect, so they need a rule of their own), the
- * sidecar's own traffic, replies on connections already accepted, DNS and the allowed
- * ranges and ports, and refuses the rest (TCP with a reset, so a client fails at once instead of
- * timing out). IPv6 gets the same filter without the redirect: there is no transparent listener on
- * IPv6, so the agent's IPv6 egress is refused and clients fall back to IPv4.
+ * sidecar's own traffic, replies on connections already accepted, DNS and the allowed ranges and
+ * ports, and refuses the rest (TCP with a reset, so a client fails at once instead of timing out).
+ * IPv6 gets the same filter without the redirect: there is no transparent listener on IPv6, so the
+ * agent's IPv6 egress is refused and clients fall back to IPv4.
  */
 public final class IptablesRules {
 
@@ -55,7 +55,8 @@ public final class IptablesRules {
     lines.add("-A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT");
     if (ipv6) {
       // Neighbour discovery is sent by the kernel, with no socket an owner match could see.
-      for (String type : List.of("neighbour-solicitation", "neighbour-advertisement", "router-solicitation")) {
+      for (String type :
+          List.of("neighbour-solicitation", "neighbour-advertisement", "router-solicitation")) {
         lines.add("-A OUTPUT -p ipv6-icmp --icmpv6-type " + type + " -j ACCEPT");
       }
     }

@@ -51,12 +51,14 @@ public final class NetworkInit {
     return 0;
   }
 
-  private static void restore(String binary, String rules) throws IOException, InterruptedException {
+  private static void restore(String binary, String rules)
+      throws IOException, InterruptedException {
     Process process;
     try {
       process = new ProcessBuilder(List.of(binary)).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new IOException("cannot run " + binary + " (is iptables installed?): " + e.getMessage(), e);
+      throw new IOException(
+          "cannot run " + binary + " (is iptables installed?): " + e.getMessage(), e);
     }
     try (OutputStream in = process.getOutputStream()) {
       in.write(rules.getBytes(StandardCharsets.US_ASCII));

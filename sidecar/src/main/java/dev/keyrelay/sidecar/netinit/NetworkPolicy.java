@@ -1,7 +1,6 @@
 package dev.keyrelay.sidecar.netinit;
 
 import dev.keyrelay.contract.PodLayout;
-
 import java.util.List;
 import java.util.Set;
 
@@ -36,7 +35,9 @@ public record NetworkPolicy(
     for (int port : allowPorts) {
       if (REDIRECTED.contains(port)) {
         throw new IllegalArgumentException(
-            "--allow-port " + port + ": that port is redirected to the sidecar, not allowed past it");
+            "--allow-port "
+                + port
+                + ": that port is redirected to the sidecar, not allowed past it");
       }
     }
   }

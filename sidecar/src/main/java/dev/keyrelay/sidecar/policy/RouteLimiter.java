@@ -44,8 +44,7 @@ public final class RouteLimiter {
   public RouteLimiter(RouteLimits limits, LongSupplier nanoTime) {
     this.limits = limits;
     this.nanoTime = nanoTime;
-    this.interval =
-        limits.requestsPerMinute() > 0 ? MINUTE_NANOS / limits.requestsPerMinute() : 0;
+    this.interval = limits.requestsPerMinute() > 0 ? MINUTE_NANOS / limits.requestsPerMinute() : 0;
     this.window = interval * limits.requestsPerMinute();
     this.arrival = nanoTime.getAsLong();
   }

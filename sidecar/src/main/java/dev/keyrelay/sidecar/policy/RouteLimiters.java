@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * The limiters of all routes by name, kept across config reloads so that a reload neither refills
- * a spent budget nor forgets requests in flight; a route whose limits change gets a new limiter.
+ * The limiters of all routes by name, kept across config reloads so that a reload neither refills a
+ * spent budget nor forgets requests in flight; a route whose limits change gets a new limiter.
  */
 public final class RouteLimiters {
 

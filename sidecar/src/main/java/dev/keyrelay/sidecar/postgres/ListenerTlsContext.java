@@ -33,8 +33,8 @@ public final class ListenerTlsContext {
   }
 
   /**
-   * Mints the certificate the first time a listener is bound, so a sidecar without listeners
-   * never pays for it at start; call it off the event loops.
+   * Mints the certificate the first time a listener is bound, so a sidecar without listeners never
+   * pays for it at start; call it off the event loops.
    */
   synchronized void prepare() {
     if (context == null) {

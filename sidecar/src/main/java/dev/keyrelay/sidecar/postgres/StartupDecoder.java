@@ -156,9 +156,9 @@ final class StartupDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Refuses bytes that came before the client could have read the answer to its request. Read
-   * after an 'S' they would pass for data from inside TLS, while anyone on the path could have
-   * written them (CVE-2021-23214); PostgreSQL refuses them after an 'N' as well.
+   * Refuses bytes that came before the client could have read the answer to its request. Read after
+   * an 'S' they would pass for data from inside TLS, while anyone on the path could have written
+   * them (CVE-2021-23214); PostgreSQL refuses them after an 'N' as well.
    */
   private boolean pipelined(ChannelHandlerContext ctx, ByteBuf in, String request) {
     if (!in.isReadable()) {

@@ -96,7 +96,8 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
                         "upstream_tls",
                         SessionFailure.CONNECTION_FAILURE,
                         session.describe(
-                            "TLS to the upstream server failed: " + RootCause.message(done.cause()))));
+                            "TLS to the upstream server failed: "
+                                + RootCause.message(done.cause()))));
               }
             });
   }

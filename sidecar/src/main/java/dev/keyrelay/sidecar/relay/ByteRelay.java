@@ -10,11 +10,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.function.LongConsumer;
 
 /**
- * Copies the bytes of a blind tunnel or a database session from its channel to the peer,
- * unchanged. Backpressure by writability: when the peer's outbound buffer passes its high-water
- * mark this side stops reading, and it resumes when the peer has drained. Unlike reading once per
- * completed write, a busy connection keeps its read interest registered, which saves two epoll_ctl
- * calls per message each way.
+ * Copies the bytes of a blind tunnel or a database session from its channel to the peer, unchanged.
+ * Backpressure by writability: when the peer's outbound buffer passes its high-water mark this side
+ * stops reading, and it resumes when the peer has drained. Unlike reading once per completed write,
+ * a busy connection keeps its read interest registered, which saves two epoll_ctl calls per message
+ * each way.
  */
 public final class ByteRelay extends ChannelInboundHandlerAdapter {
 
@@ -27,8 +27,8 @@ public final class ByteRelay extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * A relay that scrubs a secret out of the bytes it copies (a routed WebSocket's upstream
-   * frames: the proxy removed the compression extension from the handshake, so payloads are plain).
+   * A relay that scrubs a secret out of the bytes it copies (a routed WebSocket's upstream frames:
+   * the proxy removed the compression extension from the handshake, so payloads are plain).
    *
    * @param scrubber null to copy bytes unchanged
    */
@@ -71,7 +71,9 @@ public final class ByteRelay extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     // What the scrubber still held could only have been the start of a secret; now it is not.
     ByteBuf rest =
-        scrubber == null ? Unpooled.EMPTY_BUFFER : scrubber.scrub(Unpooled.EMPTY_BUFFER, true, ctx.alloc());
+        scrubber == null
+            ? Unpooled.EMPTY_BUFFER
+            : scrubber.scrub(Unpooled.EMPTY_BUFFER, true, ctx.alloc());
     if (peer.isActive()) {
       peer.writeAndFlush(rest).addListener(ChannelFutureListener.CLOSE);
     } else {

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
 /**
- * Makes the scrubbers for one secret value. Forms are derived once per value and auth and kept:
- * a rotated secret gets new ones; the map is bounded so rotations cannot grow it.
+ * Makes the scrubbers for one secret value. Forms are derived once per value and auth and kept: a
+ * rotated secret gets new ones; the map is bounded so rotations cannot grow it.
  */
 public final class Scrubbing {
 
@@ -32,7 +32,9 @@ public final class Scrubbing {
       if (matchers.size() >= MAX_CACHED) {
         matchers.clear();
       }
-      matcher = matchers.computeIfAbsent(key, k -> new SecretMatcher(SecretForms.of(k.secret(), k.basicUser())));
+      matcher =
+          matchers.computeIfAbsent(
+              key, k -> new SecretMatcher(SecretForms.of(k.secret(), k.basicUser())));
     }
     return new StreamScrubber(matcher);
   }

@@ -25,7 +25,9 @@ final class SecretForms {
 
   private SecretForms() {}
 
-  /** The forms, longest first, each at least as long as the secret or {@value #MIN_ENCODED_LENGTH}. */
+  /**
+   * The forms, longest first, each at least as long as the secret or {@value #MIN_ENCODED_LENGTH}.
+   */
   static List<byte[]> of(String secret, String basicUser) {
     Set<String> forms = new LinkedHashSet<>();
     forms.add(secret);
@@ -49,8 +51,8 @@ final class SecretForms {
 
   /**
    * The part of the Base64 text of {@code value} that is the same whatever bytes surround it, for
-   * each of the three offsets (mod 3) it can start at: characters that encode only the value's
-   * own bits.
+   * each of the three offsets (mod 3) it can start at: characters that encode only the value's own
+   * bits.
    */
   private static void addBase64(Set<String> forms, String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
@@ -79,7 +81,9 @@ final class SecretForms {
     return out.toString();
   }
 
-  /** As a JSON encoder writes the value inside a string, with or without escaping '/' and non-ASCII. */
+  /**
+   * As a JSON encoder writes the value inside a string, with or without escaping '/' and non-ASCII.
+   */
   private static String jsonEscaped(String value, boolean escapeAll) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < value.length(); i++) {

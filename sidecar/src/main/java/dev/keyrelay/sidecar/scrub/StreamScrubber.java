@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Scrubs one byte stream (a response body, a WebSocket relay) piece by piece: a secret split
- * across reads, chunks or frames is still caught, because the few bytes at the end of a piece that
- * could begin a secret are held back until the next piece decides them. At most the longest form
- * less one byte is ever held, and only while it could still be a secret.
+ * Scrubs one byte stream (a response body, a WebSocket relay) piece by piece: a secret split across
+ * reads, chunks or frames is still caught, because the few bytes at the end of a piece that could
+ * begin a secret are held back until the next piece decides them. At most the longest form less one
+ * byte is ever held, and only while it could still be a secret.
  */
 public final class StreamScrubber {
 

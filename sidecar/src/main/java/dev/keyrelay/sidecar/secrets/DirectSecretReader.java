@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Reads a local source (env, file) on every request, so a rotated value is used at once: in place
- * when the source is in memory (handing a Secret volume's file to the pool and back cost a third
- * of the proxy's throughput), else on the blocking pool.
+ * when the source is in memory (handing a Secret volume's file to the pool and back cost a third of
+ * the proxy's throughput), else on the blocking pool.
  */
 final class DirectSecretReader implements SecretReader {
 

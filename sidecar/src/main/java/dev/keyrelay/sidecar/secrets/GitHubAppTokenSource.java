@@ -29,8 +29,10 @@ final class GitHubAppTokenSource implements TokenSource {
 
   /** GitHub's advice: refresh five minutes before {@code expires_at}. */
   private static final Duration MAX_SKEW = Duration.ofMinutes(5);
+
   /** GitHub allows ten minutes at most; issued a minute back against clock drift. */
   private static final Duration JWT_LIFETIME = Duration.ofMinutes(9);
+
   private static final Duration CLOCK_DRIFT = Duration.ofSeconds(60);
   private static final ObjectMapper JSON = new ObjectMapper();
 

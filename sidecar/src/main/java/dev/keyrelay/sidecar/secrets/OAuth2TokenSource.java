@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 final class OAuth2TokenSource implements TokenSource {
 
   private static final Duration MAX_SKEW = Duration.ofSeconds(30);
+
   /** RFC 6749 section 5.2 error codes are ASCII words; anything else is not repeated. */
   private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,40}");
 
@@ -34,8 +35,7 @@ final class OAuth2TokenSource implements TokenSource {
    * @param clientSecret the client's secret, or null for a public client
    * @param refreshToken the configured refresh token, or null for client credentials
    */
-  OAuth2TokenSource(
-      SecretRef.OAuth2 ref, SecretSource clientSecret, SecretSource refreshToken) {
+  OAuth2TokenSource(SecretRef.OAuth2 ref, SecretSource clientSecret, SecretSource refreshToken) {
     this.ref = ref;
     this.clientSecret = clientSecret;
     this.refreshToken = refreshToken;
@@ -127,7 +127,8 @@ final class OAuth2TokenSource implements TokenSource {
     // Some providers send the number as a string.
     long seconds = expiresIn.asLong(0);
     Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : null;
-    return new IssuedToken(SecretValue.checked(accessToken.asText(), endpoint.describe()), lifetime);
+    return new IssuedToken(
+        SecretValue.checked(accessToken.asText(), endpoint.describe()), lifetime);
   }
 
   private SecretUnavailableException refusal(TokenEndpoint.Answer answer) {
@@ -139,7 +140,8 @@ final class OAuth2TokenSource implements TokenSource {
     if (TokenEndpoint.isOutage(answer.status())) {
       return new SecretStoreDownException(endpoint.describe() + " failed (" + status + ")");
     }
-    return new SecretUnavailableException(endpoint.describe() + " refused the grant (" + status + ")");
+    return new SecretUnavailableException(
+        endpoint.describe() + " refused the grant (" + status + ")");
   }
 
   private static String encode(String text) {

@@ -9,19 +9,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Resolves a route's secret for each request without blocking the caller: files are checked
- * every time, so a rotated value is used by the very next request, on the blocking executor unless
- * they live in memory (tmpfs, as Kubernetes Secret volumes do), where they are read in place like
+ * Resolves a route's secret for each request without blocking the caller: files are checked every
+ * time, so a rotated value is used by the very next request, on the blocking executor unless they
+ * live in memory (tmpfs, as Kubernetes Secret volumes do), where they are read in place like
  * environment variables; remote stores (Vault) go through a TTL cache, and issued tokens (OAuth
  * 2.0, GitHub App) through a cache that follows their expiry. Readers are kept per {@link
- * SecretRef}, so equal references share one reader (and its cache) across config reloads that
- * leave the secret settings unchanged.
+ * SecretRef}, so equal references share one reader (and its cache) across config reloads that leave
+ * the secret settings unchanged.
  */
 public final class SecretResolver {
 

@@ -23,10 +23,10 @@ public interface SecretSource {
   }
 
   /**
-   * Whether reading never waits for a disk or the network (an environment variable, a file on
-   * tmpfs such as every mounted Kubernetes Secret), so that it may run on the calling thread, an
-   * event loop included. Other sources are read on the blocking pool. Asked before every read: a
-   * source may learn the answer during a read on the pool.
+   * Whether reading never waits for a disk or the network (an environment variable, a file on tmpfs
+   * such as every mounted Kubernetes Secret), so that it may run on the calling thread, an event
+   * loop included. Other sources are read on the blocking pool. Asked before every read: a source
+   * may learn the answer during a read on the pool.
    */
   default boolean inMemory() {
     return false;

@@ -20,8 +20,8 @@ public final class SecretValue {
   }
 
   /**
-   * A value as read from a store: one trailing newline ({@code \n} or {@code \r\n}, as editors
-   * and {@code kubectl create secret --from-file} leave them) is removed, and any other control
+   * A value as read from a store: one trailing newline ({@code \n} or {@code \r\n}, as editors and
+   * {@code kubectl create secret --from-file} leave them) is removed, and any other control
    * character is refused, since it could split or end a header the value is injected into.
    *
    * @param source names the store for the message, e.g. "file /etc/keyrelay/token"

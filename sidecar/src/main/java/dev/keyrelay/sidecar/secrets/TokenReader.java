@@ -7,9 +7,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
- * Keeps an issued token while it is usable: until its expiry minus a skew (the source's maximum,
- * or a tenth of the lifetime when that is less). From a third of the usable time before that end
- * (a minute at most) a request that finds the token starts one refresh in the background and still
+ * Keeps an issued token while it is usable: until its expiry minus a skew (the source's maximum, or
+ * a tenth of the lifetime when that is less). From a third of the usable time before that end (a
+ * minute at most) a request that finds the token starts one refresh in the background and still
  * gets the current token, so refreshes cost no request a wait. Concurrent requests without a usable
  * token share one fetch. A token past its usable end is never handed out: while the issuer is down
  * requests then fail closed.
@@ -17,6 +17,7 @@ import java.util.function.LongSupplier;
 final class TokenReader implements SecretReader {
 
   private static final long MAX_REFRESH_AHEAD = Duration.ofMinutes(1).toNanos();
+
   /** After a failed refresh, the next background attempt waits this long. */
   private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -96,7 +97,8 @@ final class TokenReader implements SecretReader {
     Exception failure;
     try {
       IssuedToken issued = source.issue();
-      if (issued.lifetime() != null && (issued.lifetime().isNegative() || issued.lifetime().isZero())) {
+      if (issued.lifetime() != null
+          && (issued.lifetime().isNegative() || issued.lifetime().isZero())) {
         throw new SecretStoreDownException(source.describe() + " issued an expired token");
       }
       token = Token.of(issued, asked, unknownLifetime, source.maxSkew());
@@ -131,8 +133,7 @@ final class TokenReader implements SecretReader {
   private record Token(SecretValue value, long issuedAt, long refreshFrom, long usableUntil) {
 
     static Token of(IssuedToken issued, long askedAt, Duration unknownLifetime, Duration maxSkew) {
-      long lifetime =
-          (issued.lifetime() == null ? unknownLifetime : issued.lifetime()).toNanos();
+      long lifetime = (issued.lifetime() == null ? unknownLifetime : issued.lifetime()).toNanos();
       long usable = lifetime - Math.min(maxSkew.toNanos(), lifetime / 10);
       long ahead = Math.min(MAX_REFRESH_AHEAD, usable / 3);
       return new Token(issued.value(), askedAt, askedAt + usable - ahead, askedAt + usable);

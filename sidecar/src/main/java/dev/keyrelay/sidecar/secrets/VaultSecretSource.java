@@ -82,8 +82,7 @@ final class VaultSecretSource implements SecretSource {
       throw new SecretUnavailableException(
           "vault secret " + ref.path() + " has no field " + ref.field() + " or it is empty");
     }
-    return SecretValue.checked(
-        value, "vault secret " + ref.path() + " field " + ref.field(), form);
+    return SecretValue.checked(value, "vault secret " + ref.path() + " field " + ref.field(), form);
   }
 
   private static int status(LogicalResponse response) {

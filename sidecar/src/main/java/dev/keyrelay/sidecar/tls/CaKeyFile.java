@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the CA's certificate and key in {@code ca.keyFile} (PEM, mode 0600) so that a restarted
  * sidecar serves the same CA and agents that loaded the bundle at start keep trusting it. The
- * injector puts the file in a memory-backed emptyDir mounted into the sidecar only: it outlives
- * the sidecar container, never the pod, and never touches a disk.
+ * injector puts the file in a memory-backed emptyDir mounted into the sidecar only: it outlives the
+ * sidecar container, never the pod, and never touches a disk.
  */
 public final class CaKeyFile {
 
@@ -36,9 +36,9 @@ public final class CaKeyFile {
   private CaKeyFile() {}
 
   /**
-   * The CA to serve: the one in the key file when it is still usable, else {@code fresh}, which
-   * is then written there. A file that is corrupt, expired or not writable costs a warning and a
-   * new CA, never the start.
+   * The CA to serve: the one in the key file when it is still usable, else {@code fresh}, which is
+   * then written there. A file that is corrupt, expired or not writable costs a warning and a new
+   * CA, never the start.
    */
   public static TlsStartup.Started reuseOrStore(CaSettings settings, TlsStartup.Started fresh)
       throws IOException {

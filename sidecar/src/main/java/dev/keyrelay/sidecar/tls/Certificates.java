@@ -1,10 +1,10 @@
 package dev.keyrelay.sidecar.tls;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.io.IOException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -66,9 +66,9 @@ final class Certificates {
   }
 
   /**
-   * An issuer's keys in the form BouncyCastle's lightweight API takes, converted once: BC keeps
-   * its precomputation for a public point on the key object, which a conversion per certificate
-   * threw away.
+   * An issuer's keys in the form BouncyCastle's lightweight API takes, converted once: BC keeps its
+   * precomputation for a public point on the key object, which a conversion per certificate threw
+   * away.
    */
   record IssuerKeys(AsymmetricKeyParameter signing, AsymmetricKeyParameter verifying) {
 

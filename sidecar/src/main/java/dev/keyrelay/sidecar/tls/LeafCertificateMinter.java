@@ -43,8 +43,7 @@ public final class LeafCertificateMinter {
   public LeafCertificateMinter(CertificateAuthority ca) {
     this.ca = ca;
     try {
-      this.issuer =
-          Certificates.IssuerKeys.of(ca.privateKey(), ca.certificate().getPublicKey());
+      this.issuer = Certificates.IssuerKeys.of(ca.privateKey(), ca.certificate().getPublicKey());
       this.leafKeys = Certificates.newP256KeyPair();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot prepare the leaf key pair: " + e.getMessage(), e);

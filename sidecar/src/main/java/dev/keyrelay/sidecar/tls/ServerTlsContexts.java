@@ -3,10 +3,10 @@ package dev.keyrelay.sidecar.tls;
 import dev.keyrelay.contract.HostNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -18,9 +18,9 @@ import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 
 /**
- * The agent-facing TLS of intercepted hosts. One server context serves every host: its key
- * manager presents the certificate minted for the connection's host. Minting is a single ECDSA
- * signature; building a TLS context per host would cost several milliseconds each.
+ * The agent-facing TLS of intercepted hosts. One server context serves every host: its key manager
+ * presents the certificate minted for the connection's host. Minting is a single ECDSA signature;
+ * building a TLS context per host would cost several milliseconds each.
  */
 public final class ServerTlsContexts {
 

@@ -18,8 +18,8 @@ public final class TlsStartup {
 
   /**
    * Begins at once with the CA, which logs nothing; the rest (Netty logs as the native library
-   * loads) waits for {@code loggingStarted}, since a log call while SLF4J initialises is queued
-   * and replayed with a warning on stderr.
+   * loads) waits for {@code loggingStarted}, since a log call while SLF4J initialises is queued and
+   * replayed with a warning on stderr.
    */
   public static CompletableFuture<Started> begin(CompletableFuture<?> loggingStarted) {
     return CompletableFuture.supplyAsync(

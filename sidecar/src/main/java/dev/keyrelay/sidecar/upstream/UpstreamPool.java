@@ -36,7 +36,8 @@ public final class UpstreamPool implements Upstreams, AutoCloseable {
   static final int MAX_POOLS_PER_LOOP = 256;
 
   private static final AttributeKey<PoolRef> POOL = AttributeKey.valueOf("keyrelayPool");
-  // Shorter than common server keep-alive timeouts, so the pool rarely hands out a dying connection.
+  // Shorter than common server keep-alive timeouts, so the pool rarely hands out a dying
+  // connection.
   private static final Duration POOLED_IDLE = Duration.ofSeconds(30);
 
   /** The pool a connection came from, and the key it was filed under on its loop. */

@@ -52,7 +52,8 @@ class ConfigLoaderRejectionTest {
             "transparent: { httpsListen: 0.0.0.0:15443 }",
             "transparent.httpsListen",
             "not a loopback address; iptables REDIRECT"),
-        arguments("transparent: { httpListen: 127.0.0.1 }", "transparent.httpListen", "has no port"),
+        arguments(
+            "transparent: { httpListen: 127.0.0.1 }", "transparent.httpListen", "has no port"),
         arguments(
             "transparent: { httpListen: 127.0.0.1:15443 }",
             "transparent.httpListen",
@@ -267,40 +268,54 @@ class ConfigLoaderRejectionTest {
             "exactly one of env, file, kubernetes, vault, oauth2, githubApp is allowed, found env"
                 + " and file"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: http://login.example/token,"
-                + " grantType: client_credentials, clientId: c, clientSecret: { env: S } } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: http://login.example/token,"
+                    + " grantType: client_credentials, clientId: c, clientSecret: { env: S } } }"),
             "routes[0].secret.oauth2.tokenUrl",
             "must be an https URL"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: client_credentials, clientId: c } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: client_credentials, clientId: c } }"),
             "routes[0].secret.oauth2.clientSecret",
             "is required for grantType client_credentials"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: refresh_token, clientId: c } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: refresh_token, clientId: c } }"),
             "routes[0].secret.oauth2.refreshToken",
             "is required for grantType refresh_token"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: password, clientId: c } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: password, clientId: c } }"),
             "routes[0].secret.oauth2.grantType",
             "\"password\" is not supported"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: client_credentials, clientId: c, clientSecret: { env: S },"
-                + " scopes: [\"read write\"] } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: client_credentials, clientId: c, clientSecret: { env: S },"
+                    + " scopes: [\"read write\"] } }"),
             "routes[0].secret.oauth2.scopes[0]",
             "is not an OAuth scope"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: refresh_token, clientId: c, refreshToken: { oauth2: {} } } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: refresh_token, clientId: c, refreshToken: { oauth2: {} } } }"),
             "routes[0].secret.oauth2.refreshToken.oauth2",
             "is not allowed here; use one of env, file, kubernetes, vault"),
         arguments(
-            route("secret", "{ oauth2: { tokenUrl: https://login.example/token,"
-                + " grantType: refresh_token, clientId: c,"
-                + " refreshToken: { vault: { path: secret/data/x, field: rt } } } }"),
+            route(
+                "secret",
+                "{ oauth2: { tokenUrl: https://login.example/token,"
+                    + " grantType: refresh_token, clientId: c,"
+                    + " refreshToken: { vault: { path: secret/data/x, field: rt } } } }"),
             "routes[0].secret",
             "needs the top-level vault block"),
         arguments(
@@ -308,18 +323,23 @@ class ConfigLoaderRejectionTest {
             "routes[0].secret.githubApp.installationId",
             "is required"),
         arguments(
-            route("secret", "{ githubApp: { appId: my-app, installationId: 7,"
-                + " privateKey: { env: K } } }"),
+            route(
+                "secret",
+                "{ githubApp: { appId: my-app, installationId: 7," + " privateKey: { env: K } } }"),
             "routes[0].secret.githubApp.appId",
             "numeric ID or its client ID"),
         arguments(
-            route("secret", "{ githubApp: { appId: \"1\", installationId: 7,"
-                + " privateKey: { env: K }, permissions: { contents: owner } } }"),
+            route(
+                "secret",
+                "{ githubApp: { appId: \"1\", installationId: 7,"
+                    + " privateKey: { env: K }, permissions: { contents: owner } } }"),
             "routes[0].secret.githubApp.permissions.contents",
             "must be read, write or admin"),
         arguments(
-            route("secret", "{ githubApp: { appId: \"1\", installationId: 7,"
-                + " privateKey: { env: K }, apiUrl: \"https://ghe.example/api/v3?x=1\" } }"),
+            route(
+                "secret",
+                "{ githubApp: { appId: \"1\", installationId: 7,"
+                    + " privateKey: { env: K }, apiUrl: \"https://ghe.example/api/v3?x=1\" } }"),
             "routes[0].secret.githubApp.apiUrl",
             "must not hold user info, a query or a fragment"),
         arguments(
@@ -391,7 +411,9 @@ class ConfigLoaderRejectionTest {
         arguments(route("rules", "[]"), "routes[0].rules", "must not be empty"),
         arguments(route("rules", "[ {} ]"), "routes[0].rules[0]", "needs methods, paths"),
         arguments(
-            route("rules", "[ { methods: [get] } ]"), "routes[0].rules[0].methods[0]", "upper case"),
+            route("rules", "[ { methods: [get] } ]"),
+            "routes[0].rules[0].methods[0]",
+            "upper case"),
         arguments(
             route("rules", "[ { methods: [GET], paths: [] } ]"),
             "routes[0].rules[0].paths",
@@ -411,9 +433,7 @@ class ConfigLoaderRejectionTest {
             "routes[0].rules[0].paths[0]",
             "encoded slash"),
         arguments(
-            route("rules", "[ { paths: [\"/a?b=1\"] } ]"),
-            "routes[0].rules[0].paths[0]",
-            "query"),
+            route("rules", "[ { paths: [\"/a?b=1\"] } ]"), "routes[0].rules[0].paths[0]", "query"),
         arguments(route("limits", "{}"), "routes[0].limits", "needs requestsPerMinute"),
         arguments(
             route("limits", "{ requestsPerMinute: 0 }"),

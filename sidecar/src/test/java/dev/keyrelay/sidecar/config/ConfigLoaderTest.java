@@ -249,7 +249,8 @@ class ConfigLoaderTest {
                 SecretRef.OAuth2.GrantType.REFRESH_TOKEN,
                 "cli",
                 null,
-                new SecretRef.Kubernetes("login", "refresh-token", Path.of("/etc/keyrelay/secrets")),
+                new SecretRef.Kubernetes(
+                    "login", "refresh-token", Path.of("/etc/keyrelay/secrets")),
                 List.of("user:inference", "offline_access"),
                 "https://api.example",
                 dir.resolve("login-ca.pem")));

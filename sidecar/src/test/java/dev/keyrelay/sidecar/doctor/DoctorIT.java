@@ -130,7 +130,8 @@ class DoctorIT {
                   l.startsWith("FAIL  route untrusted upstream localhost:" + api.port())
                       && l.contains("TLS handshake"))
           .anyMatch(
-              l -> l.startsWith("FAIL  route nowhere secret") && l.contains("KEYRELAY_DOCTOR_UNSET"))
+              l ->
+                  l.startsWith("FAIL  route nowhere secret") && l.contains("KEYRELAY_DOCTOR_UNSET"))
           .anyMatch(
               l ->
                   l.equals(

@@ -129,9 +129,7 @@ class EgressGuardTest {
     EgressGuard guard =
         new EgressGuard(
             settings(none(), List.of(new HostMatch("api.example.com", 443)), none()),
-            new HostResolver(
-                dns,
-            resolverOf(Map.of("api.example.com", "93.184.215.14"))),
+            new HostResolver(dns, resolverOf(Map.of("api.example.com", "93.184.215.14"))),
             registry);
 
     EgressDecision listed = check(guard, "api.example.com", 443);
@@ -188,9 +186,9 @@ class EgressGuardTest {
             settings(),
             new HostResolver(
                 dns,
-            host -> {
-              throw new AssertionError("resolved " + host);
-            }),
+                host -> {
+                  throw new AssertionError("resolved " + host);
+                }),
             registry);
 
     assertThat(guard.check("2606:4700::1111", 443)).isCompletedWithValueMatching(d -> d.allowed());
@@ -208,10 +206,10 @@ class EgressGuardTest {
             settings(),
             new HostResolver(
                 dns,
-            host -> {
-              resolvedOn[0] = Thread.currentThread().getName();
-              return addresses("8.8.8.8");
-            }),
+                host -> {
+                  resolvedOn[0] = Thread.currentThread().getName();
+                  return addresses("8.8.8.8");
+                }),
             registry);
 
     check(guard, "dns.google", 443);

@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Egress lists with {@code *.domain} patterns and CIDR ranges, through the packaged jar with curl.
- * The sidecar resolves names from a hosts file of the test ({@code -Djdk.net.hosts.file}), so
- * every name below points at a chosen loopback address without DNS.
+ * The sidecar resolves names from a hosts file of the test ({@code -Djdk.net.hosts.file}), so every
+ * name below points at a chosen loopback address without DNS.
  */
 class EgressListsIT {
 
@@ -64,8 +64,7 @@ class EgressListsIT {
         """
             .formatted(proxyPort, adminPort));
     sidecar =
-        SidecarProcess.start(
-            file, proxyPort, adminPort, Map.of(), "-Djdk.net.hosts.file=" + hosts);
+        SidecarProcess.start(file, proxyPort, adminPort, Map.of(), "-Djdk.net.hosts.file=" + hosts);
   }
 
   @AfterAll

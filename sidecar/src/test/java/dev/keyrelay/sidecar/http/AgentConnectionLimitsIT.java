@@ -132,7 +132,9 @@ class AgentConnectionLimitsIT {
         socket.close();
       }
     }
-    assertThat(plain.received()).extracting(RecordingUpstream.Received::uri).doesNotContain("/slow");
+    assertThat(plain.received())
+        .extracting(RecordingUpstream.Received::uri)
+        .doesNotContain("/slow");
     assertThat(sidecar.scrapeMetrics()).contains("keyrelay_client_timeouts_total{kind=\"header\"}");
   }
 
@@ -159,7 +161,9 @@ class AgentConnectionLimitsIT {
         socket.close();
       }
     }
-    assertThat(plain.received()).extracting(RecordingUpstream.Received::uri).doesNotContain("/refused");
+    assertThat(plain.received())
+        .extracting(RecordingUpstream.Received::uri)
+        .doesNotContain("/refused");
     assertThat(capped.scrapeMetrics()).contains("keyrelay_connections_refused_total");
     assertThat(capped.logsOnceThey(logs -> logs.contains("connection limit reached")))
         .contains("\"max_connections\":5");
@@ -305,8 +309,7 @@ class AgentConnectionLimitsIT {
   private static SSLSocket overTls(Socket tunnel, SSLContext context, String alpn)
       throws IOException {
     SSLSocket tls =
-        (SSLSocket)
-            context.getSocketFactory().createSocket(tunnel, "localhost", routedPort, false);
+        (SSLSocket) context.getSocketFactory().createSocket(tunnel, "localhost", routedPort, false);
     SSLParameters parameters = tls.getSSLParameters();
     parameters.setApplicationProtocols(new String[] {alpn});
     tls.setSSLParameters(parameters);
@@ -345,7 +348,10 @@ class AgentConnectionLimitsIT {
     for (String header : headers) {
       request.append(header).append("\r\n");
     }
-    return request.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+    return request
+        .append("Connection: close\r\n\r\n")
+        .toString()
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   /** One plain-HTTP request through the proxy on a new connection; the whole answer. */

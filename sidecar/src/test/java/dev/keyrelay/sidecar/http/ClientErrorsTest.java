@@ -14,14 +14,18 @@ import java.io.IOException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
-/** Client failures that reach the end of the pipeline: classified, counted once, connection closed. */
+/**
+ * Client failures that reach the end of the pipeline: classified, counted once, connection closed.
+ */
 class ClientErrorsTest {
 
   @Test
   void classifiesWhatAgentsCauseByTheCauseChain() {
-    assertThat(ClientErrors.kind(new DecoderException(new NotSslRecordException("not an SSL record"))))
+    assertThat(
+            ClientErrors.kind(new DecoderException(new NotSslRecordException("not an SSL record"))))
         .isEqualTo("not_tls");
-    assertThat(ClientErrors.kind(new DecoderException(new SSLHandshakeException("bad_certificate"))))
+    assertThat(
+            ClientErrors.kind(new DecoderException(new SSLHandshakeException("bad_certificate"))))
         .isEqualTo("tls_failed");
     assertThat(ClientErrors.kind(new SslHandshakeTimeoutException("timed out")))
         .isEqualTo("tls_handshake_timeout");

@@ -69,7 +69,11 @@ class ConfigReloadIT {
 
   private static Clients.Run get(RecordingUpstream upstream) throws Exception {
     return Clients.curl(
-        sidecar.proxyUrl(), "--cacert", bundle.toString(), "-w", "\n%{http_code}",
+        sidecar.proxyUrl(),
+        "--cacert",
+        bundle.toString(),
+        "-w",
+        "\n%{http_code}",
         "https://localhost:" + upstream.port() + "/");
   }
 
@@ -88,7 +92,9 @@ class ConfigReloadIT {
   @Test
   @Order(2)
   void addedRouteWorksWithoutRestart() throws Exception {
-    assertThat(get(second).exitCode()).as("unrouted localhost is denied before the edit").isNotZero();
+    assertThat(get(second).exitCode())
+        .as("unrouted localhost is denied before the edit")
+        .isNotZero();
 
     Files.writeString(
         config,

@@ -44,12 +44,17 @@ class ConnectTargetFuzzTest {
     if (authority.isEmpty() || !authority.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
       return null;
     }
-    if (authority.contains("@") || authority.contains("%") || authority.contains("/")
-        || authority.contains("?") || authority.contains("#")) {
+    if (authority.contains("@")
+        || authority.contains("%")
+        || authority.contains("/")
+        || authority.contains("?")
+        || authority.contains("#")) {
       return null;
     }
-    int portColon = authority.startsWith("[") ? authority.indexOf(':', authority.indexOf(']'))
-        : authority.indexOf(':');
+    int portColon =
+        authority.startsWith("[")
+            ? authority.indexOf(':', authority.indexOf(']'))
+            : authority.indexOf(':');
     String host = portColon < 0 ? authority : authority.substring(0, portColon);
     int port = 443;
     if (portColon >= 0) {

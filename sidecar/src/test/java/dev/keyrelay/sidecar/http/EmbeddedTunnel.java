@@ -55,9 +55,9 @@ final class EmbeddedTunnel implements AutoCloseable {
   static final String SECRET = "sk-embedded-real-7d1c9e";
 
   /**
-   * What the agent's bytes so far led to. {@code completedAgentRequests} counts requests whose
-   * last part arrived or whose decoding failed; {@code cleanAgentRequests} those of them that
-   * decoded cleanly before the first decoding failure of the connection.
+   * What the agent's bytes so far led to. {@code completedAgentRequests} counts requests whose last
+   * part arrived or whose decoding failed; {@code cleanAgentRequests} those of them that decoded
+   * cleanly before the first decoding failure of the connection.
    */
   record Outcome(
       int agentRequests,
@@ -107,7 +107,8 @@ final class EmbeddedTunnel implements AutoCloseable {
 
   /** A resolver that answers loopback for every name, without DNS. */
   static HostResolver loopbackResolver() {
-    return new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
+    return new HostResolver(
+        Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
   }
 
   /** The proxy's services with one route, secrets read inline and the given upstreams. */
@@ -257,7 +258,8 @@ final class EmbeddedTunnel implements AutoCloseable {
           String body = complete.get(n).method().equals("HEAD") ? "" : "ok";
           channel.writeInbound(
               Unpooled.copiedBuffer(
-                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + body, StandardCharsets.US_ASCII));
+                  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n" + body,
+                  StandardCharsets.US_ASCII));
           answered.put(channel, n + 1);
           moved = true;
         }

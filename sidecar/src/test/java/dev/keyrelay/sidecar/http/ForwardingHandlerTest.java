@@ -35,17 +35,21 @@ class ForwardingHandlerTest {
   void replacesTheAgentsCredentialsWithTheRealOneAndPoolsTheConnectionAfterwards() {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
-            "GET /v1/models HTTP/1.1\r\n" + HOST
+            "GET /v1/models HTTP/1.1\r\n"
+                + HOST
                 + "x-api-key: placeholder\r\nAuthorization: Bearer placeholder\r\n"
                 + "Proxy-Authorization: Basic cGxhY2Vob2xkZXI=\r\n\r\n");
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
-    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
-      assertThat(request.header("x-api-key")).containsExactly(EmbeddedTunnel.SECRET);
-      assertThat(request.header("authorization")).isEmpty();
-      assertThat(request.header("proxy-authorization")).isEmpty();
-      assertThat(request.header("host")).containsExactly(EmbeddedTunnel.HOST);
-    });
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.header("x-api-key")).containsExactly(EmbeddedTunnel.SECRET);
+              assertThat(request.header("authorization")).isEmpty();
+              assertThat(request.header("proxy-authorization")).isEmpty();
+              assertThat(request.header("host")).containsExactly(EmbeddedTunnel.HOST);
+            });
     assertThat(outcome.released()).isEqualTo(1);
     assertThat(outcome.discarded()).isZero();
   }
@@ -69,8 +73,12 @@ class ForwardingHandlerTest {
     String inner = "GET /smuggled HTTP/1.1\r\n" + HOST + "\r\n";
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
-            "POST /a HTTP/1.1\r\n" + HOST + "Connection: content-length\r\nContent-Length: "
-                + inner.length() + "\r\n\r\n" + inner);
+            "POST /a HTTP/1.1\r\n"
+                + HOST
+                + "Connection: content-length\r\nContent-Length: "
+                + inner.length()
+                + "\r\n\r\n"
+                + inner);
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
     assertThat(outcome.upstreamRequests()).isEmpty();
@@ -81,7 +89,9 @@ class ForwardingHandlerTest {
   void aBodyThatFailsToDecodeLeavesTheUpstreamRequestUnfinishedAndItsConnectionDiscarded() {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
-            "POST /c HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+            "POST /c HTTP/1.1\r\n"
+                + HOST
+                + "Transfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
@@ -95,14 +105,20 @@ class ForwardingHandlerTest {
   void requestTrailersAreDropped() {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
-            "POST /t HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+            "POST /t HTTP/1.1\r\n"
+                + HOST
+                + "Transfer-Encoding: chunked\r\n\r\n"
                 + "2\r\nhi\r\n0\r\nx-api-key: chosen\r\nHost: evil.test\r\n\r\n");
 
-    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
-      assertThat(request.trailers()).isEmpty();
-      assertThat(new String(request.body(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("hi");
-      assertThat(request.header("transfer-encoding")).containsExactly("chunked");
-    });
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.trailers()).isEmpty();
+              assertThat(new String(request.body(), java.nio.charset.StandardCharsets.US_ASCII))
+                  .isEqualTo("hi");
+              assertThat(request.header("transfer-encoding")).containsExactly("chunked");
+            });
   }
 
   @Test
@@ -110,21 +126,31 @@ class ForwardingHandlerTest {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends("PUT /p HTTP/1.1\r\n" + HOST + "Content-Length: 005\r\n\r\nhello");
 
-    assertThat(outcome.upstreamRequests()).singleElement().satisfies(request -> {
-      assertThat(request.header("content-length")).containsExactly("5");
-      assertThat(request.body()).hasSize(5);
-    });
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.header("content-length")).containsExactly("5");
+              assertThat(request.body()).hasSize(5);
+            });
   }
 
   @Test
   void anOversizedHeadInsideTheTunnelGets431() {
-    assertThat(tunnel.agentSends("GET /h HTTP/1.1\r\n" + HOST + "X-Big: " + "a".repeat(70_000) + "\r\n\r\n").agentReceived())
+    assertThat(
+            tunnel
+                .agentSends(
+                    "GET /h HTTP/1.1\r\n" + HOST + "X-Big: " + "a".repeat(70_000) + "\r\n\r\n")
+                .agentReceived())
         .startsWith("HTTP/1.1 431");
   }
 
   @Test
   void anOversizedRequestLineInsideTheTunnelGets414() {
-    assertThat(tunnel.agentSends("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\n" + HOST + "\r\n").agentReceived())
+    assertThat(
+            tunnel
+                .agentSends("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\n" + HOST + "\r\n")
+                .agentReceived())
         .startsWith("HTTP/1.1 414");
   }
 
@@ -143,8 +169,10 @@ class ForwardingHandlerTest {
         .containsExactly("/v");
     assertThat(outcome.upstreamBytes())
         .singleElement()
-        .satisfies(bytes ->
-            assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("/smuggled"));
+        .satisfies(
+            bytes ->
+                assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
+                    .doesNotContain("/smuggled"));
     assertThat(tunnel.agentConnectionOpen()).isFalse();
   }
 
@@ -154,7 +182,9 @@ class ForwardingHandlerTest {
     // decoder refuses the head (RFC 9112 section 6.1), and this keeps it so.
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
-            "POST /old HTTP/1.0\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"
+            "POST /old HTTP/1.0\r\n"
+                + HOST
+                + "Transfer-Encoding: chunked\r\n\r\n"
                 + "1c\r\nGET /smuggled HTTP/1.0\r\n\r\n\r\n0\r\n\r\n");
 
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
@@ -169,7 +199,8 @@ class ForwardingHandlerTest {
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
     assertThat(outcome.upstreamRequests())
         .singleElement()
-        .satisfies(request ->
-            assertThat(new String(request.body(), StandardCharsets.US_ASCII)).isEqualTo("hi"));
+        .satisfies(
+            request ->
+                assertThat(new String(request.body(), StandardCharsets.US_ASCII)).isEqualTo("hi"));
   }
 }

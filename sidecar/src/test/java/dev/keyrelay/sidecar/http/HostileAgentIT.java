@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent as an attacker: raw bytes inside an intercepted tunnel, through the packaged jar, to
- * upstreams that parse every request themselves, so a request smuggled past the proxy would show
- * up as one more parsed request. The invariant throughout: one agent request is at most one
- * upstream request, and the credential travels only in the route's header.
+ * upstreams that parse every request themselves, so a request smuggled past the proxy would show up
+ * as one more parsed request. The invariant throughout: one agent request is at most one upstream
+ * request, and the credential travels only in the route's header.
  */
 class HostileAgentIT {
 
@@ -112,7 +112,8 @@ class HostileAgentIT {
   }
 
   private static RawProxyConnection tunnel(ParsingUpstream upstream) throws Exception {
-    return RawProxyConnection.intercepted(sidecar.proxyPort(), "localhost", upstream.port(), sidecarCa);
+    return RawProxyConnection.intercepted(
+        sidecar.proxyPort(), "localhost", upstream.port(), sidecarCa);
   }
 
   private static String host() {
@@ -136,8 +137,14 @@ class HostileAgentIT {
     String smuggled = "GET /smuggled HTTP/1.1\r\nHost: " + host() + "\r\n\r\n";
     try (RawProxyConnection agent = tunnel(api)) {
       agent.send(
-          "POST /a HTTP/1.1\r\nHost: " + host() + "\r\nConnection: " + listed
-              + "\r\nContent-Length: " + smuggled.length() + "\r\n\r\n" + smuggled);
+          "POST /a HTTP/1.1\r\nHost: "
+              + host()
+              + "\r\nConnection: "
+              + listed
+              + "\r\nContent-Length: "
+              + smuggled.length()
+              + "\r\n\r\n"
+              + smuggled);
       RawProxyConnection.Response response = agent.response();
 
       assertThat(response.status()).isEqualTo(400);
@@ -154,8 +161,13 @@ class HostileAgentIT {
     String unfinished = "GET /hijack HTTP/1.1\r\nHost: " + host() + "\r\nX-Swallow: ";
     try (RawProxyConnection attacker = tunnel(api)) {
       attacker.send(
-          "POST /a HTTP/1.1\r\nHost: " + host() + "\r\nConnection: content-length\r\n"
-              + "Content-Length: " + unfinished.length() + "\r\n\r\n" + unfinished);
+          "POST /a HTTP/1.1\r\nHost: "
+              + host()
+              + "\r\nConnection: content-length\r\n"
+              + "Content-Length: "
+              + unfinished.length()
+              + "\r\n\r\n"
+              + unfinished);
       assertThat(attacker.response().status()).isEqualTo(400);
     }
     try (RawProxyConnection victim = tunnel(api)) {
@@ -163,11 +175,14 @@ class HostileAgentIT {
       assertThat(victim.response().status()).isEqualTo(200);
     }
 
-    assertThat(api.requests()).singleElement().satisfies(parsed -> {
-      assertThat(parsed.target()).isEqualTo("/victim");
-      assertThat(parsed.header("x-api-key")).containsExactly(KEY);
-      assertThat(parsed.header("x-swallow")).isEmpty();
-    });
+    assertThat(api.requests())
+        .singleElement()
+        .satisfies(
+            parsed -> {
+              assertThat(parsed.target()).isEqualTo("/victim");
+              assertThat(parsed.header("x-api-key")).containsExactly(KEY);
+              assertThat(parsed.header("x-swallow")).isEmpty();
+            });
   }
 
   @Test
@@ -175,15 +190,22 @@ class HostileAgentIT {
     String inner = "GET /smuggled HTTP/1.1\r\nHost: " + host() + "\r\n\r\n";
     try (RawProxyConnection agent = tunnel(api)) {
       agent.send(
-          "POST /a HTTP/1.1\r\nHost: " + host() + "\r\nContent-Length: " + inner.length()
-              + "\r\n\r\n" + inner);
+          "POST /a HTTP/1.1\r\nHost: "
+              + host()
+              + "\r\nContent-Length: "
+              + inner.length()
+              + "\r\n\r\n"
+              + inner);
       assertThat(agent.response().status()).isEqualTo(200);
       agent.send("GET /next HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
       assertThat(agent.response().status()).isEqualTo(200);
     }
 
-    assertThat(api.requests()).extracting(ParsingUpstream.Parsed::target).containsExactly("/a", "/next");
-    assertThat(new String(api.requests().get(0).body(), StandardCharsets.ISO_8859_1)).isEqualTo(inner);
+    assertThat(api.requests())
+        .extracting(ParsingUpstream.Parsed::target)
+        .containsExactly("/a", "/next");
+    assertThat(new String(api.requests().get(0).body(), StandardCharsets.ISO_8859_1))
+        .isEqualTo(inner);
   }
 
   /** Bodies the decoder cannot frame: the upstream never sees them completed. */
@@ -201,7 +223,9 @@ class HostileAgentIT {
   void aChunkedBodyThatFailsToDecodeIsNeverCompletedUpstream(String body) throws Exception {
     try (RawProxyConnection agent = tunnel(api)) {
       agent.send(
-          "POST /chunks HTTP/1.1\r\nHost: " + host() + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "POST /chunks HTTP/1.1\r\nHost: "
+              + host()
+              + "\r\nTransfer-Encoding: chunked\r\n\r\n"
               + body);
       assertThat(agent.response().status()).isEqualTo(400);
       assertThat(agent.closedByPeer()).isTrue();
@@ -224,7 +248,8 @@ class HostileAgentIT {
       })
   void ambiguousFramingIsRefused(String framing) throws Exception {
     try (RawProxyConnection agent = tunnel(api)) {
-      agent.send("POST /f HTTP/1.1\r\nHost: " + host() + "\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n");
+      agent.send(
+          "POST /f HTTP/1.1\r\nHost: " + host() + "\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n");
       assertThat(agent.response().status()).isEqualTo(400);
     }
     assertThat(api.requests()).isEmpty();
@@ -234,19 +259,24 @@ class HostileAgentIT {
   void requestTrailersNeverReachTheUpstream() throws Exception {
     try (RawProxyConnection agent = tunnel(api)) {
       agent.send(
-          "POST /t HTTP/1.1\r\nHost: " + host() + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+          "POST /t HTTP/1.1\r\nHost: "
+              + host()
+              + "\r\nTransfer-Encoding: chunked\r\n\r\n"
               + "5\r\nhello\r\n0\r\n"
               + "x-api-key: attacker-chosen\r\nAuthorization: Bearer attacker\r\n"
               + "Host: evil.example\r\nX-Other: 1\r\n\r\n");
       assertThat(agent.response().status()).isEqualTo(200);
     }
 
-    assertThat(api.requests()).singleElement().satisfies(parsed -> {
-      assertThat(new String(parsed.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
-      assertThat(parsed.trailers()).isEmpty();
-      assertThat(parsed.header("x-api-key")).containsExactly(KEY);
-      assertThat(parsed.header("host")).containsExactly(host());
-    });
+    assertThat(api.requests())
+        .singleElement()
+        .satisfies(
+            parsed -> {
+              assertThat(new String(parsed.body(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+              assertThat(parsed.trailers()).isEmpty();
+              assertThat(parsed.header("x-api-key")).containsExactly(KEY);
+              assertThat(parsed.header("host")).containsExactly(host());
+            });
   }
 
   @ParameterizedTest
@@ -257,7 +287,8 @@ class HostileAgentIT {
       RawProxyConnection.Response response = agent.response();
 
       assertThat(response.status()).isEqualTo(505);
-      assertThat(response.headers()).containsEntry("x-keyrelay-error", "http_version_not_supported");
+      assertThat(response.headers())
+          .containsEntry("x-keyrelay-error", "http_version_not_supported");
     }
   }
 
@@ -282,12 +313,19 @@ class HostileAgentIT {
       agent.send("GET https://" + host() + "/own?q=1 HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
       assertThat(agent.response().status()).isEqualTo(200);
     }
-    assertThat(api.requests()).singleElement().satisfies(parsed ->
-        assertThat(parsed.target()).isEqualTo("/own?q=1"));
+    assertThat(api.requests())
+        .singleElement()
+        .satisfies(parsed -> assertThat(parsed.target()).isEqualTo("/own?q=1"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"https://[broken/x", "https:///nohost", "relative/path", "https://localhost:99999/"})
+  @ValueSource(
+      strings = {
+        "https://[broken/x",
+        "https:///nohost",
+        "relative/path",
+        "https://localhost:99999/"
+      })
   void aMalformedTargetGets400NotASilentClose(String target) throws Exception {
     try (RawProxyConnection agent = tunnel(api)) {
       agent.send("GET " + target + " HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
@@ -335,7 +373,8 @@ class HostileAgentIT {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString(("agent:" + BASIC_SECRET).getBytes(StandardCharsets.UTF_8));
-    assertThat(nonAsciiBasic.requests()).singleElement().satisfies(parsed ->
-        assertThat(parsed.header("authorization")).containsExactly(expected));
+    assertThat(nonAsciiBasic.requests())
+        .singleElement()
+        .satisfies(parsed -> assertThat(parsed.header("authorization")).containsExactly(expected));
   }
 }

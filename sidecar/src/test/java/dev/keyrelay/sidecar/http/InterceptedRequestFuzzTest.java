@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fuzzes the HTTP/1.1 path inside an intercepted tunnel ({@link EmbeddedTunnel}: the real codec,
  * {@link ForwardingHandler} and upstream handlers, no sockets): any agent bytes in, the bytes each
- * upstream connection received out, parsed by the strict parser of {@link ParsingUpstream}.
- * Each input runs through a route with its own header, in one write, and through a Bearer route,
- * cut into three writes. What must hold for every input is in {@link #check}.
+ * upstream connection received out, parsed by the strict parser of {@link ParsingUpstream}. Each
+ * input runs through a route with its own header, in one write, and through a Bearer route, cut
+ * into three writes. What must hold for every input is in {@link #check}.
  */
 class InterceptedRequestFuzzTest {
 
@@ -81,7 +81,8 @@ class InterceptedRequestFuzzTest {
       // Every request the agent finished got a response, or the connection is closed.
       if (tunnel.agentConnectionOpen()) {
         assertThat(count(received.toString().getBytes(StandardCharsets.ISO_8859_1), "HTTP/1.1 "))
-            .as("responses to %s complete requests of <%s>",
+            .as(
+                "responses to %s complete requests of <%s>",
                 outcome.completedAgentRequests(), shown(input))
             .isGreaterThanOrEqualTo(outcome.completedAgentRequests());
       }

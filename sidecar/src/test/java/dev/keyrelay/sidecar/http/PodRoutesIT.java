@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged sidecar in a "pod" described by downward-API files: a route whose selector does not
- * match is absent (its host tunnelled like any unrouted host, its secret never opened, its
- * listener not bound), and label or annotation changes switch routes on and off like a reload.
+ * match is absent (its host tunnelled like any unrouted host, its secret never opened, its listener
+ * not bound), and label or annotation changes switch routes on and off like a reload.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodRoutesIT {
@@ -166,8 +166,7 @@ class PodRoutesIT {
 
   private static void awaitReloads(int count) throws Exception {
     Pattern reloaded = Pattern.compile("config reloaded");
-    String logs =
-        sidecar.logsOnceThey(l -> reloaded.matcher(l).results().count() >= count);
+    String logs = sidecar.logsOnceThey(l -> reloaded.matcher(l).results().count() >= count);
     assertThat(reloaded.matcher(logs).results().count()).as(logs).isGreaterThanOrEqualTo(count);
   }
 

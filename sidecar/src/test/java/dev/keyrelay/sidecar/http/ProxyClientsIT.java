@@ -56,8 +56,10 @@ class ProxyClientsIT {
   static RecordingUpstream plain;
   static RecordingUpstream plainRefused;
   static RecordingUpstream direct;
+
   /** Accepts connections and reads, but never answers. */
   static ServerSocket silent;
+
   static SidecarProcess sidecar;
   static Path bundle;
   static Path caCert;
@@ -162,15 +164,21 @@ class ProxyClientsIT {
       if (sidecar != null) {
         String everything = sidecar.closeAndCollectOutput();
         for (String secret : SECRETS) {
-          assertThat(everything).as("logs and metrics must not contain a secret").doesNotContain(secret);
-          assertThat(everything).doesNotContain(Base64.getEncoder().encodeToString(
-              ("x-access-token:" + secret).getBytes(StandardCharsets.UTF_8)));
+          assertThat(everything)
+              .as("logs and metrics must not contain a secret")
+              .doesNotContain(secret);
+          assertThat(everything)
+              .doesNotContain(
+                  Base64.getEncoder()
+                      .encodeToString(
+                          ("x-access-token:" + secret).getBytes(StandardCharsets.UTF_8)));
         }
         assertThat(everything).as("Netty's leak detector, at paranoid").doesNotContain("LEAK:");
       }
     } finally {
       silent.close();
-      for (RecordingUpstream u : List.of(api, bearer, basic, untrusted, plain, plainRefused, direct)) {
+      for (RecordingUpstream u :
+          List.of(api, bearer, basic, untrusted, plain, plainRefused, direct)) {
         u.close();
       }
     }
@@ -190,9 +198,12 @@ class ProxyClientsIT {
     var run =
         Clients.curl(
             sidecar.proxyUrl(),
-            "--cacert", bundle.toString(),
-            "-H", "x-api-key: placeholder",
-            "-H", "Authorization: Bearer placeholder",
+            "--cacert",
+            bundle.toString(),
+            "-H",
+            "x-api-key: placeholder",
+            "-H",
+            "Authorization: Bearer placeholder",
             url(api, "/v1/messages?beta=true"));
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -209,11 +220,17 @@ class ProxyClientsIT {
     var run =
         Clients.curl(
             sidecar.proxyUrl(),
-            "--http2", "--cacert", bundle.toString(),
-            "-w", "\n%{http_version}",
-            "-H", "x-api-key: placeholder",
-            "--data-binary", "h2 body",
-            url(api, "/v1/h2"), url(api, "/v1/h2-again"));
+            "--http2",
+            "--cacert",
+            bundle.toString(),
+            "-w",
+            "\n%{http_version}",
+            "-H",
+            "x-api-key: placeholder",
+            "--data-binary",
+            "h2 body",
+            url(api, "/v1/h2"),
+            url(api, "/v1/h2-again"));
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout()).endsWith("\n2");
@@ -314,9 +331,13 @@ class ProxyClientsIT {
                 // no password: the store loads without one
                 "-Djavax.net.ssl.trustStore=" + trustStore,
                 "-Djavax.net.ssl.trustStoreType=PKCS12",
-                "-cp", Path.of("target", "test-classes").toString(),
+                "-cp",
+                Path.of("target", "test-classes").toString(),
                 DefaultTrustJdkClient.class.getName(),
-                "" + sidecar.proxyPort(), url(api, "/v1/jvm"), "x-api-key", "placeholder"),
+                "" + sidecar.proxyPort(),
+                url(api, "/v1/jvm"),
+                "x-api-key",
+                "placeholder"),
             Map.of());
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -341,7 +362,11 @@ class ProxyClientsIT {
     }
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "--cacert", bundle.toString(), "-T", file.toString(),
+            sidecar.proxyUrl(),
+            "--cacert",
+            bundle.toString(),
+            "-T",
+            file.toString(),
             url(api, "/upload"));
     Files.delete(file);
 
@@ -356,8 +381,13 @@ class ProxyClientsIT {
   void chunkedUploadArrivesWhole() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "--cacert", bundle.toString(),
-            "-H", "Transfer-Encoding: chunked", "--data-binary", "hello chunked world",
+            sidecar.proxyUrl(),
+            "--cacert",
+            bundle.toString(),
+            "-H",
+            "Transfer-Encoding: chunked",
+            "--data-binary",
+            "hello chunked world",
             url(api, "/chunked"));
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -395,14 +425,19 @@ class ProxyClientsIT {
     assertThat(response.sslSession().orElseThrow().getPeerCertificates()[0])
         .isInstanceOfSatisfying(
             X509Certificate.class,
-            cert -> assertThat(cert.getIssuerX500Principal().getName()).contains("test upstream CA"));
+            cert ->
+                assertThat(cert.getIssuerX500Principal().getName()).contains("test upstream CA"));
   }
 
   @Test
   void untrustedUpstreamGets502AndNoCredential() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "--cacert", bundle.toString(), "-w", "\n%{http_code}",
+            sidecar.proxyUrl(),
+            "--cacert",
+            bundle.toString(),
+            "-w",
+            "\n%{http_code}",
             url(untrusted, "/secret-please"));
 
     assertThat(run.stdout())
@@ -416,7 +451,9 @@ class ProxyClientsIT {
   void plainHttpRouteWithoutOptInIsRefused() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "-w", "\n%{http_code}",
+            sidecar.proxyUrl(),
+            "-w",
+            "\n%{http_code}",
             "http://localhost:" + plainRefused.port() + "/x");
 
     assertThat(run.stdout())
@@ -429,7 +466,9 @@ class ProxyClientsIT {
   void plainHttpRouteWithOptInIsInjected() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "-H", "x-api-key: placeholder",
+            sidecar.proxyUrl(),
+            "-H",
+            "x-api-key: placeholder",
             "http://localhost:" + plain.port() + "/plain?q=1");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
@@ -441,8 +480,7 @@ class ProxyClientsIT {
   void unmatchedPlainHttpToLoopbackIsDenied() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "-w", "\n%{http_code}",
-            "http://127.0.0.1:" + plain.port() + "/x");
+            sidecar.proxyUrl(), "-w", "\n%{http_code}", "http://127.0.0.1:" + plain.port() + "/x");
 
     assertThat(run.stdout())
         .contains("\"type\":\"https://keyrelay.dev/problems/policy-denied\"")
@@ -453,8 +491,14 @@ class ProxyClientsIT {
   void hostHeaderThatDiffersFromTheTunnelIsRefused() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "--cacert", bundle.toString(), "-w", "\n%{http_code}",
-            "-H", "Host: evil.example", url(api, "/steer"));
+            sidecar.proxyUrl(),
+            "--cacert",
+            bundle.toString(),
+            "-w",
+            "\n%{http_code}",
+            "-H",
+            "Host: evil.example",
+            url(api, "/steer"));
 
     assertThat(run.stdout())
         .contains("\"type\":\"https://keyrelay.dev/problems/host-mismatch\"")
@@ -466,7 +510,8 @@ class ProxyClientsIT {
     Clients.curl(sidecar.proxyUrl(), "--cacert", bundle.toString(), url(api, "/audit?token=q"));
 
     String metrics = sidecar.scrapeMetrics();
-    assertThat(metrics).contains("keyrelay_requests_total{method=\"GET\",route=\"api\",status=\"200\"}");
+    assertThat(metrics)
+        .contains("keyrelay_requests_total{method=\"GET\",route=\"api\",status=\"200\"}");
     assertThat(metrics).contains("keyrelay_injections_total{route=\"api\"}");
     assertThat(metrics).contains("keyrelay_upstream_latency_seconds_bucket");
     assertThat(metrics).contains("keyrelay_certificates_minted_total");
@@ -480,7 +525,11 @@ class ProxyClientsIT {
   void silentUpstreamGets504AfterTheIdleTimeout() throws Exception {
     var run =
         Clients.curl(
-            sidecar.proxyUrl(), "-w", "\n%{http_code}", "--max-time", "20",
+            sidecar.proxyUrl(),
+            "-w",
+            "\n%{http_code}",
+            "--max-time",
+            "20",
             "http://localhost:" + silent.getLocalPort() + "/slow");
 
     assertThat(run.stdout())
@@ -502,11 +551,14 @@ class ProxyClientsIT {
 
   private static String rawConnect(String authority) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", sidecar.proxyPort())) {
-      socket.getOutputStream()
-          .write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write(
+              ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       BufferedReader reader =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       StringBuilder response = new StringBuilder();
       String line;
       while ((line = reader.readLine()) != null) {

@@ -89,12 +89,7 @@ class RequestRulesIT {
             rules: [ { methods: [GET], paths: ["/public/**"] } ]
         """
             .formatted(
-                proxyPort,
-                adminPort,
-                github.port(),
-                metered.port(),
-                single.port(),
-                plain.port());
+                proxyPort, adminPort, github.port(), metered.port(), single.port(), plain.port());
     Path file = dir.resolve("keyrelay.yaml");
     Files.writeString(file, config);
     sidecar =
@@ -129,7 +124,8 @@ class RequestRulesIT {
   private static RawProxyConnection.Response raw(ParsingUpstream upstream, String requestHead)
       throws Exception {
     try (RawProxyConnection agent =
-        RawProxyConnection.intercepted(sidecar.proxyPort(), "localhost", upstream.port(), sidecarCa)) {
+        RawProxyConnection.intercepted(
+            sidecar.proxyPort(), "localhost", upstream.port(), sidecarCa)) {
       return agent.send(head(upstream, requestHead)).response();
     }
   }
@@ -216,7 +212,8 @@ class RequestRulesIT {
   @Test
   void aPipelinedRefusalComesAfterTheAnswerBeforeIt() throws Exception {
     try (RawProxyConnection agent =
-        RawProxyConnection.intercepted(sidecar.proxyPort(), "localhost", github.port(), sidecarCa)) {
+        RawProxyConnection.intercepted(
+            sidecar.proxyPort(), "localhost", github.port(), sidecarCa)) {
       agent.send(head(github, "GET /user") + head(github, "DELETE /user"));
       assertThat(agent.response().status()).isEqualTo(200);
       assertProblem(agent.response(), 403, "request_not_allowed");
@@ -248,10 +245,14 @@ class RequestRulesIT {
     List<String> lines = run.stdout().lines().toList();
     assertThat(lines).hasSize(4);
     assertThat(lines.get(0)).endsWith(" 200 2");
-    assertThat(lines.get(1)).endsWith(" 403 2").contains(ProblemDetails.type("request_not_allowed"));
+    assertThat(lines.get(1))
+        .endsWith(" 403 2")
+        .contains(ProblemDetails.type("request_not_allowed"));
     assertThat(lines.get(2)).endsWith(" 400 2").contains(ProblemDetails.type("path_refused"));
     assertThat(lines.get(3)).endsWith(" 400 2").contains(ProblemDetails.type("path_refused"));
-    assertThat(github.requests()).extracting(ParsingUpstream.Parsed::target).containsExactly("/user");
+    assertThat(github.requests())
+        .extracting(ParsingUpstream.Parsed::target)
+        .containsExactly("/user");
   }
 
   @Test
@@ -332,7 +333,8 @@ class RequestRulesIT {
   @Test
   void aRequestInFlightHoldsTheOnlySlotUntilItsResponseEnds() throws Exception {
     try (RawProxyConnection slow =
-        RawProxyConnection.intercepted(sidecar.proxyPort(), "localhost", single.port(), sidecarCa)) {
+        RawProxyConnection.intercepted(
+            sidecar.proxyPort(), "localhost", single.port(), sidecarCa)) {
       slow.send(
           "POST /upload HTTP/1.1\r\nHost: localhost:"
               + single.port()

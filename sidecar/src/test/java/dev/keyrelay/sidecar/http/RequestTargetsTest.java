@@ -122,8 +122,7 @@ class RequestTargetsTest {
     assertThatThrownBy(() -> RequestTargets.parseAuthority(name + ":443", 443))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("host name longer than 253 characters");
-    assertThat(RequestTargets.parseAuthority("a.".repeat(126) + "b.:443", 443).host())
-        .hasSize(253);
+    assertThat(RequestTargets.parseAuthority("a.".repeat(126) + "b.:443", 443).host()).hasSize(253);
   }
 
   @ParameterizedTest

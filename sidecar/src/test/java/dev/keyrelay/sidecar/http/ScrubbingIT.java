@@ -66,10 +66,16 @@ class ScrubbingIT {
             secret: { file: key }
             scrub: false
         """
-            .formatted(proxyPort, adminPort, echo.getAddress().getPort(), echoUnscrubbed.getAddress().getPort());
+            .formatted(
+                proxyPort,
+                adminPort,
+                echo.getAddress().getPort(),
+                echoUnscrubbed.getAddress().getPort());
     Path file = dir.resolve("keyrelay.yaml");
     Files.writeString(file, config);
-    sidecar = SidecarProcess.start(file, proxyPort, adminPort, Map.of(), "-Dio.netty.leakDetection.level=paranoid");
+    sidecar =
+        SidecarProcess.start(
+            file, proxyPort, adminPort, Map.of(), "-Dio.netty.leakDetection.level=paranoid");
     bundle = dir.resolve("ca/ca-bundle.crt");
   }
 
@@ -87,39 +93,57 @@ class ScrubbingIT {
   private static HttpsServer echoServer(TestPki pki) throws Exception {
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-    server.setHttpsConfigurator(new HttpsConfigurator(TestPki.serverContext(pki.serverCertificate())));
+    server.setHttpsConfigurator(
+        new HttpsConfigurator(TestPki.serverContext(pki.serverCertificate())));
     server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/json", e -> {
-      String key = e.getRequestHeaders().getFirst("x-api-key");
-      String b64 = Base64.getEncoder().encodeToString(("{\"k\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
-      e.getResponseHeaders().set("X-Debug-Key", "received " + key);
-      e.getResponseHeaders().set("X-Debug-B64", b64);
-      send(e, "{\"headers\":{\"x-api-key\":\"" + key + "\"},\"error\":\"invalid key " + key + "\"}");
-    });
-    server.createContext("/chunks", e -> {
-      String key = e.getRequestHeaders().getFirst("x-api-key");
-      e.sendResponseHeaders(200, 0);
-      try (OutputStream out = e.getResponseBody()) {
-        int half = key.length() / 2;
-        for (String piece : new String[] {"data: " + key.substring(0, half), key.substring(half) + "\n\n", "data: end\n\n"}) {
-          out.write(piece.getBytes(StandardCharsets.UTF_8));
-          out.flush();
-          sleep();
-        }
-      }
-    });
-    server.createContext("/gzip", e -> {
-      String key = e.getRequestHeaders().getFirst("x-api-key");
-      e.getResponseHeaders().set("Content-Encoding", "gzip");
-      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
-      try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
-        gz.write(key.getBytes(StandardCharsets.UTF_8));
-      }
-      e.sendResponseHeaders(200, zipped.size());
-      try (OutputStream out = e.getResponseBody()) {
-        out.write(zipped.toByteArray());
-      }
-    });
+    server.createContext(
+        "/json",
+        e -> {
+          String key = e.getRequestHeaders().getFirst("x-api-key");
+          String b64 =
+              Base64.getEncoder()
+                  .encodeToString(("{\"k\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+          e.getResponseHeaders().set("X-Debug-Key", "received " + key);
+          e.getResponseHeaders().set("X-Debug-B64", b64);
+          send(
+              e,
+              "{\"headers\":{\"x-api-key\":\""
+                  + key
+                  + "\"},\"error\":\"invalid key "
+                  + key
+                  + "\"}");
+        });
+    server.createContext(
+        "/chunks",
+        e -> {
+          String key = e.getRequestHeaders().getFirst("x-api-key");
+          e.sendResponseHeaders(200, 0);
+          try (OutputStream out = e.getResponseBody()) {
+            int half = key.length() / 2;
+            for (String piece :
+                new String[] {
+                  "data: " + key.substring(0, half), key.substring(half) + "\n\n", "data: end\n\n"
+                }) {
+              out.write(piece.getBytes(StandardCharsets.UTF_8));
+              out.flush();
+              sleep();
+            }
+          }
+        });
+    server.createContext(
+        "/gzip",
+        e -> {
+          String key = e.getRequestHeaders().getFirst("x-api-key");
+          e.getResponseHeaders().set("Content-Encoding", "gzip");
+          java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+          try (GZIPOutputStream gz = new GZIPOutputStream(zipped)) {
+            gz.write(key.getBytes(StandardCharsets.UTF_8));
+          }
+          e.sendResponseHeaders(200, zipped.size());
+          try (OutputStream out = e.getResponseBody()) {
+            out.write(zipped.toByteArray());
+          }
+        });
     server.start();
     return server;
   }
@@ -142,7 +166,13 @@ class ScrubbingIT {
 
   private static Clients.Run curl(HttpsServer upstream, String path) throws Exception {
     return Clients.curl(
-        sidecar.proxyUrl(), "--cacert", bundle.toString(), "-D", "-", "-H", "x-api-key: placeholder",
+        sidecar.proxyUrl(),
+        "--cacert",
+        bundle.toString(),
+        "-D",
+        "-",
+        "-H",
+        "x-api-key: placeholder",
         "https://localhost:" + upstream.getAddress().getPort() + path);
   }
 
@@ -151,13 +181,19 @@ class ScrubbingIT {
     Clients.Run run = curl(echo, "/json");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).doesNotContain(KEY).contains("x-debug-key: received " + "*".repeat(KEY.length()));
-    String b64 = Base64.getEncoder().encodeToString(("{\"k\":\"" + KEY + "\"}").getBytes(StandardCharsets.UTF_8));
+    assertThat(run.stdout())
+        .doesNotContain(KEY)
+        .contains("x-debug-key: received " + "*".repeat(KEY.length()));
+    String b64 =
+        Base64.getEncoder()
+            .encodeToString(("{\"k\":\"" + KEY + "\"}").getBytes(StandardCharsets.UTF_8));
     assertThat(run.stdout()).doesNotContain(b64.substring(8, 24));
     assertThat(run.stdout()).contains("\"error\":\"invalid key " + "*".repeat(KEY.length()) + "\"");
     String metrics = sidecar.scrapeMetrics();
-    assertThat(metrics).containsPattern("keyrelay_responses_scrubbed_total\\{route=\"echo\"\\} [1-9]");
-    assertThat(sidecar.logsOnceThey(l -> l.contains("\"scrubbed\":true"))).contains("\"scrubbed\":true");
+    assertThat(metrics)
+        .containsPattern("keyrelay_responses_scrubbed_total\\{route=\"echo\"\\} [1-9]");
+    assertThat(sidecar.logsOnceThey(l -> l.contains("\"scrubbed\":true")))
+        .contains("\"scrubbed\":true");
   }
 
   @Test
@@ -165,14 +201,19 @@ class ScrubbingIT {
     Clients.Run run = curl(echo, "/chunks");
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.stdout()).doesNotContain(KEY).contains("data: " + "*".repeat(KEY.length()) + "\n\ndata: end");
+    assertThat(run.stdout())
+        .doesNotContain(KEY)
+        .contains("data: " + "*".repeat(KEY.length()) + "\n\ndata: end");
   }
 
   @Test
   void anEncodedResponseThatCannotBeSearchedIsRefused() throws Exception {
     Clients.Run run = curl(echo, "/gzip");
 
-    assertThat(run.stdout()).contains("HTTP/2 502").contains("cannot be scrubbed").doesNotContain(KEY);
+    assertThat(run.stdout())
+        .contains("HTTP/2 502")
+        .contains("cannot be scrubbed")
+        .doesNotContain(KEY);
   }
 
   @Test

@@ -8,9 +8,9 @@ import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
+import dev.keyrelay.sidecar.egress.EgressGuard;
 import dev.keyrelay.sidecar.policy.RouteLimiters;
 import dev.keyrelay.sidecar.policy.RoutePolicy;
-import dev.keyrelay.sidecar.egress.EgressGuard;
 import dev.keyrelay.sidecar.scrub.Scrubbing;
 import dev.keyrelay.sidecar.tls.CertificateAuthority;
 import dev.keyrelay.sidecar.tls.LeafCertificateMinter;
@@ -42,7 +42,8 @@ class TransparentTlsRouterTest {
 
   private ProxyServices services() {
     HostResolver resolver =
-        new HostResolver(Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
+        new HostResolver(
+            Runnable::run, host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
     Route route =
         new Route(
             "api",
@@ -89,7 +90,8 @@ class TransparentTlsRouterTest {
 
   private EmbeddedChannel agentSends(String host) throws Exception {
     EmbeddedChannel agent =
-        new EmbeddedChannel(new TransparentTlsRouter(services), new ClientErrors(services.metrics()));
+        new EmbeddedChannel(
+            new TransparentTlsRouter(services), new ClientErrors(services.metrics()));
     agent.writeInbound(clientHello(host));
     agent.runPendingTasks();
     return agent;

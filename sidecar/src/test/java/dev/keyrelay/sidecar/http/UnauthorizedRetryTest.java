@@ -93,6 +93,13 @@ class UnauthorizedRetryTest {
 
   private static Route route(SecretRef secret) {
     return new Route(
-        "api", new HostMatch("api.example", 443), null, BEARER, secret, false, true, RoutePolicy.OPEN);
+        "api",
+        new HostMatch("api.example", 443),
+        null,
+        BEARER,
+        secret,
+        false,
+        true,
+        RoutePolicy.OPEN);
   }
 }

@@ -62,6 +62,7 @@ class WebSocketIT {
   private static Channel server;
   private static final CompletableFuture<HttpHeaders> handshake = new CompletableFuture<>();
   private static SidecarProcess sidecar;
+
   /** Answers every request with 101, whether or not it asked to switch protocols. */
   private static ServerSocket rogue;
 
@@ -69,8 +70,7 @@ class WebSocketIT {
   static void start() throws Exception {
     TestPki pki = TestPki.create("websocket upstream CA");
     JdkSslContext tls =
-        new JdkSslContext(
-            TestPki.serverContext(pki.serverCertificate()), false, ClientAuth.NONE);
+        new JdkSslContext(TestPki.serverContext(pki.serverCertificate()), false, ClientAuth.NONE);
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     server =
         new ServerBootstrap()
@@ -165,8 +165,7 @@ class WebSocketIT {
                 URI.create("wss://localhost:" + port + "/realtime"),
                 new WebSocket.Listener() {
                   @Override
-                  public CompletionStage<?> onText(
-                      WebSocket ws, CharSequence data, boolean last) {
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                     reply.complete(data.toString());
                     return null;
                   }

@@ -83,7 +83,10 @@ class EnforcedEgressIT {
     startInternet(net, server);
 
     Path jar =
-        Files.copy(SidecarProcess.JAR, dir.resolve("keyrelay-sidecar.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            SidecarProcess.JAR,
+            dir.resolve("keyrelay-sidecar.jar"),
+            StandardCopyOption.REPLACE_EXISTING);
     NetworkNamespaces.run(
         NetworkNamespaces.exec(
                 pod,
@@ -126,7 +129,10 @@ class EnforcedEgressIT {
                     == 0);
     // What the injector's CA volume gives the agent: the sidecar's certificate, readable by all.
     sidecarCa =
-        Files.copy(home.resolve("ca/ca.crt"), agent.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            home.resolve("ca/ca.crt"),
+            agent.resolve("ca.crt"),
+            StandardCopyOption.REPLACE_EXISTING);
   }
 
   @AfterAll
@@ -156,8 +162,15 @@ class EnforcedEgressIT {
     Clients.Run curl =
         agent(
             List.of(
-                "curl", "-sS", "--noproxy", "*", "--cacert", sidecarCa.toString(),
-                "-H", "x-api-key: placeholder", "https://api.example.test/curl"),
+                "curl",
+                "-sS",
+                "--noproxy",
+                "*",
+                "--cacert",
+                sidecarCa.toString(),
+                "-H",
+                "x-api-key: placeholder",
+                "https://api.example.test/curl"),
             Map.of());
     Clients.Run python =
         agent(
@@ -167,7 +180,9 @@ class EnforcedEgressIT {
                 "import ssl, urllib.request\n"
                     + "request = urllib.request.Request('https://api.example.test/python',"
                     + " headers={'x-api-key': 'placeholder'})\n"
-                    + "context = ssl.create_default_context(cafile='" + sidecarCa + "')\n"
+                    + "context = ssl.create_default_context(cafile='"
+                    + sidecarCa
+                    + "')\n"
                     + "print(urllib.request.urlopen(request, context=context).read().decode())"),
             Map.of());
     Clients.Run node =
@@ -201,7 +216,12 @@ class EnforcedEgressIT {
     Clients.Run realCa =
         agent(
             List.of(
-                "curl", "-sS", "--noproxy", "*", "--cacert", upstreamCa.toString(),
+                "curl",
+                "-sS",
+                "--noproxy",
+                "*",
+                "--cacert",
+                upstreamCa.toString(),
                 "https://api.example.test/bypass-ca"),
             Map.of());
     // By address, without a server name: refused.
@@ -217,7 +237,9 @@ class EnforcedEgressIT {
                 "-c",
                 "import socket\n"
                     + "try:\n"
-                    + "    socket.create_connection(('" + INTERNET_ADDRESS + "', 8443), timeout=5)\n"
+                    + "    socket.create_connection(('"
+                    + INTERNET_ADDRESS
+                    + "', 8443), timeout=5)\n"
                     + "    print('connected')\n"
                     + "except OSError as e:\n"
                     + "    print(type(e).__name__)"),
@@ -238,7 +260,12 @@ class EnforcedEgressIT {
     Clients.Run tunnelled =
         agent(
             List.of(
-                "curl", "-sS", "--cacert", upstreamCa.toString(), "-H", "x-api-key: placeholder",
+                "curl",
+                "-sS",
+                "--cacert",
+                upstreamCa.toString(),
+                "-H",
+                "x-api-key: placeholder",
                 "https://other.example.test/tunnel"),
             Map.of());
     Clients.Run plainAllowed =
@@ -269,7 +296,9 @@ class EnforcedEgressIT {
             "-c",
             "import socket\n"
                 + "try:\n"
-                + "    socket.create_connection(('" + INTERNET_IPV6 + "', 8443), timeout=5)\n"
+                + "    socket.create_connection(('"
+                + INTERNET_IPV6
+                + "', 8443), timeout=5)\n"
                 + "    print('connected')\n"
                 + "except OSError as e:\n"
                 + "    print(type(e).__name__)");
@@ -283,8 +312,7 @@ class EnforcedEgressIT {
   }
 
   /** Runs {@code command} in the pod as the agent's user, with only {@code env} added. */
-  private static Clients.Run agent(List<String> command, Map<String, String> env)
-      throws Exception {
+  private static Clients.Run agent(List<String> command, Map<String, String> env) throws Exception {
     List<String> asAgent = new ArrayList<>(as(agentUid));
     asAgent.addAll(command);
     return Clients.run(NetworkNamespaces.exec(pod, asAgent), env);
@@ -362,7 +390,8 @@ class EnforcedEgressIT {
             .redirectErrorStream(true)
             .start();
     BufferedReader out =
-        new BufferedReader(new InputStreamReader(internet.getInputStream(), StandardCharsets.UTF_8));
+        new BufferedReader(
+            new InputStreamReader(internet.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     if (!"ready".equals(first)) {
       throw new IllegalStateException("the internet namespace's server did not start: " + first);

@@ -49,15 +49,19 @@ class InitNetworkArgumentsTest {
   void badArgumentsAreRefusedByName() {
     assertThatThrownBy(() -> InitNetworkArguments.parse(List.of()))
         .hasMessage("--proxy-uid UID is required");
-    assertThatThrownBy(() -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--proxy-uid", "2")))
+    assertThatThrownBy(
+            () -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--proxy-uid", "2")))
         .hasMessage("--proxy-uid is given twice");
     assertThatThrownBy(() -> InitNetworkArguments.parse(List.of("--proxy-uid")))
         .hasMessage("--proxy-uid needs a value");
-    assertThatThrownBy(() -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--https-port", "0")))
+    assertThatThrownBy(
+            () -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--https-port", "0")))
         .hasMessage("--https-port: \"0\" is not valid; expected a port from 1 to 65535");
-    assertThatThrownBy(() -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--allow-cidr", "svc")))
+    assertThatThrownBy(
+            () -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--allow-cidr", "svc")))
         .hasMessage("--allow-cidr: \"svc\" is not an IPv4 or IPv6 address range");
-    assertThatThrownBy(() -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--config", "x")))
+    assertThatThrownBy(
+            () -> InitNetworkArguments.parse(List.of("--proxy-uid", "1", "--config", "x")))
         .hasMessage("unknown argument \"--config\"");
   }
 

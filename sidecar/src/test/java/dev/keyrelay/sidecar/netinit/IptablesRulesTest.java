@@ -13,7 +13,8 @@ class IptablesRulesTest {
           65532,
           15443,
           15080,
-          List.of(Cidr.parse("10.96.0.0/12"), Cidr.parse("fd00:10::/64"), Cidr.parse("10.244.0.0/16")),
+          List.of(
+              Cidr.parse("10.96.0.0/12"), Cidr.parse("fd00:10::/64"), Cidr.parse("10.244.0.0/16")),
           List.of(5432));
 
   @Test
@@ -64,8 +65,7 @@ class IptablesRulesTest {
 
   @Test
   void withNothingAllowedOnlyLoopbackTheProxyRepliesAndDnsPass() {
-    String rules =
-        IptablesRules.ipv4(new NetworkPolicy(1000, 16443, 16080, List.of(), List.of()));
+    String rules = IptablesRules.ipv4(new NetworkPolicy(1000, 16443, 16080, List.of(), List.of()));
 
     assertThat(rules.lines().filter(line -> line.contains("ACCEPT") && line.startsWith("-A")))
         .containsExactly(
@@ -89,7 +89,16 @@ class IptablesRulesTest {
     assertThat(Cidr.parse("0.0.0.0/0").ipv6()).isFalse();
     assertThat(Cidr.parse("::/0")).hasToString("::/0");
     assertThat(Cidr.parse("2001:db8:0:1::/64")).hasToString("2001:db8:0:1::/64");
-    for (String bad : List.of("example.com/8", "10.0.0.0/33", "10.0.0.0/", "::/129", "10.0.0/8", "300.1.1.1", "fd00::g", "1:2:3:4:5:6:7:8:9")) {
+    for (String bad :
+        List.of(
+            "example.com/8",
+            "10.0.0.0/33",
+            "10.0.0.0/",
+            "::/129",
+            "10.0.0/8",
+            "300.1.1.1",
+            "fd00::g",
+            "1:2:3:4:5:6:7:8:9")) {
       assertThatThrownBy(() -> Cidr.parse(bad)).hasMessageContaining(bad);
     }
   }

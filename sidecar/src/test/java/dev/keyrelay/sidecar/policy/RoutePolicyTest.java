@@ -18,7 +18,8 @@ class RoutePolicyTest {
                 new RequestRule(
                     Set.of("GET", "HEAD"),
                     List.of(PathPattern.parse("/repos/acme/**"), PathPattern.parse("/user"))),
-                new RequestRule(Set.of("POST"), List.of(PathPattern.parse("/repos/acme/*/issues")))),
+                new RequestRule(
+                    Set.of("POST"), List.of(PathPattern.parse("/repos/acme/*/issues")))),
             RouteLimits.NONE);
     assertThat(policy.allows("GET", PathNormalizer.normalize("/user"))).isTrue();
     assertThat(policy.allows("HEAD", PathNormalizer.normalize("/repos/acme/x"))).isTrue();

@@ -58,8 +58,10 @@ class PostgresListenerIT {
   static Path sidecarCa;
   static Path configFile;
   static ServerSocket silentUpstream;
+
   /** The upstream of the "pipelined" listener: nothing may ever connect to it. */
   static ServerSocket untouchedUpstream;
+
   static String baseConfig;
 
   @BeforeAll

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The sidecar's side of a SCRAM login against a server written here from RFC 5802 with the
- * library's primitives: the server checks the client's proof against its stored key, as
- * PostgreSQL does, so a wrong password or a wrong channel binding cannot pass.
+ * library's primitives: the server checks the client's proof against its stored key, as PostgreSQL
+ * does, so a wrong password or a wrong channel binding cannot pass.
  */
 class ScramExchangeTest {
 

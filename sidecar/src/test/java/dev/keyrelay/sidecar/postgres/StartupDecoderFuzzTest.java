@@ -33,9 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
  * Fuzzes {@link StartupDecoder} on an {@link EmbeddedChannel}. The input's first byte picks the
  * listener's {@code clientTls} (its value modulo 3) and how the rest is cut into writes (its value
  * divided by 3: 0 is one write, n is writes of n bytes); the rest is what the client sends. For
- * every input: no exception leaves the decoder, it never holds more than one startup packet's
- * worth of bytes, bytes that arrive with an SSLRequest before its answer are refused, {@code
- * require} never yields a plaintext startup, and the startup timeout ends whatever is left open.
+ * every input: no exception leaves the decoder, it never holds more than one startup packet's worth
+ * of bytes, bytes that arrive with an SSLRequest before its answer are refused, {@code require}
+ * never yields a plaintext startup, and the startup timeout ends whatever is left open.
  */
 class StartupDecoderFuzzTest {
 
@@ -103,9 +103,7 @@ class StartupDecoderFuzzTest {
       }
 
       if (pipelinedSslRequest) {
-        assertThat(answers)
-            .as("an answer to a pipelined SSLRequest")
-            .noneMatch(a -> a.length == 1);
+        assertThat(answers).as("an answer to a pipelined SSLRequest").noneMatch(a -> a.length == 1);
         assertThat(recorder.packets).isEmpty();
         assertThat(channel.isOpen()).isFalse();
       }

@@ -136,8 +136,7 @@ class StartupDecoderTest {
     EmbeddedChannel ch = channel(mode);
     // One write: the startup can only have been sent before the client read 'S' or 'N', so it
     // was never inside TLS, whatever the answer would have been.
-    ch.writeInbound(
-        Unpooled.wrappedBuffer(request(PgWire.SSL_REQUEST), startup("user", "agent")));
+    ch.writeInbound(Unpooled.wrappedBuffer(request(PgWire.SSL_REQUEST), startup("user", "agent")));
 
     assertThat(error(ch)).contains("C08P01").contains("unencrypted data after the SSLRequest");
     assertThat((Object) ch.readOutbound()).as("no 'S' or 'N' before or after the error").isNull();

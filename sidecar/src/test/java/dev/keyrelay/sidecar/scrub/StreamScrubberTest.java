@@ -36,7 +36,10 @@ class StreamScrubberTest {
     String text = "{\"echo\":\"x-api-key: " + SECRET + "\"}";
     String scrubbed = scrubWhole(text, null);
 
-    assertThat(scrubbed).doesNotContain(SECRET).hasSameSizeAs(text).contains("*".repeat(SECRET.length()));
+    assertThat(scrubbed)
+        .doesNotContain(SECRET)
+        .hasSameSizeAs(text)
+        .contains("*".repeat(SECRET.length()));
   }
 
   /** Base64 of the secret inside a longer Base64 text, at each of the three alignments. */
@@ -44,7 +47,8 @@ class StreamScrubberTest {
   @ValueSource(strings = {"", "a", "ab", "abc"})
   void masksTheBase64OfTheSecretWhateverSurroundsIt(String prefix) {
     byte[] payload = (prefix + SECRET + "tail").getBytes(StandardCharsets.UTF_8);
-    for (Base64.Encoder encoder : new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
+    for (Base64.Encoder encoder :
+        new Base64.Encoder[] {Base64.getEncoder(), Base64.getUrlEncoder()}) {
       String encoded = encoder.encodeToString(payload);
       String scrubbed = scrubWhole("data=" + encoded, null);
 
@@ -57,7 +61,9 @@ class StreamScrubberTest {
   @Test
   void masksTheBasicCredentialAsTheAuthorizationHeaderCarriesIt() {
     String header =
-        "Basic " + Base64.getEncoder().encodeToString(("agent:" + SECRET).getBytes(StandardCharsets.UTF_8));
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(("agent:" + SECRET).getBytes(StandardCharsets.UTF_8));
 
     assertThat(scrubWhole("{\"authorization\":\"" + header + "\"}", "agent"))
         .doesNotContain(header.substring(6, 30));
@@ -69,7 +75,8 @@ class StreamScrubberTest {
     String json = SECRET.replace("\"", "\\\"").replace("/", "\\/");
 
     assertThat(scrubWhole("q=" + percent, null)).isEqualTo("q=" + "*".repeat(percent.length()));
-    assertThat(scrubWhole("\"" + json + "\"", null)).isEqualTo("\"" + "*".repeat(json.length()) + "\"");
+    assertThat(scrubWhole("\"" + json + "\"", null))
+        .isEqualTo("\"" + "*".repeat(json.length()) + "\"");
   }
 
   @Test
@@ -108,7 +115,8 @@ class StreamScrubberTest {
   void headerValuesAreScrubbedToo() {
     StreamScrubber scrubber = scrubbing.newScrubber(SECRET, null);
 
-    assertThat(scrubber.scrub("Bearer " + SECRET)).isEqualTo("Bearer " + "*".repeat(SECRET.length()));
+    assertThat(scrubber.scrub("Bearer " + SECRET))
+        .isEqualTo("Bearer " + "*".repeat(SECRET.length()));
     assertThat(scrubber.scrub("nothing here")).isEqualTo("nothing here");
     assertThat(scrubber.masked()).isEqualTo(1);
   }
@@ -120,8 +128,8 @@ class StreamScrubberTest {
 
   /** Decodes Base64 text in which masked characters became '*': they decode as zero bits. */
   private static byte[] decodeLeniently(String text) {
-    String alphabet = text.contains("-") || text.contains("_")
-        ? text.replace('-', '+').replace('_', '/') : text;
+    String alphabet =
+        text.contains("-") || text.contains("_") ? text.replace('-', '+').replace('_', '/') : text;
     return Base64.getDecoder().decode(alphabet.replace('*', 'A'));
   }
 }

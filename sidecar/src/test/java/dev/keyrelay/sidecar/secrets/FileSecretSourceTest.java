@@ -40,14 +40,22 @@ class FileSecretSourceTest {
   /** A second line break, a bare CR or any other control character could split a header. */
   @ParameterizedTest
   @ValueSource(
-      strings = {"token\\n\\n", "token\\r\\n\\n", "token\\r", "tok\\r\\nX-Injected: 1", "tok\\ten", "tok\\u0000en"})
+      strings = {
+        "token\\n\\n",
+        "token\\r\\n\\n",
+        "token\\r",
+        "tok\\r\\nX-Injected: 1",
+        "tok\\ten",
+        "tok\\u0000en"
+      })
   void refusesAControlCharacterOtherThanOneTrailingNewline(String content) throws Exception {
     Path file = dir.resolve("token");
     Files.writeString(file, unescape(content));
 
     assertThatThrownBy(() -> source(file).read())
         .isInstanceOf(SecretInvalidException.class)
-        .hasMessage("file " + file + " holds a control character (only one trailing newline is removed)");
+        .hasMessage(
+            "file " + file + " holds a control character (only one trailing newline is removed)");
   }
 
   @Test
@@ -114,6 +122,9 @@ class FileSecretSourceTest {
   }
 
   private static String unescape(String s) {
-    return s.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t").replace("\\u0000", "\u0000");
+    return s.replace("\\n", "\n")
+        .replace("\\r", "\r")
+        .replace("\\t", "\t")
+        .replace("\\u0000", "\u0000");
   }
 }

@@ -67,7 +67,8 @@ class GitHubAppTokenSourceTest {
     assertThat(wrongKey)
         .isNotInstanceOf(SecretStoreDownException.class)
         .hasMessage(
-            "github api https://localhost:" + github.port()
+            "github api https://localhost:"
+                + github.port()
                 + " refused the installation token (HTTP 401)");
     assertThat(wrongInstallation).hasMessageEndingWith("(HTTP 404)");
   }
@@ -77,9 +78,12 @@ class GitHubAppTokenSourceTest {
     Files.writeString(dir.resolve("bad.pem"), "not-a-key-0xdeadbeef\n");
     GitHubAppTokenSource source =
         new GitHubAppTokenSource(
-            ref(9), new FileSecretSource(dir.resolve("bad.pem"), "file bad.pem", SecretValue.Form.DOCUMENT), Clock.systemUTC());
+            ref(9),
+            new FileSecretSource(dir.resolve("bad.pem"), "file bad.pem", SecretValue.Form.DOCUMENT),
+            Clock.systemUTC());
 
-    SecretUnavailableException e = catchThrowableOfType(SecretUnavailableException.class, source::issue);
+    SecretUnavailableException e =
+        catchThrowableOfType(SecretUnavailableException.class, source::issue);
 
     assertThat(e).hasMessage("file bad.pem is not an RSA private key in PEM form");
   }
@@ -92,7 +96,9 @@ class GitHubAppTokenSourceTest {
     }
     Files.writeString(file, pem.toString());
     return new GitHubAppTokenSource(
-        ref(installation), new FileSecretSource(file, "file key.pem", SecretValue.Form.DOCUMENT), Clock.systemUTC());
+        ref(installation),
+        new FileSecretSource(file, "file key.pem", SecretValue.Form.DOCUMENT),
+        Clock.systemUTC());
   }
 
   private SecretRef.GitHubApp ref(long installation) {

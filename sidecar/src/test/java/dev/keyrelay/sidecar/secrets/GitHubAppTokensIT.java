@@ -232,7 +232,8 @@ class GitHubAppTokensIT {
     if (header == null || !header.startsWith("Basic ")) {
       return null;
     }
-    String pair = new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
+    String pair =
+        new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
     return pair.startsWith("x-access-token:") ? pair.substring("x-access-token:".length()) : null;
   }
 

@@ -22,7 +22,8 @@ class MemoryFileSystemsTest {
   void aFileNotYetWrittenIsJudgedByTheDirectoryAboveIt() throws Exception {
     Path shm = Path.of("/dev/shm");
     Prerequisites.require(
-        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "a tmpfs at /dev/shm");
+        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"),
+        "a tmpfs at /dev/shm");
 
     assertThat(MemoryFileSystems.holds(shm.resolve("keyrelay-missing/secret/token"))).isTrue();
   }

@@ -118,7 +118,8 @@ class SecretResolverTest {
   void aSecretVolumeOnTmpfsIsReadInPlaceAndStillFollowsTheSwap() throws Exception {
     Path shm = Path.of("/dev/shm");
     Prerequisites.require(
-        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"), "a tmpfs at /dev/shm");
+        Files.isDirectory(shm) && Files.getFileStore(shm).type().equals("tmpfs"),
+        "a tmpfs at /dev/shm");
     Path root = Files.createTempDirectory(shm, "keyrelay-test");
     try {
       TestingSecretVolume volume =

@@ -30,7 +30,8 @@ class SecretValueTest {
 
     assertThatThrownBy(() -> SecretValue.checked(pem, "file key.pem"))
         .isInstanceOf(SecretInvalidException.class)
-        .hasMessage("file key.pem holds a control character (only one trailing newline is removed)");
+        .hasMessage(
+            "file key.pem holds a control character (only one trailing newline is removed)");
     assertThat(SecretValue.checked(pem, "file key.pem", SecretValue.Form.DOCUMENT).reveal())
         .isEqualTo(pem.substring(0, pem.length() - 1));
     assertThatThrownBy(() -> SecretValue.checked("a\u0000b", "f", SecretValue.Form.DOCUMENT))

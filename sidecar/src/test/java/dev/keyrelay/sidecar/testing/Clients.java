@@ -30,8 +30,15 @@ public final class Clients {
     Map<String, String> environment = builder.environment();
     // A developer's own proxy settings must not change where the clients go.
     for (String name :
-        List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy",
-            "ALL_PROXY", "all_proxy")) {
+        List.of(
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "NO_PROXY",
+            "no_proxy",
+            "ALL_PROXY",
+            "all_proxy")) {
       environment.remove(name);
     }
     environment.putAll(env);

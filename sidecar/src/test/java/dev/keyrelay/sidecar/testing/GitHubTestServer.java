@@ -35,9 +35,9 @@ import javax.net.ssl.SSLContext;
 
 /**
  * GitHub's REST endpoint for App installation tokens on loopback over HTTPS: {@code POST
- * /app/installations/{id}/access_tokens} verifies the App's RS256 JWT against its public key (issuer,
- * signature, at most ten minutes of validity) and answers 201 with {@code token} and {@code
- * expires_at}, or GitHub's 401 and 404 bodies.
+ * /app/installations/{id}/access_tokens} verifies the App's RS256 JWT against its public key
+ * (issuer, signature, at most ten minutes of validity) and answers 201 with {@code token} and
+ * {@code expires_at}, or GitHub's 401 and 404 bodies.
  */
 public final class GitHubTestServer implements AutoCloseable {
 

@@ -11,9 +11,9 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Netty's leak detector at {@code paranoid} inside the test JVM, with its reports collected
- * instead of only logged. Netty reports a buffer that was garbage collected without being released
- * when the next buffer is tracked; {@link #assertNone()} forces both.
+ * Netty's leak detector at {@code paranoid} inside the test JVM, with its reports collected instead
+ * of only logged. Netty reports a buffer that was garbage collected without being released when the
+ * next buffer is tracked; {@link #assertNone()} forces both.
  */
 public final class NettyLeaks {
 

@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Network namespaces made by a test ({@code ip netns}), linked by veth pairs, each optionally with
  * its own {@code /etc/hosts} (which {@code ip netns exec} mounts from {@code /etc/netns/NAME/}).
- * Names carry a random suffix, so parallel runs do not collide; {@link #close} removes whatever
- * was made, also after a failure half-way. Needs root and iproute2.
+ * Names carry a random suffix, so parallel runs do not collide; {@link #close} removes whatever was
+ * made, also after a failure half-way. Needs root and iproute2.
  */
 public final class NetworkNamespaces implements AutoCloseable {
 

@@ -120,8 +120,8 @@ public final class OAuthTestServer implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(),
-          StandardCharsets.UTF_8));
+      Map<String, String> form =
+          form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       String grant = form.get("grant_type");
       String client = authenticate(exchange, form);
       requests.add(new TokenRequest(grant, client, form.get("scope"), form.get("audience")));

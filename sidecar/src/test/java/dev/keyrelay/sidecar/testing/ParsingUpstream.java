@@ -21,8 +21,8 @@ import javax.net.ssl.SSLContext;
  * A TLS upstream that parses HTTP/1.1 requests itself, byte by byte, as a strict origin server
  * would (Content-Length or chunked framing, trailers), and records every request it parsed. A
  * request smuggled inside another's body shows up as a record of its own; a request whose body
- * never ended counts as truncated. Each request is answered 200 with a short body on a
- * keep-alive connection.
+ * never ended counts as truncated. Each request is answered 200 with a short body on a keep-alive
+ * connection.
  */
 public final class ParsingUpstream implements AutoCloseable {
 
@@ -65,7 +65,9 @@ public final class ParsingUpstream implements AutoCloseable {
 
   public static ParsingUpstream https(SSLContext context) throws IOException {
     return new ParsingUpstream(
-        context.getServerSocketFactory().createServerSocket(0, 64, InetAddress.getLoopbackAddress()));
+        context
+            .getServerSocketFactory()
+            .createServerSocket(0, 64, InetAddress.getLoopbackAddress()));
   }
 
   public int port() {
@@ -181,7 +183,8 @@ public final class ParsingUpstream implements AutoCloseable {
       }
       fields.add(
           Map.entry(
-              field.substring(0, colon).toLowerCase(Locale.ROOT), field.substring(colon + 1).trim()));
+              field.substring(0, colon).toLowerCase(Locale.ROOT),
+              field.substring(colon + 1).trim()));
     }
     return fields;
   }
@@ -213,7 +216,8 @@ public final class ParsingUpstream implements AutoCloseable {
     while ((b = in.read()) >= 0) {
       if (b == '\n') {
         byte[] bytes = line.toByteArray();
-        int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int end =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
       }
       line.write(b);

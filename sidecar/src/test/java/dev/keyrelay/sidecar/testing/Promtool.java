@@ -30,6 +30,7 @@ public final class Promtool {
 
   private static boolean onPath() {
     String path = System.getenv().getOrDefault("PATH", "");
-    return List.of(path.split(":")).stream().anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
+    return List.of(path.split(":")).stream()
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "promtool")));
   }
 }

@@ -53,10 +53,7 @@ public final class RawProxyConnection implements AutoCloseable {
       throw new IOException("CONNECT answered " + established.status());
     }
     SSLSocket tls =
-        (SSLSocket)
-            TestPki.trusting(ca)
-                .getSocketFactory()
-                .createSocket(plain, host, port, true);
+        (SSLSocket) TestPki.trusting(ca).getSocketFactory().createSocket(plain, host, port, true);
     tls.startHandshake();
     return new RawProxyConnection(tls);
   }

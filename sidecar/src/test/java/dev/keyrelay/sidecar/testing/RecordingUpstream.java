@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
 /**
- * A real HTTP(S) server on loopback that records what each request carried: headers, and the
- * body's size and SHA-256 (bodies are streamed, never held).
+ * A real HTTP(S) server on loopback that records what each request carried: headers, and the body's
+ * size and SHA-256 (bodies are streamed, never held).
  */
 public final class RecordingUpstream implements AutoCloseable {
 
@@ -124,8 +124,7 @@ public final class RecordingUpstream implements AutoCloseable {
         exchange.sendResponseHeaders(401, -1);
         return;
       }
-      byte[] response =
-          ("{\"ok\":true,\"bytes\":" + bytes + "}").getBytes(StandardCharsets.UTF_8);
+      byte[] response = ("{\"ok\":true,\"bytes\":" + bytes + "}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(200, response.length);
       try (OutputStream out = exchange.getResponseBody()) {

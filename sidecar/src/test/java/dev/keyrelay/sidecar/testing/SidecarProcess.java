@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.Map;
 
 /**
  * The packaged sidecar jar, run as its own process exactly as a user runs it, with its stdout and
@@ -65,9 +65,9 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code jar} with {@code options} after {@code --config FILE}, behind {@code wrapper} (for
-   * example {@code ip netns exec NS setpriv ...}), so the admin port may be out of this process's
-   * reach: {@code ready} says when it is ready.
+   * Starts {@code jar} with {@code options} after {@code --config FILE}, behind {@code wrapper}
+   * (for example {@code ip netns exec NS setpriv ...}), so the admin port may be out of this
+   * process's reach: {@code ready} says when it is ready.
    */
   public static SidecarProcess startWrapped(
       List<String> wrapper, Path jar, Path config, List<String> options, Callable<Boolean> ready)
@@ -199,9 +199,9 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   /**
-   * Everything the process printed so far. Log lines reach the file some tens of milliseconds
-   * after they are logged (the sidecar batches its writes): to see a line a request just caused,
-   * use {@link #logsOnceThey}.
+   * Everything the process printed so far. Log lines reach the file some tens of milliseconds after
+   * they are logged (the sidecar batches its writes): to see a line a request just caused, use
+   * {@link #logsOnceThey}.
    */
   public String logs() throws IOException {
     return Files.readString(log);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged sidecar restarted with {@code ca.keyFile}: the CA certificate is byte-identical, so
- * a client that loaded the bundle before the restart still works; a corrupt key file gives a new
- * CA and a warning, never a failed start.
+ * a client that loaded the bundle before the restart still works; a corrupt key file gives a new CA
+ * and a warning, never a failed start.
  */
 class CaRestartIT {
 

@@ -110,7 +110,8 @@ class UpstreamTlsContextsIT {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    tls.set(UpstreamTlsContexts.newHandler(context, ch.alloc(), host, server.port()));
+                    tls.set(
+                        UpstreamTlsContexts.newHandler(context, ch.alloc(), host, server.port()));
                     ch.pipeline().addLast(tls.get());
                   }
                 })

@@ -18,8 +18,7 @@ import java.util.List;
         "!has(self.paths) || self.paths.all(p, p.startsWith('/') && !p.contains('?')"
             + " && !p.contains('//') && !p.contains('/./') && !p.contains('/../')"
             + " && !p.endsWith('/.') && !p.endsWith('/..'))",
-    message =
-        "paths must start with '/' and contain no query and no '//', '.' or '..' segments")
+    message = "paths must start with '/' and contain no query and no '//', '.' or '..' segments")
 public class HttpRuleSpec {
 
   @Size(min = 1, max = 16)

@@ -10,10 +10,12 @@ import java.util.List;
 /** An OAuth 2.0 access token the sidecar obtains and renews itself. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.grantType == 'client_credentials' ? has(self.clientSecret) &&"
-        + " !has(self.refreshToken) : has(self.refreshToken)",
-    message = "client_credentials needs clientSecret and no refreshToken; refresh_token needs"
-        + " refreshToken")
+    value =
+        "self.grantType == 'client_credentials' ? has(self.clientSecret) &&"
+            + " !has(self.refreshToken) : has(self.refreshToken)",
+    message =
+        "client_credentials needs clientSecret and no refreshToken; refresh_token needs"
+            + " refreshToken")
 public class OAuth2Source {
 
   /** RFC 6749 section 3.3 scope-token. */

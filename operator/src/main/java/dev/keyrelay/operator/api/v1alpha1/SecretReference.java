@@ -10,8 +10,9 @@ import io.fabric8.generator.annotation.ValidationRule;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
-        + ".filter(x, x).size() == 1",
+    value =
+        "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
+            + ".filter(x, x).size() == 1",
     message = "exactly one of kubernetes, vault, oauth2 or githubApp must be set")
 public class SecretReference {
 

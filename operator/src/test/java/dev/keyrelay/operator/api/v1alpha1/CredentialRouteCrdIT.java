@@ -77,7 +77,8 @@ class CredentialRouteCrdIT {
     // a refusal throws above; this guards against a walk that found no routes in a directory
     assertThat(accepted)
         .filteredOn(s -> s.endsWith(CredentialRouteNames.KIND))
-        .extracting(s -> Path.of(s.substring(0, s.indexOf(' '))).getParent().getFileName().toString())
+        .extracting(
+            s -> Path.of(s.substring(0, s.indexOf(' '))).getParent().getFileName().toString())
         .containsOnly("routes", "short-lived", "vault")
         .hasSizeGreaterThanOrEqualTo(10);
   }
@@ -92,7 +93,9 @@ class CredentialRouteCrdIT {
           bad(
               "listener on the sidecar's port " + port,
               "db",
-              "postgres: { listenPort: " + port + ", upstream: { host: db.test }, user: u },"
+              "postgres: { listenPort: "
+                  + port
+                  + ", upstream: { host: db.test }, user: u },"
                   + " secret: { kubernetes: { name: s, key: k } }",
               "listenPort must not be 6790 or 9090: the sidecar's proxy and admin ports"));
     }
@@ -128,7 +131,9 @@ class CredentialRouteCrdIT {
           bad(
               "reserved header " + header,
               "r",
-              "http: { host: a.test, auth: { type: header, headerName: " + header + " } },"
+              "http: { host: a.test, auth: { type: header, headerName: "
+                  + header
+                  + " } },"
                   + " secret: { kubernetes: { name: s, key: k } }",
               "headerName must not be one of Host, Content-Length"));
     }
@@ -143,7 +148,9 @@ class CredentialRouteCrdIT {
         bad(
             "a 254-character host",
             "r",
-            "http: { host: " + "a".repeat(254) + ", auth: { type: header, headerName: x-k } },"
+            "http: { host: "
+                + "a".repeat(254)
+                + ", auth: { type: header, headerName: x-k } },"
                 + " secret: { kubernetes: { name: s, key: k } }",
             "spec.http.host: Too long: may not be more than 253 bytes"));
     rows.add(
