@@ -82,7 +82,9 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
             .endEmptyDir()
             .build());
     mounts.add(mount(SidecarPaths.TMP_VOLUME, "/tmp", false));
-    // Several routes may share a Secret: mount each once, in name order.
+    // Several routes may share a Secret: mount each once, in name order. Optional, so that a
+    // Secret created after the pod does not hold the pod in ContainerCreating: until the kubelet
+    // fills the volume, the route answers 503 secret_unavailable naming it.
     TreeSet<String> secrets = new TreeSet<>();
     routes.stream().map(InjectionRoute::secretName).filter(s -> s != null).forEach(secrets::add);
     for (String secret : secrets) {
@@ -92,6 +94,7 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
               .withName(name)
               .withNewSecret()
               .withSecretName(secret)
+              .withOptional(true)
               .endSecret()
               .build());
       mounts.add(mount(name, PodLayout.SECRETS_ROOT + "/" + secret, true));
