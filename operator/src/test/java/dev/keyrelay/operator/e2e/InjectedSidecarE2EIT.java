@@ -22,14 +22,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +49,7 @@ class InjectedSidecarE2EIT {
   private static final String RECORDED = "{\"ok\":true,\"bytes\":0}";
 
   @TempDir Path root;
-  private Process sidecar;
-  private Path sidecarLog;
+  private SidecarProcess sidecar;
   private final int adminPort;
   private final int proxyPort;
 
@@ -68,10 +62,9 @@ class InjectedSidecarE2EIT {
   }
 
   @AfterEach
-  void stopSidecar() throws InterruptedException {
+  void stopSidecar() throws Exception {
     if (sidecar != null) {
-      sidecar.destroy();
-      sidecar.waitFor(10, TimeUnit.SECONDS);
+      sidecar.close();
     }
   }
 
@@ -294,36 +287,17 @@ class InjectedSidecarE2EIT {
 
   private void startSidecar(Container container) throws Exception {
     Path hosts = Files.writeString(root.resolve("hosts"), "127.0.0.1 " + HOST + "\n");
-    List<String> command = new ArrayList<>(List.of("java", "-jar", SIDECAR_JAR.toString()));
-    container.getArgs().forEach(a -> command.add(inPod(a)));
-    sidecarLog = root.resolve("sidecar.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(sidecarLog.toFile());
-    builder.environment().putAll(env(container));
+    Map<String, String> env = env(container);
     // Stands in for cluster DNS: the test host resolves to the local upstream.
-    builder
-        .environment()
-        .merge("JDK_JAVA_OPTIONS", "-Djdk.net.hosts.file=" + hosts, (a, b) -> a + " " + b);
-    sidecar = builder.start();
-    HttpClient http = HttpClient.newHttpClient();
-    String probe = container.getStartupProbe().getHttpGet().getPath();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      assertThat(sidecar.isAlive()).as(sidecarOutput()).isTrue();
-      try {
-        HttpResponse<String> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + probe)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      assertThat(System.nanoTime()).as(sidecarOutput()).isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    env.merge("JDK_JAVA_OPTIONS", "-Djdk.net.hosts.file=" + hosts, (a, b) -> a + " " + b);
+    sidecar =
+        SidecarProcess.startAsContainer(
+            SIDECAR_JAR,
+            container.getArgs().stream().map(this::inPod).toList(),
+            env,
+            root.resolve("sidecar.log"),
+            adminPort,
+            container.getStartupProbe().getHttpGet().getPath());
   }
 
   private Map<String, String> env(Container container) {
@@ -354,7 +328,7 @@ class InjectedSidecarE2EIT {
 
   private String sidecarOutput() {
     try {
-      return sidecarLog == null ? "" : "\nsidecar output:\n" + Files.readString(sidecarLog);
+      return sidecar == null ? "" : "\nsidecar output:\n" + sidecar.logs();
     } catch (IOException e) {
       return e.toString();
     }

@@ -81,6 +81,25 @@ public final class SidecarProcess implements AutoCloseable {
     return sidecar;
   }
 
+  /**
+   * Starts {@code jar} with exactly {@code args} and {@code env}, as a pod's container would run
+   * it, writing its output to {@code log}; waits until {@code probePath} on the admin port answers
+   * 200.
+   */
+  public static SidecarProcess startAsContainer(
+      Path jar,
+      List<String> args,
+      Map<String, String> env,
+      Path log,
+      int adminPort,
+      String probePath)
+      throws Exception {
+    Process process = spawn(javaCommand(List.of(), jar, args), env, log);
+    SidecarProcess sidecar = new SidecarProcess(process, log, -1, adminPort);
+    sidecar.awaitReady(probePath);
+    return sidecar;
+  }
+
   /** Runs the jar to completion (for invalid-config cases); returns exit code and output. */
   public static Result run(Path config, Duration timeout) throws Exception {
     return run(config.resolveSibling("run.log"), timeout, List.of(), withConfig(config, List.of()));
@@ -141,6 +160,10 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   private void awaitReady() throws Exception {
+    awaitReady("/readyz");
+  }
+
+  private void awaitReady(String probePath) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     awaitReady(
         () -> {
@@ -148,7 +171,7 @@ public final class SidecarProcess implements AutoCloseable {
             return client
                     .send(
                         HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
+                                URI.create("http://127.0.0.1:" + adminPort + probePath))
                             .build(),
                         HttpResponse.BodyHandlers.ofString())
                     .statusCode()
