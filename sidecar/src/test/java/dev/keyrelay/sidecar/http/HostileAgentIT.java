@@ -9,7 +9,6 @@ import dev.keyrelay.sidecar.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
@@ -88,9 +87,7 @@ class HostileAgentIT {
     sidecar =
         SidecarProcess.start(
             file, proxyPort, adminPort, Map.of(), "-Dio.netty.leakDetection.level=paranoid");
-    try (var in = Files.newInputStream(dir.resolve("ca/ca.crt"))) {
-      sidecarCa = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
+    sidecarCa = TestPki.readCertificate(dir.resolve("ca/ca.crt"));
   }
 
   @AfterAll

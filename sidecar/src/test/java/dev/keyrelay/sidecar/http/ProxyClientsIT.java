@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -295,7 +294,7 @@ class ProxyClientsIT {
     HttpClient client =
         HttpClient.newBuilder()
             .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", sidecar.proxyPort())))
-            .sslContext(TestPki.trusting(readCertificate(caCert)))
+            .sslContext(TestPki.trusting(TestPki.readCertificate(caCert)))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
     basic.clear();
@@ -565,12 +564,6 @@ class ProxyClientsIT {
         response.append(line).append('\n');
       }
       return response.toString();
-    }
-  }
-
-  private static X509Certificate readCertificate(Path pem) throws Exception {
-    try (var in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
   }
 }

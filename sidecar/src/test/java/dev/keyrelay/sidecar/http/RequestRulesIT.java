@@ -12,7 +12,6 @@ import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +94,7 @@ class RequestRulesIT {
     sidecar =
         SidecarProcess.start(
             file, proxyPort, adminPort, Map.of(), "-Dio.netty.leakDetection.level=paranoid");
-    try (var in = Files.newInputStream(dir.resolve("ca/ca.crt"))) {
-      sidecarCa = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
+    sidecarCa = TestPki.readCertificate(dir.resolve("ca/ca.crt"));
   }
 
   @AfterAll

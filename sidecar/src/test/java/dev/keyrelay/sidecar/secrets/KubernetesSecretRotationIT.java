@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,9 +70,7 @@ class KubernetesSecretRotationIT {
             .formatted(proxyPort, adminPort, upstream.port()));
     sidecar = SidecarProcess.start(config, proxyPort, adminPort, Map.of());
     X509Certificate ca;
-    try (InputStream in = Files.newInputStream(dir.resolve("ca/ca.crt"))) {
-      ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
+    ca = TestPki.readCertificate(dir.resolve("ca/ca.crt"));
     client =
         HttpClient.newBuilder()
             .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", proxyPort)))
