@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  */
 public final class PodInjector {
 
+  /** Which container {@code kubectl logs} and {@code exec} pick when none is named. */
+  static final String DEFAULT_CONTAINER = "kubectl.kubernetes.io/default-container";
+
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROMETHEUS_PREFIX = "prometheus.io/";
@@ -57,6 +60,7 @@ public final class PodInjector {
     if (hasSidecar(pod.getSpec())) {
       return InjectionResult.unchanged(pod, InjectionResult.Outcome.ALREADY_INJECTED);
     }
+    refuseUnsupported(pod.getSpec());
     PodOptions options = PodOptions.parse(annotations, settings);
     Map<String, String> labels =
         Objects.requireNonNullElse(pod.getMetadata().getLabels(), Map.of());
@@ -67,7 +71,10 @@ public final class PodInjector {
             routes, settings, options, !options.nativeSidecar() && runsToCompletion(pod.getSpec()));
     mutate(out.getSpec(), options, env, routes, settings);
     List<String> names = routes.stream().map(InjectionRoute::name).toList();
-    mark(out, annotations, labels, status(options, names), settings);
+    // As a regular container the sidecar comes first; kubectl logs and exec keep the agent.
+    String defaultContainer =
+        options.nativeSidecar() ? null : pod.getSpec().getContainers().get(0).getName();
+    mark(out, annotations, labels, status(options, names), settings, defaultContainer);
     return new InjectionResult(
         out, InjectionResult.Outcome.INJECTED, names, warnings(pod.getSpec(), env, options));
   }
@@ -81,9 +88,13 @@ public final class PodInjector {
       Map<String, String> annotations,
       Map<String, String> labels,
       String status,
-      InjectionSettings settings) {
+      InjectionSettings settings,
+      String defaultContainer) {
     Map<String, String> outAnnotations = new LinkedHashMap<>(annotations);
     outAnnotations.put(InjectionAnnotations.STATUS, status);
+    if (defaultContainer != null) {
+      outAnnotations.putIfAbsent(DEFAULT_CONTAINER, defaultContainer);
+    }
     if (settings.prometheusAnnotations()
         && annotations.keySet().stream().noneMatch(k -> k.startsWith(PROMETHEUS_PREFIX))) {
       outAnnotations.put(PROMETHEUS_PREFIX + "scrape", "true");
@@ -94,6 +105,20 @@ public final class PodInjector {
     Map<String, String> outLabels = new LinkedHashMap<>(labels);
     outLabels.put(InjectionAnnotations.INJECTED_LABEL, "true");
     out.getMetadata().setLabels(outLabels);
+  }
+
+  /** Pods whose network or operating system the sidecar cannot serve. */
+  private static void refuseUnsupported(PodSpec spec) {
+    if (Boolean.TRUE.equals(spec.getHostNetwork())) {
+      throw new InjectionRefusedException(
+          "hostNetwork: true shares the node's network namespace: the sidecar's loopback proxy and"
+              + " ports would be the node's, open to every host-network pod; run the agent without"
+              + " hostNetwork");
+    }
+    if (spec.getOs() != null && "windows".equalsIgnoreCase(spec.getOs().getName())) {
+      throw new InjectionRefusedException(
+          "spec.os.name is windows: the keyrelay sidecar runs on Linux nodes only");
+    }
   }
 
   /** What could let the agent bypass keyrelay or read its secrets. */

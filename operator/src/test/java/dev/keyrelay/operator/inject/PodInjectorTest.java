@@ -138,6 +138,45 @@ class PodInjectorTest {
         .hasMessageStartingWith("unknown annotation keyrelay.dev/proxy-prot");
   }
 
+  @Test
+  void hostNetworkAndWindowsPodsAreRefusedWithTheReason() {
+    Pod hostNetwork =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editSpec()
+            .withHostNetwork(true)
+            .endSpec()
+            .build();
+    Pod windows =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editSpec()
+            .withNewOs("windows")
+            .endSpec()
+            .build();
+
+    assertThatThrownBy(() -> inject(hostNetwork))
+        .isInstanceOf(InjectionRefusedException.class)
+        .hasMessageStartingWith("hostNetwork: true shares the node's network namespace");
+    assertThatThrownBy(() -> inject(windows))
+        .isInstanceOf(InjectionRefusedException.class)
+        .hasMessage("spec.os.name is windows: the keyrelay sidecar runs on Linux nodes only");
+  }
+
+  @Test
+  void asARegularContainerTheSidecarLeavesKubectlOnTheAgent() {
+    Pod fallback = annotated(InjectionAnnotations.NATIVE_SIDECAR, "false");
+    String agent = fallback.getSpec().getContainers().get(0).getName();
+
+    Pod injected = inject(fallback).pod();
+
+    assertThat(injected.getSpec().getContainers().get(0).getName())
+        .isEqualTo(SidecarPaths.CONTAINER);
+    assertThat(injected.getMetadata().getAnnotations())
+        .containsEntry(PodInjector.DEFAULT_CONTAINER, agent);
+    assertThat(inject(InjectFixtures.pod("agent-pod.yaml")).pod().getMetadata().getAnnotations())
+        .as("a native sidecar is an init container: kubectl already picks the agent")
+        .doesNotContainKey(PodInjector.DEFAULT_CONTAINER);
+  }
+
   private static Map<String, String> env(Container c) {
     Map<String, String> env = new LinkedHashMap<>();
     c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
