@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -195,14 +194,16 @@ public final class OAuthTestServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    exchange.getResponseHeaders().set("Pragma", "no-cache");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    // RFC 6749 section 5.1: token answers are never cached.
+    JsonAnswers.send(
+        exchange,
+        status,
+        body,
+        "application/json;charset=UTF-8",
+        "Cache-Control",
+        "no-store",
+        "Pragma",
+        "no-cache");
   }
 
   private static Map<String, String> form(String body) {
