@@ -129,11 +129,17 @@ class ChartDefaultsTest {
                 "sidecar.enforceEgress.enabled", "true",
                 "sidecar.enforceEgress.allowCidrs[0]", "10.96.0.0/12",
                 "sidecar.enforceEgress.allowCidrs[1]", "10.244.0.0/16",
-                "sidecar.enforceEgress.allowPorts[0]", "5432"));
+                "sidecar.enforceEgress.allowPorts[0]", "5432",
+                "sidecar.enforceEgress.initImage.repository", "registry.example/keyrelay-init",
+                "sidecar.enforceEgress.initImage.tag", "9.9.9"));
 
     assertThat(InjectionSettings.fromEnvironment(enforced.operatorEnvironment()).egress())
         .isEqualTo(
-            new EgressEnforcement(true, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
+            new EgressEnforcement(
+                true,
+                List.of("10.96.0.0/12", "10.244.0.0/16"),
+                List.of(5432),
+                "registry.example/keyrelay-init:9.9.9"));
   }
 
   @Test

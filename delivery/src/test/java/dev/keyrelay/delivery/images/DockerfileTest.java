@@ -7,6 +7,7 @@ import dev.keyrelay.delivery.images.Dockerfile.Instruction;
 import dev.keyrelay.delivery.images.Stage.Copy;
 import dev.keyrelay.operator.OperatorMain;
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.inject.EgressEnforcement;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.SidecarPaths;
 import dev.keyrelay.operator.webhook.WebhookSettings;
@@ -221,6 +222,39 @@ class DockerfileTest {
         .contains(
             "-Xshare:on", "-XX:SharedArchiveFile=/app/keyrelay-sidecar.jsa", "@/app/jvm.options")
         .endsWith("-cp", "/app/keyrelay-sidecar.jar", "-version");
+  }
+
+  @Test
+  void initImageIsTheSidecarJarOfTheSameTagOnAPinnedRuntimeWithIptables() throws Exception {
+    Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("Dockerfile.init"));
+    assertThat(dockerfile.stage("sidecar").image()).isEqualTo(InjectionSettings.DEFAULT_IMAGE);
+    Stage runtime = dockerfile.image();
+    assertThat(ImageReference.pinned(runtime.image())).as(runtime.image()).isTrue();
+    String initTag =
+        EgressEnforcement.DEFAULT_INIT_IMAGE.substring(
+            EgressEnforcement.DEFAULT_INIT_IMAGE.lastIndexOf(':') + 1);
+    assertThat(InjectionSettings.DEFAULT_IMAGE).endsWith(":" + initTag);
+    assertThat(runtime.labels())
+        .containsEntry("org.opencontainers.image.title", "keyrelay-init")
+        .containsEntry("org.opencontainers.image.version", initTag)
+        .containsEntry("org.opencontainers.image.base.name", runtime.image());
+    assertThat(runtime.copies())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.from()).isEqualTo("sidecar");
+              assertThat(c.sources()).containsExactly(SidecarPaths.JAR);
+              assertThat(c.destination()).isEqualTo(SidecarPaths.JAR);
+            });
+    // What NetworkInitContainer runs: Java where the injected command calls it, and both restores.
+    assertThat(runtime.last("RUN").arguments())
+        .contains("apt-get install -y --no-install-recommends iptables")
+        .contains("ln -s /opt/java/openjdk/bin/java " + SidecarPaths.JAVA)
+        .contains("iptables-restore --version")
+        .contains("ip6tables-restore --version");
+    assertThat(runtime.last("USER").arguments()).isEqualTo("0:0");
+    assertThat(runtime.last("ENTRYPOINT").execArguments())
+        .containsExactly(SidecarPaths.JAVA, "-jar", SidecarPaths.JAR, "init-network");
   }
 
   @Test

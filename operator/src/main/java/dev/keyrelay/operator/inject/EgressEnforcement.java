@@ -15,11 +15,16 @@ import java.util.regex.Pattern;
  * @param allowCidrs ranges every container may reach directly on any port (the cluster's service
  *     and pod ranges)
  * @param allowPorts TCP ports every container may reach directly on any address
+ * @param initImage the image of the init container that installs the rules: the sidecar jar on a
+ *     runtime with iptables (Dockerfile.init), since the sidecar image has none
  */
 public record EgressEnforcement(
-    boolean enabled, List<String> allowCidrs, List<Integer> allowPorts) {
+    boolean enabled, List<String> allowCidrs, List<Integer> allowPorts, String initImage) {
 
-  public static final EgressEnforcement OFF = new EgressEnforcement(false, List.of(), List.of());
+  public static final String DEFAULT_INIT_IMAGE = "ghcr.io/keyrelay/keyrelay-init:0.1.0";
+
+  public static final EgressEnforcement OFF =
+      new EgressEnforcement(false, List.of(), List.of(), DEFAULT_INIT_IMAGE);
 
   // The form only: init-network parses the addresses and fails the pod's start on a bad one.
   private static final Pattern CIDR = Pattern.compile("[0-9A-Fa-f:.]+(/[0-9]{1,3})?");
@@ -32,7 +37,8 @@ public record EgressEnforcement(
 
   /**
    * Reads {@code KEYRELAY_ENFORCE_EGRESS} (true or false, default false), {@code
-   * KEYRELAY_EGRESS_ALLOW_CIDRS} and {@code KEYRELAY_EGRESS_ALLOW_PORTS} (comma-separated).
+   * KEYRELAY_EGRESS_ALLOW_CIDRS} and {@code KEYRELAY_EGRESS_ALLOW_PORTS} (comma-separated) and
+   * {@code KEYRELAY_NETWORK_INIT_IMAGE}.
    */
   static EgressEnforcement fromEnvironment(Map<String, String> env) {
     String enabled = env.getOrDefault("KEYRELAY_ENFORCE_EGRESS", "false");
@@ -51,7 +57,12 @@ public record EgressEnforcement(
     for (String port : list(env.get("KEYRELAY_EGRESS_ALLOW_PORTS"))) {
       ports.add(port(port));
     }
-    return new EgressEnforcement(PodOptions.bool("KEYRELAY_ENFORCE_EGRESS", enabled), cidrs, ports);
+    String image = env.get("KEYRELAY_NETWORK_INIT_IMAGE");
+    return new EgressEnforcement(
+        PodOptions.bool("KEYRELAY_ENFORCE_EGRESS", enabled),
+        cidrs,
+        ports,
+        image == null || image.isBlank() ? DEFAULT_INIT_IMAGE : image);
   }
 
   private static int port(String value) {

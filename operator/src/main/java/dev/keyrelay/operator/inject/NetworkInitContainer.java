@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Builds {@code keyrelay-init}, the first init container of a pod with enforced egress: the sidecar
- * jar's {@code init-network} installs the pod's iptables rules and exits. It is the only container
- * with NET_ADMIN and NET_RAW, and runs as root because a non-root process does not get added
- * capabilities; the rules it leaves behind exempt only the sidecar's user.
+ * jar's {@code init-network}, in the init image that has iptables, installs the pod's iptables
+ * rules and exits. It is the only container with NET_ADMIN and NET_RAW, and runs as root because a
+ * non-root process does not get added capabilities; the rules it leaves behind exempt only the
+ * sidecar's user.
  */
 final class NetworkInitContainer {
 
@@ -20,7 +21,7 @@ final class NetworkInitContainer {
 
   private NetworkInitContainer() {}
 
-  static Container build(String image, String pullPolicy, EgressEnforcement egress) {
+  static Container build(String pullPolicy, EgressEnforcement egress) {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -38,7 +39,7 @@ final class NetworkInitContainer {
     egress.allowPorts().forEach(port -> command.addAll(List.of("--allow-port", port.toString())));
     return new ContainerBuilder()
         .withName(NAME)
-        .withImage(image)
+        .withImage(egress.initImage())
         .withImagePullPolicy(pullPolicy)
         .withCommand(command)
         .withNewResources()

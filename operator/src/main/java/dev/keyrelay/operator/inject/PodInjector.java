@@ -187,9 +187,7 @@ public final class PodInjector {
     List<Container> newInits = new ArrayList<>();
     if (options.enforceEgress()) {
       // First of all: no container of the pod runs before its egress is enforced.
-      newInits.add(
-          NetworkInitContainer.build(
-              settings.sidecarImage(), settings.sidecarPullPolicy(), settings.egress()));
+      newInits.add(NetworkInitContainer.build(settings.sidecarPullPolicy(), settings.egress()));
     }
     if (options.nativeSidecar()) {
       // First init container: the pod's own init containers already go through the proxy.

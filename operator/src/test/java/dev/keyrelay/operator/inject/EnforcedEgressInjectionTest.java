@@ -18,7 +18,8 @@ class EnforcedEgressInjectionTest {
 
   private static final InjectionSettings CHART_WIDE =
       InjectFixtures.SETTINGS.withEgress(
-          new EgressEnforcement(true, List.of("10.96.0.0/12"), List.of()));
+          new EgressEnforcement(
+              true, List.of("10.96.0.0/12"), List.of(), EgressEnforcement.DEFAULT_INIT_IMAGE));
 
   private static Pod agentPod(String enforce) {
     PodBuilder pod = new PodBuilder(InjectFixtures.pod("agent-pod.yaml"));
@@ -55,6 +56,9 @@ class EnforcedEgressInjectionTest {
         .extracting(Container::getName)
         .containsExactly(NetworkInitContainer.NAME);
     assertThat(all.get(0).getCommand()).containsSubsequence("init-network", "--proxy-uid", "65532");
+    assertThat(all.get(0).getImage())
+        .as("the init image with iptables, not the distroless sidecar image")
+        .isEqualTo("registry.example/keyrelay-init:1.2.3");
     assertThat(all.get(1).getArgs()).contains("--transparent");
   }
 
@@ -122,12 +126,17 @@ class EnforcedEgressInjectionTest {
                 Map.of(
                     "KEYRELAY_ENFORCE_EGRESS", "true",
                     "KEYRELAY_EGRESS_ALLOW_CIDRS", "10.96.0.0/12, 10.244.0.0/16",
-                    "KEYRELAY_EGRESS_ALLOW_PORTS", "5432"))
+                    "KEYRELAY_EGRESS_ALLOW_PORTS", "5432",
+                    "KEYRELAY_NETWORK_INIT_IMAGE", "registry.example/keyrelay-init:1.2.3"))
             .egress();
 
     assertThat(egress)
         .isEqualTo(
-            new EgressEnforcement(true, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
+            new EgressEnforcement(
+                true,
+                List.of("10.96.0.0/12", "10.244.0.0/16"),
+                List.of(5432),
+                "registry.example/keyrelay-init:1.2.3"));
     assertThat(InjectionSettings.fromEnvironment(Map.of()).egress())
         .isEqualTo(EgressEnforcement.OFF);
   }

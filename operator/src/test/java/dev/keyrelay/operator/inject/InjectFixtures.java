@@ -28,7 +28,11 @@ public final class InjectFixtures {
           List.of("kubernetes.default", "10.96.0.1"),
           false,
           true,
-          new EgressEnforcement(false, List.of("10.96.0.0/12", "10.244.0.0/16"), List.of(5432)));
+          new EgressEnforcement(
+              false,
+              List.of("10.96.0.0/12", "10.244.0.0/16"),
+              List.of(5432),
+              "registry.example/keyrelay-init:1.2.3"));
 
   private InjectFixtures() {}
 
