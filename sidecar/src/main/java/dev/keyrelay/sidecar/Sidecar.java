@@ -186,7 +186,7 @@ public final class Sidecar implements AutoCloseable {
    */
   private void apply(SidecarConfig next) {
     SidecarConfig running = config;
-    if (!next.proxy().equals(running.proxy())
+    if (running.proxy().needsRestartFor(next.proxy())
         || !next.admin().equals(running.admin())
         || !next.ca().equals(running.ca())
         || !Objects.equals(next.transparent(), running.transparent())) {
@@ -210,7 +210,9 @@ public final class Sidecar implements AutoCloseable {
 
   private ProxyState stateFor(SidecarConfig config) {
     return new ProxyState(
-        new RouteTable(config.routes()), new EgressGuard(config.egress(), resolver, registry));
+        new RouteTable(config.routes()),
+        new EgressGuard(config.egress(), resolver, registry),
+        config.proxy().tokens());
   }
 
   @Override

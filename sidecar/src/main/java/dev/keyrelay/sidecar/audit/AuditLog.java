@@ -14,13 +14,15 @@ public final class AuditLog {
   private static final Logger AUDIT = LoggerFactory.getLogger("keyrelay.audit");
 
   private final String via;
+  private final String proxyToken;
 
   public AuditLog() {
-    this(null);
+    this(null, null);
   }
 
-  private AuditLog(String via) {
+  private AuditLog(String via, String proxyToken) {
     this.via = via;
+    this.proxyToken = proxyToken;
   }
 
   /**
@@ -28,17 +30,28 @@ public final class AuditLog {
    * proxy decision line then carries {@code via}, e.g. {@code "via":"transparent"}.
    */
   public AuditLog via(String listener) {
-    return new AuditLog(listener);
+    return new AuditLog(listener, proxyToken);
+  }
+
+  /**
+   * The same log for a connection admitted with the proxy token {@code name}; each line then
+   * carries {@code "proxy_token":name}.
+   */
+  public AuditLog by(String name) {
+    return new AuditLog(via, name);
   }
 
   public void record(AuditEvent event) {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
-    List<StructuredArgument> fields = new ArrayList<>(8);
+    List<StructuredArgument> fields = new ArrayList<>(12);
     fields.add(kv("decision", event.decision()));
     if (via != null) {
       fields.add(kv("via", via));
+    }
+    if (proxyToken != null) {
+      fields.add(kv("proxy_token", proxyToken));
     }
     fields.add(kv("host", event.host()));
     fields.add(kv("route", event.route()));

@@ -44,8 +44,8 @@ public final class ConfigLoader {
     Path dir = source.getParent();
     RawConfig raw = RawConfigReader.read(source);
     Problems problems = new Problems(source);
-    ProxySettings proxy =
-        proxy(Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY), problems);
+    RawConfig.Proxy rawProxy = Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY);
+    ProxySettings proxy = proxy(rawProxy, problems);
     RawConfig.Admin admin = Objects.requireNonNullElse(raw.admin(), RawConfig.Admin.EMPTY);
     HostPort adminListen =
         problems.attempt(
@@ -63,6 +63,9 @@ public final class ConfigLoader {
         egress(Objects.requireNonNullElse(raw.egress(), RawConfig.Egress.EMPTY), problems);
     SecretsSettings secrets =
         secrets(Objects.requireNonNullElse(raw.secrets(), RawConfig.Secrets.EMPTY), dir, problems);
+    List<ProxyToken> tokens =
+        ProxyTokenParser.parse(
+            rawProxy.tokens(), dir, secrets.kubernetesMountRoot(), raw.vault() != null, problems);
     List<Route> routes =
         new RouteParser(dir, secrets.kubernetesMountRoot(), problems, scope)
             .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
@@ -76,10 +79,17 @@ public final class ConfigLoader {
                 Objects.requireNonNullElse(raw.listeners(), List.of()),
                 Objects.requireNonNullElse(raw.routes(), List.of()));
     TransparentSettings transparent = TransparentParser.parse(raw.transparent(), problems);
+    if (!tokens.isEmpty() && transparent != null) {
+      // Redirected connections carry no Proxy-Authorization; the pod's network is their boundary.
+      problems.add(
+          "proxy.tokens",
+          "cannot be used with the transparent block: redirected connections send no"
+              + " Proxy-Authorization");
+    }
     problems.throwIfAny();
     return new SidecarConfig(
         source,
-        proxy,
+        proxy.withTokens(tokens),
         new AdminSettings(adminListen),
         new CaSettings(caDir, caKeyFile),
         egress,
@@ -140,7 +150,8 @@ public final class ConfigLoader {
         workers(raw.workers(), problems),
         duration("proxy.headerTimeout", raw.headerTimeout(), "10s", problems),
         clientIdleTimeout(raw.clientIdleTimeout(), idleTimeout, problems),
-        maxConnections(raw.maxConnections(), problems));
+        maxConnections(raw.maxConnections(), problems),
+        List.of());
   }
 
   /**

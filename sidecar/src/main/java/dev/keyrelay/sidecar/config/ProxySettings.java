@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The forward proxy listener.
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param clientIdleTimeout how long an agent connection may move no byte either way before it is
  *     closed; longer than {@code idleTimeout}
  * @param maxConnections how many agent connections may be open at once; more get 503
+ * @param tokens the tokens a client must present in {@code Proxy-Authorization}; empty when the
+ *     proxy is open to every local process
  */
 public record ProxySettings(
     HostPort listen,
@@ -24,7 +27,8 @@ public record ProxySettings(
     int workers,
     Duration headerTimeout,
     Duration clientIdleTimeout,
-    int maxConnections) {
+    int maxConnections,
+    List<ProxyToken> tokens) {
 
   /**
    * One. A single event loop serves some 15,000 intercepted requests a second on a shared 2-core
@@ -32,6 +36,10 @@ public record ProxySettings(
    * the agent's (docs/benchmarks.md). More only pays off when the sidecar has cores of its own.
    */
   public static final int DEFAULT_WORKERS = 1;
+
+  public ProxySettings {
+    tokens = List.copyOf(tokens);
+  }
 
   public ProxySettings withListen(HostPort newListen) {
     return new ProxySettings(
@@ -42,6 +50,28 @@ public record ProxySettings(
         workers,
         headerTimeout,
         clientIdleTimeout,
-        maxConnections);
+        maxConnections,
+        tokens);
+  }
+
+  /**
+   * Whether {@code next} changes what only a restart applies: everything but the tokens, which each
+   * connection reads when it opens.
+   */
+  public boolean needsRestartFor(ProxySettings next) {
+    return !withTokens(List.of()).equals(next.withTokens(List.of()));
+  }
+
+  ProxySettings withTokens(List<ProxyToken> newTokens) {
+    return new ProxySettings(
+        listen,
+        allowNonLoopback,
+        connectTimeout,
+        idleTimeout,
+        workers,
+        headerTimeout,
+        clientIdleTimeout,
+        maxConnections,
+        newTokens);
   }
 }

@@ -27,9 +27,12 @@ record RawConfig(
       Integer workers,
       String headerTimeout,
       String clientIdleTimeout,
-      Integer maxConnections) {
-    static final Proxy EMPTY = new Proxy(null, null, null, null, null, null, null, null);
+      Integer maxConnections,
+      List<ProxyToken> tokens) {
+    static final Proxy EMPTY = new Proxy(null, null, null, null, null, null, null, null, null);
   }
+
+  record ProxyToken(String name, Secret secret) {}
 
   record Transparent(String httpsListen, String httpListen) {}
 

@@ -16,6 +16,8 @@ public enum ProblemType {
   HTTP_VERSION_NOT_SUPPORTED(
       HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "Only HTTP/1.1 and HTTP/1.0 are forwarded"),
   HEADER_TIMEOUT(HttpResponseStatus.REQUEST_TIMEOUT, "Request head not received in time"),
+  PROXY_AUTHENTICATION_REQUIRED(
+      HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "Proxy token required"),
   TOO_MANY_CONNECTIONS(HttpResponseStatus.SERVICE_UNAVAILABLE, "Too many proxy connections"),
   POLICY_DENIED(HttpResponseStatus.FORBIDDEN, "Destination not allowed by the egress policy"),
   HOST_MISMATCH(HttpResponseStatus.FORBIDDEN, "Request host differs from the tunnel's"),

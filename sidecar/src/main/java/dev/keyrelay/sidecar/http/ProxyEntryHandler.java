@@ -9,9 +9,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Optional;
 
 /**
- * The first step of every proxy connection: looks at the first request and installs what serves the
- * rest of the connection (TLS interception, a blind tunnel, or plain-HTTP forwarding), then removes
- * itself.
+ * The step of every proxy connection after {@link ProxyAuthentication}: looks at the first request
+ * and installs what serves the rest of the connection (TLS interception, a blind tunnel, or
+ * plain-HTTP forwarding), then removes itself.
  */
 final class ProxyEntryHandler extends ChannelInboundHandlerAdapter {
 

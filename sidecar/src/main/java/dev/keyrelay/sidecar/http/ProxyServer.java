@@ -60,7 +60,7 @@ public final class ProxyServer implements AutoCloseable {
         .addLast("http", ProxyCodecs.serverCodec())
         .addLast("headers", HeaderCountLimit.INSTANCE)
         .addLast("head-timeout", new HeadTimeout(settings.headerTimeout(), services.metrics()))
-        .addLast("entry", new ProxyEntryHandler(services))
+        .addLast("auth", new ProxyAuthentication(services))
         .addLast("errors", errors);
   }
 

@@ -443,6 +443,32 @@ class ConfigLoaderRejectionTest {
             route("limits", "{ concurrent: -1 }"), "routes[0].limits.concurrent", "at least 1"),
         arguments(
             "routes:\n  - name: a\n    name: b\n", "routes[0].name", "Duplicate field 'name'"),
+        arguments("proxy: { tokens: [] }\n", "proxy.tokens", "is empty"),
+        arguments(
+            "proxy: { tokens: [ { name: Laptop, secret: { env: T } } ] }\n",
+            "proxy.tokens[0].name",
+            "not a lower-case DNS label"),
+        arguments(
+            "proxy: { tokens: [ { secret: { env: T } } ] }\n",
+            "proxy.tokens[0].name",
+            "is required"),
+        arguments(
+            "proxy: { tokens: [ { name: a, secret: { env: T } }, { name: a, secret: { env: U } } ] }\n",
+            "proxy.tokens[1].name",
+            "already the name of proxy.tokens[0]"),
+        arguments("proxy: { tokens: [ { name: a } ] }\n", "proxy.tokens[0].secret", "is required"),
+        arguments(
+            "proxy: { tokens: [ { name: a, secret: { vault: { path: p, field: f } } } ] }\n",
+            "proxy.tokens[0].secret.vault",
+            "needs the top-level vault block"),
+        arguments(
+            "proxy: { tokens: [ { name: a, secret: { oauth2: { tokenUrl: https://t.example } } } ] }\n",
+            "proxy.tokens[0].secret.oauth2",
+            "is not allowed here"),
+        arguments(
+            "proxy: { tokens: [ { name: a, secret: { env: T } } ] }\ntransparent: {}\n",
+            "proxy.tokens",
+            "cannot be used with the transparent block"),
         arguments("proxy: { listen: a\n", "proxy.listen", "invalid YAML: expected ',' or '}'"),
         arguments(
             "proxy:\n  listen: a\n connectTimeout: 1s\n",

@@ -35,6 +35,9 @@ class ConfigLoaderTest {
               headerTimeout: 5s
               clientIdleTimeout: 15m
               maxConnections: 64
+              tokens:
+                - { name: laptop-shell, secret: { file: secrets/proxy-token } }
+                - { name: ci, secret: { env: KEYRELAY_PROXY_TOKEN } }
             admin:
               listen: 0.0.0.0:9191
             ca:
@@ -78,7 +81,11 @@ class ConfigLoaderTest {
                     3,
                     Duration.ofSeconds(5),
                     Duration.ofMinutes(15),
-                    64),
+                    64,
+                    List.of(
+                        new ProxyToken(
+                            "laptop-shell", new SecretRef.File(dir.resolve("secrets/proxy-token"))),
+                        new ProxyToken("ci", new SecretRef.Env("KEYRELAY_PROXY_TOKEN")))),
                 new AdminSettings(new HostPort("0.0.0.0", 9191)),
                 new CaSettings(dir.resolve("ca-out"), null),
                 new EgressSettings(
@@ -182,7 +189,8 @@ class ConfigLoaderTest {
                     ProxySettings.DEFAULT_WORKERS,
                     Duration.ofSeconds(10),
                     Duration.ofMinutes(10),
-                    1024),
+                    1024,
+                    List.of()),
                 new AdminSettings(new HostPort("127.0.0.1", 9090)),
                 new CaSettings(Path.of("/var/run/keyrelay"), null),
                 new EgressSettings(List.of(), List.of(), List.of()),
