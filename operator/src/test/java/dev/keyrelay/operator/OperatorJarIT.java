@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,14 +115,18 @@ class OperatorJarIT {
     OperatorProcess first = start("keyrelay-operator-0");
     awaitLeader(first);
     OperatorProcess second = start("keyrelay-operator-1");
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(get("http://127.0.0.1:" + second.adminPort() + "/readyz").statusCode())
-                    .as("a standby is ready, so every replica can serve the webhook")
-                    .isEqualTo(200));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .untilAsserted(
+              () ->
+                  assertThat(get("http://127.0.0.1:" + second.adminPort() + "/readyz").statusCode())
+                      .as("a standby is ready, so every replica can serve the webhook")
+                      .isEqualTo(200));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the standby never got ready; its output:\n" + second.output(), e);
+    }
 
     createRoute("team-a", "api", "a.example");
     awaitPublished(first, "team-a", "a.example");
