@@ -1,6 +1,7 @@
 package dev.keyrelay.operator.api.v1alpha1;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,7 +17,10 @@ public final class TestingCrds {
     try (Stream<Path> files = Files.list(CrdFiles.COMMITTED.getParent())) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
         try (InputStream crd = Files.newInputStream(file)) {
-          client.apiextensions().v1().customResourceDefinitions().load(crd).create();
+          // createOr: a POST retried after a client timeout on a loaded machine finds it there
+          client
+              .resource(client.apiextensions().v1().customResourceDefinitions().load(crd).item())
+              .createOr(NonDeletingOperation::update);
         }
       }
     }
