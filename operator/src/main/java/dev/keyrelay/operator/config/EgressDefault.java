@@ -6,6 +6,7 @@ import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.route.Violation;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +43,7 @@ final class EgressDefault {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           problems.stream()
-              .map(v -> v.field().toUpperCase(java.util.Locale.ROOT) + ": " + v.problem())
+              .map(v -> v.field().toUpperCase(Locale.ROOT) + ": " + v.problem())
               .collect(Collectors.joining("; ")));
     }
     return new EgressRules(mode, allow, block, exceptions);
