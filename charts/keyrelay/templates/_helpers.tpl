@@ -87,6 +87,14 @@ matchExpressions:
 - apiGroups: ["keyrelay.dev"]
   resources: ["credentialroutes", "credentialroutes/status"]
   verbs: ["get", "list", "watch", "patch", "update"]
+# each namespace's EgressPolicy: read and rendered into its routes ConfigMap, status reported
+# (no finalizer, so the policy itself is never written)
+- apiGroups: ["keyrelay.dev"]
+  resources: ["egresspolicies"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["keyrelay.dev"]
+  resources: ["egresspolicies/status"]
+  verbs: ["patch", "update"]
 # only to see that a route's Secret and key exist; the values are never used
 - apiGroups: [""]
   resources: ["secrets"]

@@ -9,15 +9,16 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
  * Turns one parsed Kubernetes document into fabric8's typed model class of its kind
- * (CredentialRoute into the operator's class) and fails on any field the class does not have, or a
- * value of the wrong type, where fabric8 on its own would keep it quietly in {@code
- * additionalProperties}.
+ * (CredentialRoute and EgressPolicy into the operator's classes) and fails on any field the class
+ * does not have, or a value of the wrong type, where fabric8 on its own would keep it quietly in
+ * {@code additionalProperties}.
  */
 public final class StrictModel {
 
@@ -68,6 +69,7 @@ public final class StrictModel {
     serialization.getUnmatchedFieldTypeModule().setRestrictToTemplates(true);
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     serialization.registerKubernetesResource(CredentialRoute.class);
+    serialization.registerKubernetesResource(EgressPolicy.class);
     return serialization;
   }
 }

@@ -2,6 +2,7 @@ package dev.keyrelay.operator;
 
 import dev.keyrelay.operator.admin.OperatorHealth;
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.egress.EgressPolicyReconciler;
 import dev.keyrelay.operator.route.CredentialRouteReconciler;
 import dev.keyrelay.operator.route.PublishMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,7 +56,17 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
             });
     operator.register(
         new CredentialRouteReconciler(
-            Clock.systemUTC(), new PublishMetrics(registry), settings.vault()),
+            Clock.systemUTC(),
+            new PublishMetrics(registry),
+            settings.vault(),
+            settings.egressDefault()),
+        c -> {
+          if (!settings.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(settings.watchNamespaces());
+          }
+        });
+    operator.register(
+        new EgressPolicyReconciler(Clock.systemUTC(), settings.egressDefault()),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

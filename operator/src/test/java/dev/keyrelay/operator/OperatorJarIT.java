@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.contract.RoutesConfigMap;
+import dev.keyrelay.operator.api.v1alpha1.TestingCrds;
 import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.sidecar.testing.Promtool;
@@ -14,12 +15,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,10 +46,7 @@ class OperatorJarIT {
 
   @BeforeEach
   void installCrdAndRbacAnswer() throws Exception {
-    try (InputStream crd =
-        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
+    TestingCrds.create(client);
     // java-operator-sdk checks its Lease permissions before electing; the mock answers for RBAC
     server
         .expect()

@@ -95,23 +95,26 @@ class KeyrelayOnK3sIT {
 
   /** As docs/install.md says: kubectl apply -f crds/ before the chart. */
   private static void applyCrds(KubernetesClient client) throws Exception {
-    try (InputStream in =
-        Files.newInputStream(ROOT.resolve("crds/credentialroutes.keyrelay.dev.yaml"))) {
-      client.load(in).serverSideApply();
+    for (String name : List.of("credentialroutes.keyrelay.dev", "egresspolicies.keyrelay.dev")) {
+      try (InputStream in = Files.newInputStream(ROOT.resolve("crds/" + name + ".yaml"))) {
+        client.load(in).serverSideApply();
+      }
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(name)
+          .waitUntilCondition(
+              crd ->
+                  crd.getStatus() != null
+                      && crd.getStatus().getConditions().stream()
+                          .anyMatch(
+                              c ->
+                                  c.getType().equals("Established")
+                                      && c.getStatus().equals("True")),
+              1,
+              TimeUnit.MINUTES);
     }
-    client
-        .apiextensions()
-        .v1()
-        .customResourceDefinitions()
-        .withName("credentialroutes.keyrelay.dev")
-        .waitUntilCondition(
-            crd ->
-                crd.getStatus() != null
-                    && crd.getStatus().getConditions().stream()
-                        .anyMatch(
-                            c -> c.getType().equals("Established") && c.getStatus().equals("True")),
-            1,
-            TimeUnit.MINUTES);
   }
 
   /** The chart with the dev profile (one replica) and the images just imported. */

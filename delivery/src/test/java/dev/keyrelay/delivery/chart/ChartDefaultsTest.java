@@ -2,7 +2,9 @@ package dev.keyrelay.delivery.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.operator.api.v1alpha1.EgressMode;
 import dev.keyrelay.operator.config.OperatorSettings;
+import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.inject.EgressEnforcement;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.SidecarResources;
@@ -59,6 +61,7 @@ class ChartDefaultsTest {
     assertThat(operator.watchNamespaces()).isEmpty();
     assertThat(operator.leaderElection()).isTrue();
     assertThat(operator.vault()).isNull();
+    assertThat(operator.egressDefault()).isEqualTo(EgressRules.OPEN);
 
     WebhookSettings webhook = WebhookSettings.fromEnvironment(env, HelmChart.NAMESPACE);
     assertThat(webhook.enabled()).isTrue();
@@ -140,6 +143,26 @@ class ChartDefaultsTest {
                 List.of("10.96.0.0/12", "10.244.0.0/16"),
                 List.of(5432),
                 "registry.example/keyrelay-init:9.9.9"));
+  }
+
+  @Test
+  void theEgressDefaultReachesTheOperator() {
+    Manifests withDefault =
+        Install.DEFAULTS.manifestsWith(
+            Map.of(
+                "egress.default.mode", "allowList",
+                "egress.default.allow[0]", "*.github.com",
+                "egress.default.allow[1]", "pypi.org",
+                "egress.default.block[0]", "gist.github.com",
+                "egress.default.exceptions[0]", "10.96.0.0/12"));
+
+    assertThat(OperatorSettings.fromEnvironment(withDefault.operatorEnvironment()).egressDefault())
+        .isEqualTo(
+            new EgressRules(
+                EgressMode.ALLOW_LIST,
+                List.of("*.github.com", "pypi.org"),
+                List.of("gist.github.com"),
+                List.of("10.96.0.0/12")));
   }
 
   @Test

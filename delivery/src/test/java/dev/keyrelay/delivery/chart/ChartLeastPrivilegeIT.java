@@ -49,6 +49,12 @@ class ChartLeastPrivilegeIT {
     // routes and their status, pods only listed, events only created
     "patch, keyrelay.dev, credentialroutes/status, r, team-a, true",
     "delete, keyrelay.dev, credentialroutes, r, team-a, false",
+    // egress policies: watched and their status patched, never created, changed or deleted
+    "watch, keyrelay.dev, egresspolicies, '', team-a, true",
+    "patch, keyrelay.dev, egresspolicies/status, default, team-a, true",
+    "create, keyrelay.dev, egresspolicies, '', team-a, false",
+    "patch, keyrelay.dev, egresspolicies, default, team-a, false",
+    "delete, keyrelay.dev, egresspolicies, default, team-a, false",
     "list, '', pods, '', team-a, true",
     "get, '', pods, p, team-a, false",
     "create, '', events, '', team-a, true",

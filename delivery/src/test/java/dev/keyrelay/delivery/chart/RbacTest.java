@@ -33,6 +33,8 @@ class RbacTest {
           Map.of(
               "keyrelay.dev/credentialroutes", "get list watch patch update",
               "keyrelay.dev/credentialroutes/status", "get list watch patch update",
+              "keyrelay.dev/egresspolicies", "get list watch",
+              "keyrelay.dev/egresspolicies/status", "patch update",
               "secrets", "get list watch",
               "pods", "list",
               "configmaps", "list watch create",

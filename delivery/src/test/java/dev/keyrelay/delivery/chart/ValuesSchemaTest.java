@@ -59,6 +59,18 @@ class ValuesSchemaTest {
   }
 
   @Test
+  void theEgressDefaultIsCheckedBeforeTheOperatorSeesIt() {
+    assertThatThrownBy(() -> render(Map.of("egress.default.mode", "closed")))
+        .hasMessageContaining("at '/egress/default/mode': value must be one of");
+    assertThatThrownBy(() -> render(Map.of("egress.default.mode", "allowList")))
+        .hasMessageContaining("at '/egress/default/allow'");
+    assertThatThrownBy(() -> render(Map.of("egress.default.allow[0]", "api.github.com")))
+        .hasMessageContaining("at '/egress/default/allow'");
+    assertThatThrownBy(() -> render(Map.of("egress.default.block[0]", "a.test,b.test")))
+        .hasMessageContaining("at '/egress/default/block/0'");
+  }
+
+  @Test
   void quantitiesMustBeKubernetesQuantities() {
     assertThatThrownBy(() -> render(Map.of("sidecar.resources.limits.memory", "128MB")))
         .hasMessageContaining("at '/sidecar/resources/limits/memory': '128MB' does not match");

@@ -2,6 +2,7 @@ package dev.keyrelay.delivery.examples;
 
 import dev.keyrelay.delivery.examples.KubernetesManifests.Manifest;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,5 +38,9 @@ final class Examples {
 
   static List<Manifest> routes() throws IOException {
     return manifests().stream().filter(m -> m.object() instanceof CredentialRoute).toList();
+  }
+
+  static List<Manifest> egressPolicies() throws IOException {
+    return manifests().stream().filter(m -> m.object() instanceof EgressPolicy).toList();
   }
 }

@@ -9,8 +9,11 @@ import dev.keyrelay.delivery.examples.KubernetesManifests.Manifest;
 import dev.keyrelay.operator.api.v1alpha1.CrdSchemaCheck;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicyNames;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.config.VaultConnection;
+import dev.keyrelay.operator.egress.EgressPolicyValidator;
 import dev.keyrelay.operator.route.NamespaceRoutes;
 import dev.keyrelay.operator.route.RouteSpecValidator;
 import dev.keyrelay.operator.route.RoutesConfigRenderer;
@@ -46,7 +49,14 @@ class ExamplesTest {
     List<Manifest> examples = Examples.manifests();
     assertThat(examples)
         .extracting(Manifest::kind)
-        .contains("Namespace", "Secret", "CredentialRoute", "Deployment", "Job", "ServiceAccount");
+        .contains(
+            "Namespace",
+            "Secret",
+            "CredentialRoute",
+            "EgressPolicy",
+            "Deployment",
+            "Job",
+            "ServiceAccount");
 
     for (Path crd : Examples.yamlFiles(Path.of("../crds"))) {
       assertThat(KubernetesManifests.read(crd))
@@ -91,6 +101,19 @@ class ExamplesTest {
             assertThat(NamespaceRoutes.evaluate(inNamespace).values())
                 .as(namespace)
                 .allSatisfy(v -> assertThat(v.accepted()).as(v.toString()).isTrue()));
+  }
+
+  @Test
+  void everyExampleEgressPolicyIsAdmittedByItsCrdAndAppliedByTheOperator() throws Exception {
+    CrdSchemaCheck schema = CrdSchemaCheck.committed(EgressPolicyNames.CRD_NAME);
+    List<Manifest> policies = Examples.egressPolicies();
+    assertThat(policies).isNotEmpty();
+    for (Manifest m : policies) {
+      assertThat(schema.validate(m.tree())).as(m.toString()).isEmpty();
+      assertThat(EgressPolicyValidator.validate((EgressPolicy) m.object()))
+          .as(m.toString())
+          .isEmpty();
+    }
   }
 
   @Test

@@ -1,7 +1,9 @@
 package dev.keyrelay.operator.config;
 
+import dev.keyrelay.operator.egress.EgressRules;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,6 +18,8 @@ import java.util.stream.Collectors;
  *     one namespace do not take each other's lease
  * @param identity this replica's name in the Lease, normally the pod name
  * @param vault how sidecars reach Vault; null when no Vault is configured
+ * @param egressDefault the egress rules of namespaces without an EgressPolicy, and the block list
+ *     every namespace keeps
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -24,7 +28,8 @@ public record OperatorSettings(
     String leaseNamespace,
     String leaseName,
     String identity,
-    VaultConnection vault) {
+    VaultConnection vault,
+    EgressRules egressDefault) {
 
   public static final String DEFAULT_LEASE_NAME = "keyrelay-operator";
 
@@ -41,11 +46,13 @@ public record OperatorSettings(
         leaseNamespace,
         DEFAULT_LEASE_NAME,
         identity,
-        null);
+        null,
+        EgressRules.OPEN);
   }
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
+    Objects.requireNonNull(egressDefault, "egressDefault");
     if (adminPort < 0 || adminPort > 65535) {
       throw new IllegalArgumentException("KEYRELAY_ADMIN_PORT: " + adminPort + " is not a port");
     }
@@ -55,7 +62,8 @@ public record OperatorSettings(
    * Reads {@code KEYRELAY_WATCH_NAMESPACES} (comma separated), {@code KEYRELAY_ADMIN_PORT} (default
    * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code KEYRELAY_LEASE_NAME} (default
    * keyrelay-operator), {@code POD_NAMESPACE} and {@code POD_NAME} (from the downward API), {@code
-   * KEYRELAY_VAULT_ADDRESS} and {@code KEYRELAY_VAULT_ROLE} (default keyrelay-agent).
+   * KEYRELAY_VAULT_ADDRESS} and {@code KEYRELAY_VAULT_ROLE} (default keyrelay-agent), and the
+   * egress default ({@link EgressDefault}).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> variables) {
     Environment env = new Environment(variables);
@@ -71,7 +79,8 @@ public record OperatorSettings(
         env.optional("POD_NAMESPACE"),
         env.string("KEYRELAY_LEASE_NAME", DEFAULT_LEASE_NAME),
         env.optional("POD_NAME"),
-        vault(env));
+        vault(env),
+        EgressDefault.read(env));
   }
 
   private static VaultConnection vault(Environment env) {

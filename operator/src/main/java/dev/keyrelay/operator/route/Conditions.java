@@ -22,7 +22,7 @@ public final class Conditions {
   private Conditions() {}
 
   /** A condition without transition time or generation; {@link #stamp} adds them. */
-  static Condition of(String type, String status, String reason, String message) {
+  public static Condition of(String type, String status, String reason, String message) {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status)
@@ -31,7 +31,7 @@ public final class Conditions {
         .build();
   }
 
-  static Condition of(String type, boolean status, String reason, String message) {
+  public static Condition of(String type, boolean status, String reason, String message) {
     return of(type, status ? TRUE : FALSE, reason, message);
   }
 
@@ -45,7 +45,8 @@ public final class Conditions {
    * Sets generation and transition time: the previous time is kept while the status is unchanged,
    * so an unchanged route produces an identical status and no write.
    */
-  static Condition stamp(Condition next, List<Condition> previous, long generation, Instant now) {
+  public static Condition stamp(
+      Condition next, List<Condition> previous, long generation, Instant now) {
     String since =
         find(previous, next.getType())
             .filter(

@@ -4,8 +4,12 @@ import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
+import dev.keyrelay.operator.api.v1alpha1.EgressPolicyNames;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.config.VaultConnection;
+import dev.keyrelay.operator.egress.EgressRules;
+import dev.keyrelay.operator.egress.NamespaceEgress;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import dev.keyrelay.operator.inject.StalePods;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * Reconciles CredentialRoutes namespace by namespace: judges all routes of the namespace, publishes
  * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status. A
  * Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route of
- * its namespace, so a change made for one route refreshes its neighbours' status too.
+ * its namespace, so a change made for one route refreshes its neighbours' status too; an
+ * EgressPolicy event does the same, since the namespace's merged egress rules are rendered into
+ * that ConfigMap.
  *
  * <p>The ConfigMap is written by a publishing step rather than a java-operator-sdk dependent
  * resource: a dependent belongs to one primary and is deleted with it, while this ConfigMap is
@@ -59,17 +65,22 @@ public class CredentialRouteReconciler
   private final Clock clock;
   private final PublishMetrics metrics;
   private final VaultConnection vault;
+  private final EgressRules egressDefault;
   private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
+  private InformerEventSource<EgressPolicy, CredentialRoute> egressPolicies;
 
   /**
    * @param vault how sidecars reach Vault, rendered when a route uses Vault; null when none is
    *     configured
+   * @param egressDefault the cluster-wide egress rules each namespace's EgressPolicy is merged over
    */
-  public CredentialRouteReconciler(Clock clock, PublishMetrics metrics, VaultConnection vault) {
+  public CredentialRouteReconciler(
+      Clock clock, PublishMetrics metrics, VaultConnection vault, EgressRules egressDefault) {
     this.clock = clock;
     this.metrics = metrics;
     this.vault = vault;
+    this.egressDefault = egressDefault;
   }
 
   @Override
@@ -112,7 +123,20 @@ public class CredentialRouteReconciler
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(secrets, configMaps);
+    // the namespace's policy is rendered into the same ConfigMap, so a change re-renders it
+    egressPolicies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(EgressPolicy.class, CredentialRoute.class)
+                .withNamespacesInheritedFromController()
+                .withSecondaryToPrimaryMapper(
+                    (EgressPolicy p) ->
+                        routeCache
+                            .list(p.getMetadata().getNamespace())
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .build(),
+            context);
+    return List.of(secrets, configMaps, egressPolicies);
   }
 
   @Override
@@ -186,6 +210,10 @@ public class CredentialRouteReconciler
             .filter(RouteVerdict::accepted)
             .map(RouteVerdict::name)
             .collect(Collectors.toSet());
+    EgressRules egress =
+        NamespaceEgress.effective(
+            egressDefault,
+            egressPolicies.get(new ResourceID(EgressPolicyNames.SINGLETON_NAME, ns)).orElse(null));
     Optional<RoutesConfig> config =
         accepted.isEmpty()
             ? Optional.empty()
@@ -194,7 +222,8 @@ public class CredentialRouteReconciler
                     routes.stream()
                         .filter(r -> accepted.contains(r.getMetadata().getName()))
                         .toList(),
-                    vault));
+                    vault,
+                    egress));
     RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
             .publish(ns, config, configMaps.get(new ResourceID(RoutesConfigMap.NAME, ns)));

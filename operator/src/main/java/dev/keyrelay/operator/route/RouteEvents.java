@@ -1,7 +1,7 @@
 package dev.keyrelay.operator.route;
 
-import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,8 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records Warning events on a CredentialRoute so {@code kubectl describe} shows why it is not
- * ready.
+ * Records Warning events on a CredentialRoute or EgressPolicy so {@code kubectl describe} shows why
+ * it is not ready.
  */
 public final class RouteEvents {
 
@@ -26,9 +26,9 @@ public final class RouteEvents {
   }
 
   /** Best effort: a failed event write is logged, never fails the reconcile. */
-  public void warn(CredentialRoute route, String reason, String message) {
+  public void warn(HasMetadata resource, String reason, String message) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    String ns = route.getMetadata().getNamespace();
+    String ns = resource.getMetadata().getNamespace();
     try {
       client
           .v1()
@@ -37,17 +37,17 @@ public final class RouteEvents {
           .resource(
               new EventBuilder()
                   .withNewMetadata()
-                  .withGenerateName(route.getMetadata().getName() + ".")
+                  .withGenerateName(resource.getMetadata().getName() + ".")
                   .withNamespace(ns)
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()
-                          .withApiVersion(route.getApiVersion())
-                          .withKind(route.getKind())
-                          .withName(route.getMetadata().getName())
+                          .withApiVersion(resource.getApiVersion())
+                          .withKind(resource.getKind())
+                          .withName(resource.getMetadata().getName())
                           .withNamespace(ns)
-                          .withUid(route.getMetadata().getUid())
-                          .withResourceVersion(route.getMetadata().getResourceVersion())
+                          .withUid(resource.getMetadata().getUid())
+                          .withResourceVersion(resource.getMetadata().getResourceVersion())
                           .build())
                   .withType("Warning")
                   .withReason(reason)
@@ -63,10 +63,11 @@ public final class RouteEvents {
           .create();
     } catch (KubernetesClientException e) {
       LOG.warn(
-          "Could not record event {} for CredentialRoute {}/{}: {}",
+          "Could not record event {} for {} {}/{}: {}",
           reason,
+          resource.getKind(),
           ns,
-          route.getMetadata().getName(),
+          resource.getMetadata().getName(),
           e.getMessage());
     }
   }

@@ -9,6 +9,7 @@ import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.config.Yaml;
+import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.inject.InjectionRoute;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -41,6 +42,15 @@ public final class RoutesConfigRenderer {
    *     sidecar refuses a config with Vault secrets and no such block); may be null
    */
   public static RoutesConfig render(Collection<CredentialRoute> accepted, VaultConnection vault) {
+    return render(accepted, vault, null);
+  }
+
+  /**
+   * @param egress the namespace's merged egress rules, rendered as the sidecar's {@code egress:}
+   *     block; null leaves the sidecar's own defaults (the offline command has no cluster policy)
+   */
+  public static RoutesConfig render(
+      Collection<CredentialRoute> accepted, VaultConnection vault, EgressRules egress) {
     List<CredentialRoute> sorted =
         accepted.stream().sorted(Comparator.comparing(r -> r.getMetadata().getName())).toList();
     List<Object> routes = new ArrayList<>();
@@ -73,6 +83,9 @@ public final class RoutesConfigRenderer {
         sorted.stream().anyMatch(r -> SecretKeys.usesVault(r.getSpec().getSecret()));
     if (vault != null && usesVault) {
       sidecar.put("vault", vaultBlock(vault));
+    }
+    if (egress != null) {
+      sidecar.put("egress", egress.sidecarBlock());
     }
     sidecar.put("routes", routes);
     sidecar.put("listeners", listeners);

@@ -3,9 +3,12 @@ package dev.keyrelay.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.operator.api.v1alpha1.EgressMode;
+import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.NativeSidecarMode;
 import dev.keyrelay.operator.webhook.WebhookSettings;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +61,48 @@ class OperatorSettingsTest {
             () -> WebhookSettings.fromEnvironment(Map.of("KEYRELAY_WEBHOOK_ENABLED", "no"), "ns"))
         .hasMessage(
             "KEYRELAY_WEBHOOK_ENABLED: \"no\" is not valid; expected \"true\" or \"false\"");
+  }
+
+  @Test
+  void readsTheClusterEgressDefault() {
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).egressDefault())
+        .isEqualTo(EgressRules.OPEN);
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "KEYRELAY_EGRESS_DEFAULT_MODE", "allowList",
+                "KEYRELAY_EGRESS_DEFAULT_ALLOW", "*.openai.com, api.anthropic.com",
+                "KEYRELAY_EGRESS_DEFAULT_BLOCK", "*.pastebin.com",
+                "KEYRELAY_EGRESS_DEFAULT_EXCEPTIONS", " "));
+
+    assertThat(settings.egressDefault())
+        .isEqualTo(
+            new EgressRules(
+                EgressMode.ALLOW_LIST,
+                List.of("*.openai.com", "api.anthropic.com"),
+                List.of("*.pastebin.com"),
+                List.of()));
+  }
+
+  @Test
+  void refusesABadEgressDefaultNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(Map.of("KEYRELAY_EGRESS_DEFAULT_MODE", "closed")))
+        .hasMessage(
+            "KEYRELAY_EGRESS_DEFAULT_MODE: \"closed\" is not valid; expected open or allowList");
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    Map.of("KEYRELAY_EGRESS_DEFAULT_MODE", "allowList")))
+        .hasMessage("KEYRELAY_EGRESS_DEFAULT_ALLOW: mode allowList needs at least one allow entry");
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    Map.of("KEYRELAY_EGRESS_DEFAULT_BLOCK", "ok.example.com,10.0.0.1/8")))
+        .hasMessage(
+            "KEYRELAY_EGRESS_DEFAULT_BLOCK[1]: \"10.0.0.1/8\" has address bits set after the /8"
+                + " prefix");
   }
 
   /** The webhook and the injection defaults read KEYRELAY_NATIVE_SIDECAR with the same rule. */

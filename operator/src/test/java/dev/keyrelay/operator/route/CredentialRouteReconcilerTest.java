@@ -11,6 +11,7 @@ import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.KeyrelayOperator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
+import dev.keyrelay.operator.api.v1alpha1.TestingCrds;
 import dev.keyrelay.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -21,9 +22,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -46,10 +44,7 @@ class CredentialRouteReconcilerTest {
   static void startOperator() throws Exception {
     Awaitility.setDefaultTimeout(Duration.ofSeconds(15));
     Awaitility.setDefaultPollInterval(Duration.ofMillis(100));
-    try (InputStream crd =
-        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
+    TestingCrds.create(client);
     operator =
         new KeyrelayOperator(
             client, new OperatorSettings(Set.of(), 0, false, null, null), registry);
@@ -96,6 +91,11 @@ class CredentialRouteReconcilerTest {
           annotationsFile: /etc/keyrelay/podinfo/annotations
         secrets:
           kubernetesMountRoot: /etc/keyrelay/secrets
+        egress:
+          blockList:
+            - 169.254.169.254/32
+            - fd00:ec2::254/128
+            - metadata.google.internal
         routes:
           - name: anthropic
             match:

@@ -6,15 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keyrelay.operator.KeyrelayOperator;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
+import dev.keyrelay.operator.api.v1alpha1.TestingCrds;
 import dev.keyrelay.operator.config.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +29,7 @@ class WatchNamespacesTest {
 
   @Test
   void routesOutsideTheWatchedNamespacesAreLeftAlone() throws Exception {
-    try (InputStream crd =
-        Files.newInputStream(Path.of("../crds/credentialroutes.keyrelay.dev.yaml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(crd).create();
-    }
+    TestingCrds.create(client);
     try (KeyrelayOperator operator =
         new KeyrelayOperator(
             client,

@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.sidecar.testing.KubeletVolume;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class FileSecretSourceTest {
 
   @Test
   void followsKubeletSymlinkSwaps() throws Exception {
-    TestingSecretVolume volume = TestingSecretVolume.create(dir.resolve("github"), "token", "v1");
+    KubeletVolume volume = KubeletVolume.create(dir.resolve("github"), "token", "v1");
     FileSecretSource source = source(volume.keyPath());
     assertThat(source.read().reveal()).isEqualTo("v1");
 

@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.sidecar.testing.KubeletVolume;
 import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
@@ -41,7 +42,7 @@ class KubernetesSecretRotationIT {
   @TempDir static Path dir;
   static RecordingUpstream upstream;
   static SidecarProcess sidecar;
-  static TestingSecretVolume volume;
+  static KubeletVolume volume;
   static HttpClient client;
 
   @BeforeAll
@@ -49,7 +50,7 @@ class KubernetesSecretRotationIT {
     TestPki pki = TestPki.create("rotation CA");
     upstream = RecordingUpstream.https(TestPki.serverContext(pki.serverCertificate()));
     pki.writeCaPem(dir.resolve("upstream-ca.pem"));
-    volume = TestingSecretVolume.create(dir.resolve("mounts/api-token"), "token", A);
+    volume = KubeletVolume.create(dir.resolve("mounts/api-token"), "token", A);
     int proxyPort = SidecarProcess.freePort();
     int adminPort = SidecarProcess.freePort();
     Path config = dir.resolve("keyrelay.yaml");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SecretsSettings;
+import dev.keyrelay.sidecar.testing.KubeletVolume;
 import dev.keyrelay.sidecar.testing.Prerequisites;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -102,8 +103,7 @@ class SecretResolverTest {
 
   @Test
   void followsAKubernetesSecretVolumeSwap() throws Exception {
-    TestingSecretVolume volume =
-        TestingSecretVolume.create(dir.resolve("github-token"), "token", "v1");
+    KubeletVolume volume = KubeletVolume.create(dir.resolve("github-token"), "token", "v1");
     SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     SecretRef ref = new SecretRef.Kubernetes("github-token", "token", dir);
     assertThat(resolver.resolve("git", ref).join().reveal()).isEqualTo("v1");
@@ -122,8 +122,7 @@ class SecretResolverTest {
         "a tmpfs at /dev/shm");
     Path root = Files.createTempDirectory(shm, "keyrelay-test");
     try {
-      TestingSecretVolume volume =
-          TestingSecretVolume.create(root.resolve("github-token"), "token", "v1");
+      KubeletVolume volume = KubeletVolume.create(root.resolve("github-token"), "token", "v1");
       AtomicInteger handedToPool = new AtomicInteger();
       SecretResolver resolver = resolverCounting(handedToPool);
       SecretRef ref = new SecretRef.Kubernetes("github-token", "token", root);
@@ -176,7 +175,7 @@ class SecretResolverTest {
   void concurrentReadersSeeOnlyWholeValuesWhileTheVolumeRotates() throws Exception {
     String a = "a".repeat(64);
     String b = "b".repeat(64);
-    TestingSecretVolume volume = TestingSecretVolume.create(dir.resolve("api"), "token", a);
+    KubeletVolume volume = KubeletVolume.create(dir.resolve("api"), "token", a);
     SecretRef ref = new SecretRef.Kubernetes("api", "token", dir);
     SecretResolver resolver = new SecretResolver(readers, registry, SETTINGS, null);
     AtomicBoolean rotating = new AtomicBoolean(true);

@@ -7,11 +7,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the build writes the generated CRD and where the committed copy lives. */
+/** Where the committed CredentialRoute CRD lives, next to the other CRDs of crds/. */
 final class CrdFiles {
 
-  static final Path GENERATED =
-      Path.of("target/classes/META-INF/fabric8/credentialroutes.keyrelay.dev-v1.yml");
   static final Path COMMITTED = Path.of("../crds/credentialroutes.keyrelay.dev.yaml");
 
   private CrdFiles() {}

@@ -48,6 +48,11 @@ public final class CrdSchemaCheck {
     return of(CrdFiles.load(CrdFiles.COMMITTED));
   }
 
+  /** The committed CRD of that name in crds/, such as {@code egresspolicies.keyrelay.dev}. */
+  public static CrdSchemaCheck committed(String crdName) throws Exception {
+    return of(CrdFiles.load(CrdFiles.COMMITTED.resolveSibling(crdName + ".yaml")));
+  }
+
   static CrdSchemaCheck of(CustomResourceDefinition crd) throws Exception {
     return new CrdSchemaCheck(crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
   }

@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.secrets;
+package dev.keyrelay.sidecar.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,26 +9,26 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * A Secret volume laid out and updated the way the kubelet's atomic writer does it: the data lives
- * in a timestamped directory, {@code ..data} links to it, each key links to {@code ..data/<key>},
- * and an update writes a new directory, renames a fresh link over {@code ..data} and then deletes
- * the old directory.
+ * A Secret or ConfigMap volume laid out and updated the way the kubelet's atomic writer does it:
+ * the data lives in a timestamped directory, {@code ..data} links to it, each key links to {@code
+ * ..data/<key>}, and an update writes a new directory, renames a fresh link over {@code ..data} and
+ * then deletes the old directory.
  */
-final class TestingSecretVolume {
+public final class KubeletVolume {
 
   private final Path root;
   private final String key;
   private int generation;
   private Path current;
 
-  private TestingSecretVolume(Path root, String key) {
+  private KubeletVolume(Path root, String key) {
     this.root = root;
     this.key = key;
   }
 
   /** Creates {@code root} holding one key with {@code value} as its content. */
-  static TestingSecretVolume create(Path root, String key, String value) throws IOException {
-    TestingSecretVolume volume = new TestingSecretVolume(root, key);
+  public static KubeletVolume create(Path root, String key, String value) throws IOException {
+    KubeletVolume volume = new KubeletVolume(root, key);
     Files.createDirectories(root);
     volume.current = volume.writeGeneration(value);
     Files.createSymbolicLink(root.resolve("..data"), root.relativize(volume.current));
@@ -36,12 +36,12 @@ final class TestingSecretVolume {
     return volume;
   }
 
-  Path keyPath() {
+  public Path keyPath() {
     return root.resolve(key);
   }
 
-  /** Atomically replaces the key's content, as a Secret update does. */
-  void swap(String value) throws IOException {
+  /** Atomically replaces the key's content, as a Secret or ConfigMap update does. */
+  public void swap(String value) throws IOException {
     Path previous = current;
     current = writeGeneration(value);
     Path link = root.resolve("..data_tmp");
