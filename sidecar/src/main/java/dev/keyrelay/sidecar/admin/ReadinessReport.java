@@ -9,6 +9,7 @@ import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SidecarConfig;
+import dev.keyrelay.sidecar.config.Withheld;
 import dev.keyrelay.sidecar.secrets.SecretResolver;
 import dev.keyrelay.sidecar.secrets.SecretStatus;
 import dev.keyrelay.sidecar.tls.CaFiles;
@@ -24,8 +25,9 @@ import java.util.function.Supplier;
 
 /**
  * The JSON behind {@code GET /readyz?verbose}: readiness, each route and listener with the state of
- * its secret, the CA files, and the config file with its last reload. Secrets are read (files
- * block), so the report is put together off the event loop; it never holds a secret's value.
+ * its secret (and those of the file that do not apply to this pod, with the reason), the CA files,
+ * and the config file with its last reload. Secrets are read (files block), so the report is put
+ * together off the event loop; it never holds a secret's value.
  */
 public final class ReadinessReport {
 
@@ -77,6 +79,10 @@ public final class ReadinessReport {
               routes.forEach(r -> routeArray.add(r.join()));
               ArrayNode listenerArray = report.putArray("listeners");
               listeners.forEach(l -> listenerArray.add(l.join()));
+              for (Withheld withheld : config.withheld()) {
+                (withheld.kind().equals("postgres") ? listenerArray : routeArray)
+                    .add(withheld(withheld));
+              }
               report.set("ca", caFiles(config.ca().dir()));
               report.set("config", configFile(config.source(), started.watcher()));
               return bytes(report);
@@ -93,6 +99,7 @@ public final class ReadinessReport {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", route.name());
     node.put("kind", "http");
+    node.put("applies", true);
     node.put("match", route.match().toString());
     node.put("rules", route.policy().rules().size());
     if (route.policy().limits().any()) {
@@ -106,9 +113,20 @@ public final class ReadinessReport {
     ObjectNode node = JSON.createObjectNode();
     node.put("name", listener.name());
     node.put("kind", "postgres");
+    node.put("applies", true);
     node.put("listen", listener.listen().toString());
     node.put("upstream", listener.upstream().host() + ":" + listener.upstream().port());
     node.set("secret", secret(secret));
+    return node;
+  }
+
+  /** In the file but not for this pod: the sidecar serves it as if it did not exist. */
+  private static ObjectNode withheld(Withheld withheld) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("name", withheld.name());
+    node.put("kind", withheld.kind());
+    node.put("applies", false);
+    node.put("reason", withheld.reason());
     return node;
   }
 

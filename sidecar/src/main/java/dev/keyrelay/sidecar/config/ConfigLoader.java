@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /** Loads the sidecar's YAML config file into a validated {@link SidecarConfig}. */
 public final class ConfigLoader {
@@ -66,18 +67,18 @@ public final class ConfigLoader {
     List<ProxyToken> tokens =
         ProxyTokenParser.parse(
             rawProxy.tokens(), dir, secrets.kubernetesMountRoot(), raw.vault() != null, problems);
-    List<Route> routes =
-        new RouteParser(dir, secrets.kubernetesMountRoot(), problems, scope)
-            .parse(Objects.requireNonNullElse(raw.routes(), List.of()));
+    RouteParser routeParser = new RouteParser(dir, secrets.kubernetesMountRoot(), problems, scope);
+    List<Route> routes = routeParser.parse(Objects.requireNonNullElse(raw.routes(), List.of()));
     VaultSettings vault = VaultSettingsParser.parse(raw.vault(), dir, problems);
     if (raw.vault() == null) {
       requireNoVaultSecrets(raw.routes(), problems);
     }
+    ListenerParser listenerParser =
+        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems, scope);
     List<PostgresListener> listeners =
-        new ListenerParser(dir, secrets.kubernetesMountRoot(), problems, scope)
-            .parse(
-                Objects.requireNonNullElse(raw.listeners(), List.of()),
-                Objects.requireNonNullElse(raw.routes(), List.of()));
+        listenerParser.parse(
+            Objects.requireNonNullElse(raw.listeners(), List.of()),
+            Objects.requireNonNullElse(raw.routes(), List.of()));
     TransparentSettings transparent = TransparentParser.parse(raw.transparent(), problems);
     if (!tokens.isEmpty() && transparent != null) {
       // Redirected connections carry no Proxy-Authorization; the pod's network is their boundary.
@@ -98,7 +99,9 @@ public final class ConfigLoader {
         vault,
         listeners,
         transparent,
-        pod);
+        pod,
+        Stream.concat(routeParser.withheld().stream(), listenerParser.withheld().stream())
+            .toList());
   }
 
   private static PodSettings pod(RawConfig.Pod raw, Path dir, Problems problems) {

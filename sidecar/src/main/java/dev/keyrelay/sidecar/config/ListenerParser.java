@@ -19,6 +19,7 @@ final class ListenerParser {
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final List<Withheld> withheld = new ArrayList<>();
   private final PodScope scope;
 
   ListenerParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
@@ -47,7 +48,8 @@ final class ListenerParser {
       }
       PodSelector selector =
           PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
-      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      String exclusion = selector == null ? null : scope.exclusion(raw.name(), selector);
+      boolean applies = selector != null && exclusion == null;
       PostgresListener listener = listener(raw, path, applies);
       if (raw.name() != null) {
         String first = owners.putIfAbsent(raw.name(), path);
@@ -63,6 +65,8 @@ final class ListenerParser {
         }
         if (applies) {
           listeners.add(listener);
+        } else if (exclusion != null) {
+          withheld.add(new Withheld(raw.name(), "postgres", exclusion));
         }
       }
     }
@@ -182,5 +186,10 @@ final class ListenerParser {
 
   private static String spelling(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The valid ones of the last {@link #parse} that do not apply to this pod. */
+  List<Withheld> withheld() {
+    return List.copyOf(withheld);
   }
 }

@@ -22,10 +22,21 @@ record PodScope(Map<String, String> labels, Set<String> named) {
   static final PodScope EVERY_ROUTE = new PodScope(null, null);
 
   boolean admits(String name, PodSelector selector) {
+    return exclusion(name, selector) == null;
+  }
+
+  /** Why the route or listener {@code name} does not apply to this pod, or null when it does. */
+  String exclusion(String name, PodSelector selector) {
     if (labels == null) {
-      return true;
+      return null;
     }
-    return selector.matches(labels) && (named == null || (name != null && named.contains(name)));
+    if (!selector.matches(labels)) {
+      return "its podSelector does not match this pod's labels";
+    }
+    if (named != null && (name == null || !named.contains(name))) {
+      return "this pod's " + PodAnnotations.ROUTES + " annotation does not name it";
+    }
+    return null;
   }
 
   /**

@@ -20,6 +20,7 @@ final class RouteParser {
   private final Path configDir;
   private final Path mountRoot;
   private final Problems problems;
+  private final List<Withheld> withheld = new ArrayList<>();
   private final PodScope scope;
 
   RouteParser(Path configDir, Path mountRoot, Problems problems, PodScope scope) {
@@ -46,7 +47,8 @@ final class RouteParser {
       }
       PodSelector selector =
           PodSelectorParser.parse(raw.podSelector(), path + ".podSelector", problems);
-      boolean applies = selector != null && scope.admits(raw.name(), selector);
+      String exclusion = selector == null ? null : scope.exclusion(raw.name(), selector);
+      boolean applies = selector != null && exclusion == null;
       Route route = route(raw, path, applies);
       if (raw.name() != null) {
         Integer first = indexByName.putIfAbsent(raw.name(), i);
@@ -69,6 +71,8 @@ final class RouteParser {
         }
         if (applies) {
           routes.add(route);
+        } else if (exclusion != null) {
+          withheld.add(new Withheld(raw.name(), "http", exclusion));
         }
       }
     }
@@ -134,5 +138,10 @@ final class RouteParser {
             ? null
             : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
     return host == null ? null : new HostMatch(host, port);
+  }
+
+  /** The valid ones of the last {@link #parse} that do not apply to this pod. */
+  List<Withheld> withheld() {
+    return List.copyOf(withheld);
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  * @param transparent the listeners for redirected traffic (enforced egress); null when the file has
  *     no {@code transparent} block
  * @param pod where the pod's labels and annotations are; null when every route applies
+ * @param withheld the routes and listeners of the file that do not apply to this pod
  */
 public record SidecarConfig(
     Path source,
@@ -25,22 +26,35 @@ public record SidecarConfig(
     VaultSettings vault,
     List<PostgresListener> listeners,
     TransparentSettings transparent,
-    PodSettings pod) {
+    PodSettings pod,
+    List<Withheld> withheld) {
 
   public SidecarConfig {
     routes = List.copyOf(routes);
     listeners = List.copyOf(listeners);
+    withheld = List.copyOf(withheld);
   }
 
   /** The same config with other transparent listeners. */
   public SidecarConfig withTransparent(TransparentSettings next) {
     return new SidecarConfig(
-        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next, pod);
+        source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next, pod, withheld);
   }
 
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
     return new SidecarConfig(
-        source, next, admin, ca, egress, routes, secrets, vault, listeners, transparent, pod);
+        source,
+        next,
+        admin,
+        ca,
+        egress,
+        routes,
+        secrets,
+        vault,
+        listeners,
+        transparent,
+        pod,
+        withheld);
   }
 }

@@ -27,6 +27,9 @@ class ReadinessReportIT {
   @Test
   void theVerboseReportExplainsEveryRouteListenerCaFileAndTheLastReload() throws Exception {
     Files.writeString(dir.resolve("key"), KEY + "\n");
+    Files.createDirectories(dir.resolve("podinfo"));
+    Files.writeString(dir.resolve("podinfo/labels"), "app=\"agent\"\n");
+    Files.writeString(dir.resolve("podinfo/annotations"), "");
     int proxyPort = SidecarProcess.freePort();
     int adminPort = SidecarProcess.freePort();
     int pgPort = SidecarProcess.freePort();
@@ -35,6 +38,7 @@ class ReadinessReportIT {
         proxy: { listen: "127.0.0.1:%d" }
         admin: { listen: "127.0.0.1:%d" }
         ca: { dir: ca }
+        pod: { labelsFile: podinfo/labels, annotationsFile: podinfo/annotations }
         routes:
           - name: good
             match: { host: api.example.com }
@@ -46,6 +50,11 @@ class ReadinessReportIT {
             match: { host: other.example.com }
             auth: { type: header, headerName: x-api-key }
             secret: { file: not-there }
+          - name: elsewhere
+            match: { host: third.example.com }
+            auth: { type: header, headerName: x-api-key }
+            secret: { file: key }
+            podSelector: { matchLabels: { team: other } }
         listeners:
           - name: db
             postgres: { listen: "127.0.0.1:%d", upstream: { host: 127.0.0.1, port: 1 }, user: u }
@@ -71,6 +80,12 @@ class ReadinessReportIT {
       assertThat(good.get("rules").asInt()).isEqualTo(1);
       assertThat(good.get("limits").get("requestsPerMinute").asInt()).isEqualTo(10);
       assertThat(good.get("secret").get("state").asText()).isEqualTo("ok");
+      assertThat(good.get("applies").asBoolean()).isTrue();
+      JsonNode elsewhere = report.get("routes").get(2);
+      assertThat(elsewhere.get("name").asText()).isEqualTo("elsewhere");
+      assertThat(elsewhere.get("applies").asBoolean()).isFalse();
+      assertThat(elsewhere.get("reason").asText()).contains("podSelector does not match");
+      assertThat(elsewhere.has("secret")).as("a withheld route's secret is not read").isFalse();
       JsonNode missing = report.get("routes").get(1).get("secret");
       assertThat(missing.get("state").asText()).isEqualTo("unavailable");
       assertThat(missing.get("detail").asText()).contains("not-there");
@@ -88,7 +103,7 @@ class ReadinessReportIT {
       JsonNode reloaded = awaitReload(adminPort, "rejected");
       assertThat(reloaded.get("config").get("lastReload").get("problems").get(0).asText())
           .contains("routes[1].name");
-      assertThat(reloaded.get("routes")).as("still the running routes").hasSize(2);
+      assertThat(reloaded.get("routes")).as("still the running routes").hasSize(3);
       assertThat(get(adminPort, "/readyz").body()).isEqualTo("ready\n");
     }
   }

@@ -131,7 +131,8 @@ class ConfigLoaderTest {
                 null,
                 List.of(),
                 null,
-                null));
+                null,
+                List.of()));
   }
 
   @Test
@@ -202,7 +203,8 @@ class ConfigLoaderTest {
                 null,
                 List.of(),
                 null,
-                null));
+                null,
+                List.of()));
   }
 
   @ParameterizedTest

@@ -75,6 +75,11 @@ class PodScopeTest {
             new PodSettings(dir.resolve("podinfo/labels"), dir.resolve("podinfo/annotations")));
     assertThat(config.routes()).extracting(Route::name).containsExactly("everyone", "agents");
     assertThat(config.listeners()).extracting(PostgresListener::name).containsExactly("orders-db");
+    assertThat(config.withheld())
+        .containsExactly(
+            new Withheld("gold", "http", "its podSelector does not match this pod's labels"),
+            new Withheld(
+                "billing-db", "postgres", "its podSelector does not match this pod's labels"));
   }
 
   @Test
@@ -94,6 +99,12 @@ class PodScopeTest {
 
     assertThat(config.routes()).extracting(Route::name).containsExactly("gold");
     assertThat(config.listeners()).extracting(PostgresListener::name).containsExactly("billing-db");
+    assertThat(config.withheld())
+        .filteredOn(w -> w.name().equals("everyone"))
+        .singleElement()
+        .isEqualTo(
+            new Withheld(
+                "everyone", "http", "this pod's keyrelay.dev/routes annotation does not name it"));
   }
 
   @Test
