@@ -336,7 +336,7 @@ mint_histogram=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '
   END { for (i=0;i<n;i++) if (cum[i] >= count/2) { printf "<= %.2f ms", les[i]*1000; exit } }')
 cat "$work"/*/sidecar.log | grep -q "$SECRET\|$PASSWORD" && { echo "A SECRET LEAKED INTO THE LOG"; exit 1; }
 kill $sidecar $b; wait $sidecar $b 2>/dev/null || true
-# SSE delay, with everything else idle (its own sidecar, same flags).
+# SSE delay, with everything else idle (its own sidecar: same flags, the jar in sidecar/target).
 # shellcheck disable=SC2001
 sse=$(python3 bench/load-shapes.py --shapes sse --jvm-flags "$(sed 's/-XX:MaxRAM=[^ ]*//' <<<"$JVM_FLAGS")" \
   | sed -n 's/.*through the sidecar p50=\([0-9.]*\) p99=\([0-9.]*\); direct p50=\([0-9.]*\) p99=\([0-9.]*\).*/p50 \1, p99 \2 ms (direct p50 \3, p99 \4)/p')
