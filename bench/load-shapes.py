@@ -14,7 +14,7 @@ upstream of this script's own, and drives it through CONNECT interception (crede
 
 For each shape it prints the sidecar's peak RSS (VmHWM, reset before the shape) against 80 % of the
 limit, and the JVM's heap and direct memory from /metrics. Usage:
-  bench/load-shapes.py [--limit-mb 256] [--jvm-flags "..."]
+  bench/load-shapes.py [--limit-mb 256] [--jvm-flags "..."] [--shapes idle,tunnels,...]
 """
 
 import argparse
@@ -180,7 +180,10 @@ async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit-mb", type=int, default=256)
     parser.add_argument("--jvm-flags", default=f"@{ROOT}/sidecar/jvm.options")
+    parser.add_argument("--shapes", default="idle,tunnels,concurrent,upload,sse",
+                        help="which shapes to run, comma-separated (bench/run.sh takes only sse)")
     args = parser.parse_args()
+    shapes = set(args.shapes.split(","))
     # Both ends of 2,000 tunnels live in this process.
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -230,50 +233,18 @@ routes:
         print(f"flags: {' '.join(command[1:-4])}")
         agent = Agent(proxy_port, f"{work}/ca/ca-bundle.crt", upstream_port)
 
-        await asyncio.sleep(10)
-        reset_peak(pid)
-        report("idle", pid, admin_port, args.limit_mb)
-
-        reset_peak(pid)
-        tunnels = []
-        for start in range(0, 2000, 100):
-            opened = await asyncio.gather(*(agent.tunnel() for _ in range(100)))
-            await asyncio.gather(*(agent.request(r, w) for r, w in opened))
-            tunnels.extend(opened)
-        await asyncio.sleep(2)
-        report("tunnels", pid, admin_port, args.limit_mb, f"open={len(tunnels)}")
-        for _, writer in tunnels:
-            writer.close()
-        await asyncio.sleep(2)
-
-        reset_peak(pid)
-        async def client():
-            reader, writer = await agent.tunnel()
-            for _ in range(20):
-                await agent.request(reader, writer, body_size=256)
-            writer.close()
-        began = time.monotonic()
-        await asyncio.gather(*(client() for _ in range(1000)))
-        report("concurrent", pid, admin_port, args.limit_mb,
-               f"requests=20000 in {time.monotonic() - began:.1f}s")
-
-        reset_peak(pid)
-        reader, writer = await agent.tunnel()
-        began = time.monotonic()
-        await agent.request(reader, writer, path="/upload", body_size=200 * 2**20)
-        report("upload", pid, admin_port, args.limit_mb,
-               f"200MB in {time.monotonic() - began:.1f}s")
-        writer.close()
-
-        reset_peak(pid)
-        direct_tls = ssl.create_default_context(cafile=f"{work}/ca.pem")
-        direct = await sse_delays(*await asyncio.open_connection(
-            "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
-        proxied = await sse_delays(*await agent.tunnel(), "placeholder")
-        report("sse", pid, admin_port, args.limit_mb,
-               f"delay_ms through the sidecar p50={proxied[len(proxied) // 2]:.3f}"
-               f" p99={proxied[int(len(proxied) * 0.99)]:.3f};"
-               f" direct p50={direct[len(direct) // 2]:.3f} p99={direct[int(len(direct) * 0.99)]:.3f}")
+        if "idle" in shapes:
+            await asyncio.sleep(10)
+            reset_peak(pid)
+            report("idle", pid, admin_port, args.limit_mb)
+        if "tunnels" in shapes:
+            await tunnels_shape(agent, pid, admin_port, args.limit_mb)
+        if "concurrent" in shapes:
+            await concurrent_shape(agent, pid, admin_port, args.limit_mb)
+        if "upload" in shapes:
+            await upload_shape(agent, pid, admin_port, args.limit_mb)
+        if "sse" in shapes:
+            await sse_shape(agent, pid, admin_port, args.limit_mb, work, upstream_port)
         if SECRET in pathlib.Path(work, "sidecar.log").read_text():
             sys.exit("SECRET LEAKED INTO THE LOG")
     finally:
@@ -281,6 +252,55 @@ routes:
             sidecar.send_signal(signal.SIGTERM)
             sidecar.wait(20)
         shutil.rmtree(work, ignore_errors=True)
+
+
+async def tunnels_shape(agent, pid, admin_port, limit_mb):
+    reset_peak(pid)
+    tunnels = []
+    for start in range(0, 2000, 100):
+        opened = await asyncio.gather(*(agent.tunnel() for _ in range(100)))
+        await asyncio.gather(*(agent.request(r, w) for r, w in opened))
+        tunnels.extend(opened)
+    await asyncio.sleep(2)
+    report("tunnels", pid, admin_port, limit_mb, f"open={len(tunnels)}")
+    for _, writer in tunnels:
+        writer.close()
+    await asyncio.sleep(2)
+
+
+async def concurrent_shape(agent, pid, admin_port, limit_mb):
+    reset_peak(pid)
+    async def client():
+        reader, writer = await agent.tunnel()
+        for _ in range(20):
+            await agent.request(reader, writer, body_size=256)
+        writer.close()
+    began = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(1000)))
+    report("concurrent", pid, admin_port, limit_mb,
+           f"requests=20000 in {time.monotonic() - began:.1f}s")
+
+
+async def upload_shape(agent, pid, admin_port, limit_mb):
+    reset_peak(pid)
+    reader, writer = await agent.tunnel()
+    began = time.monotonic()
+    await agent.request(reader, writer, path="/upload", body_size=200 * 2**20)
+    report("upload", pid, admin_port, limit_mb,
+           f"200MB in {time.monotonic() - began:.1f}s")
+    writer.close()
+
+
+async def sse_shape(agent, pid, admin_port, limit_mb, work, upstream_port):
+    reset_peak(pid)
+    direct_tls = ssl.create_default_context(cafile=f"{work}/ca.pem")
+    direct = await sse_delays(*await asyncio.open_connection(
+        "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
+    proxied = await sse_delays(*await agent.tunnel(), "placeholder")
+    report("sse", pid, admin_port, limit_mb,
+           f"delay_ms through the sidecar p50={proxied[len(proxied) // 2]:.3f}"
+           f" p99={proxied[int(len(proxied) * 0.99)]:.3f};"
+           f" direct p50={direct[len(direct) // 2]:.3f} p99={direct[int(len(direct) * 0.99)]:.3f}")
 
 
 if __name__ == "__main__":

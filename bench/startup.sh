@@ -4,11 +4,13 @@
 # class-data-sharing archive trained with --exit-when-ready) and, when a newer JDK is given, for
 # the same jar on it with its ahead-of-time cache (JDK 24+: -XX:AOTCacheOutput, trained the same
 # way). Starts alternate between the candidates; medians of STARTS each.
-# Usage: [STARTS=5] [JAVA_NEW=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java] bench/startup.sh
+# CANDIDATES adds flag sets to compare, one "name|java command" a line, @JSA@ standing for the
+# Java 17 archive; JAVA_NEW= (empty) leaves the newer JDK out.
+# Usage: [STARTS=5] [JAVA_NEW=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [CANDIDATES=...] bench/startup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STARTS=${STARTS:-5}
-JAVA_NEW=${JAVA_NEW:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAVA_NEW=${JAVA_NEW-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 [ -f sidecar/target/keyrelay-sidecar.jar ] || mvn -B -q package -DskipTests
@@ -33,7 +35,10 @@ YAML
 java -XX:ArchiveClassesAtExit="$work/jdk17.jsa" @sidecar/jvm.options -jar "$jar" \
   --config sidecar/cds-training.yaml --exit-when-ready >/dev/null 2>&1
 candidates=("jdk17-cds|java @sidecar/jvm.options -XX:SharedArchiveFile=$work/jdk17.jsa -XX:MaxRAM=256m")
-if [ -x "$JAVA_NEW" ]; then
+while IFS= read -r line; do
+  [ -z "$line" ] || candidates+=("${line//@JSA@/$work/jdk17.jsa}")
+done <<<"${CANDIDATES:-}"
+if [ -n "$JAVA_NEW" ] && [ -x "$JAVA_NEW" ]; then
   "$JAVA_NEW" -XX:AOTCacheOutput="$work/new.aot" @sidecar/jvm.options -jar "$jar" \
     --config sidecar/cds-training.yaml --exit-when-ready >/dev/null 2>&1
   version=$("$JAVA_NEW" -version 2>&1 | awk -F'"' 'NR==1 {print $2}')
@@ -51,7 +56,10 @@ start_once() { # flags, keep: prints "ready_ms cpu_ms rss_mb"
   until curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1; do sleep 0.005; done
   ms=$(( ($(date +%s%N) - begin) / 1000000 ))
   cpu=$(awk -v hz="$hz" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
-  if [ "$keep" = 1 ]; then sleep 10; rss=$(( $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") / 1024 )); fi
+  if [ "$keep" = 1 ]; then
+    sleep 10
+    rss=$(awk '/^VmRSS/ {r=$2} /^RssAnon/ {a=$2} END {printf "%d(anon:%d)", r/1024, a/1024}' "/proc/$pid/status")
+  fi
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$ms $cpu $rss"
 }
