@@ -9,6 +9,7 @@ import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * An XML answer of AWS STS (the query protocol): {@code AssumeRoleWithWebIdentityResponse} with
@@ -35,8 +36,8 @@ final class StsAnswer {
       factory.setXIncludeAware(false);
       factory.setExpandEntityReferences(false);
       DocumentBuilder builder = factory.newDocumentBuilder();
-      // The parser prints fatal errors to stderr by default; the exception says enough.
-      builder.setErrorHandler(null);
+      // The JDK's default handler also prints each error to stderr; the exception says enough.
+      builder.setErrorHandler(new DefaultHandler());
       return new StsAnswer(builder.parse(new ByteArrayInputStream(xml)));
     } catch (ParserConfigurationException | SAXException | IOException e) {
       throw new IllegalArgumentException("not an XML document");
