@@ -135,14 +135,16 @@ final class Exchange implements UpstreamListener {
     selected
         .thenCompose(this::secretFor)
         .whenComplete(
-            (secret, failure) -> {
-              // Secrets from memory arrive on this event loop: carry on without a task hop.
-              if (ctx.executor().inEventLoop()) {
-                proceed(secret, failure);
-              } else {
-                ctx.executor().execute(() -> proceed(secret, failure));
-              }
-            });
+            // Secrets from memory arrive on this event loop: carry on without a task hop.
+            (secret, failure) -> onEventLoop(() -> proceed(secret, failure)));
+  }
+
+  private void onEventLoop(Runnable task) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      ctx.executor().execute(task);
+    }
   }
 
   private void proceed(SecretValue secret, Throwable failure) {
@@ -265,14 +267,7 @@ final class Exchange implements UpstreamListener {
         state = State.AWAITING_RESPONSE;
         signing
             .signHeld(services.blocking())
-            .whenComplete(
-                (whole, failure) -> {
-                  if (ctx.executor().inEventLoop()) {
-                    sendSigned(whole, failure);
-                  } else {
-                    ctx.executor().execute(() -> sendSigned(whole, failure));
-                  }
-                });
+            .whenComplete((whole, failure) -> onEventLoop(() -> sendSigned(whole, failure)));
       }
       return;
     }

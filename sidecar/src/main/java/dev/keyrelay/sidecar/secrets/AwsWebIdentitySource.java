@@ -1,8 +1,6 @@
 package dev.keyrelay.sidecar.secrets;
 
 import dev.keyrelay.sidecar.config.SecretRef;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +8,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Obtains temporary AWS credentials with STS {@code AssumeRoleWithWebIdentity}, presenting the
@@ -52,9 +49,7 @@ final class AwsWebIdentitySource implements TokenSource {
             Map.of(),
             "application/x-www-form-urlencoded; charset=utf-8",
             "text/xml",
-            form.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&")));
+            TokenEndpoint.form(form));
     StsAnswer parsed;
     try {
       parsed = StsAnswer.parse(answer.body());
@@ -107,9 +102,5 @@ final class AwsWebIdentitySource implements TokenSource {
     }
     return new SecretUnavailableException(
         endpoint.describe() + " refused the web identity token (" + said + ")");
-  }
-
-  private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One HTTPS endpoint that issues tokens, called with the JDK client on the blocking pool. Failures
@@ -95,6 +98,17 @@ final class TokenEndpoint {
       throw new SecretStoreDownException(describe + " answered an oversized body");
     }
     return new RawAnswer(response.statusCode(), response.body());
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body of {@code fields}, in their order. */
+  static String form(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
   /** Whether a status means the issuer could not answer (down, overloaded) rather than "no". */
