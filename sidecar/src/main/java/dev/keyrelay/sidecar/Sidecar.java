@@ -114,7 +114,8 @@ public final class Sidecar implements AutoCloseable {
             new Scrubbing(),
             config.proxy().connectTimeout(),
             config.proxy().headerTimeout(),
-            new RouteLimiters());
+            new RouteLimiters(),
+            blocking);
     proxy = ProxyServer.bind(config.proxy(), boss, workers, services);
     transparent =
         config.transparent() == null

@@ -21,6 +21,7 @@ import dev.keyrelay.sidecar.config.ConfigLoader;
 import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.config.PostgresListener;
 import dev.keyrelay.sidecar.config.Route;
+import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.SidecarConfig;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -142,7 +143,10 @@ class ExamplesTest {
             "header Authorization Bearer from OAuth2 client_credentials")
         .containsEntry(
             "ai-agents-github-app/assistant",
-            "header Authorization Bearer from OAuth2 refresh_token");
+            "header Authorization Bearer from OAuth2 refresh_token")
+        .containsEntry(
+            "ai-agents-bedrock/bedrock-runtime", "awsSigV4 bedrock us-east-1 from AWS STS")
+        .containsEntry("ai-agents-bedrock/bedrock", "awsSigV4 bedrock us-east-1 from AWS keys");
   }
 
   @Test
@@ -256,6 +260,37 @@ class ExamplesTest {
                     .isEqualTo("kubernetes secret oauth-clients/assistant-refresh-token"));
   }
 
+  @Test
+  void theBedrockExampleRendersIntoSigningRoutesTheSidecarLoads(@TempDir Path dir)
+      throws Exception {
+    SidecarConfig config =
+        sidecarLoads(
+            dir, "bedrock", routesByNamespace().get("ai-agents-bedrock"), "app=\"coding-agent\"\n");
+
+    Map<String, Route> routes =
+        config.routes().stream().collect(Collectors.toMap(Route::name, r -> r));
+    assertThat(routes.get("bedrock-runtime").auth())
+        .isEqualTo(new RouteAuth.AwsSigV4("bedrock", "us-east-1"));
+    assertThat(routes.get("bedrock-runtime").secret())
+        .isInstanceOfSatisfying(
+            SecretRef.AwsWebIdentity.class,
+            identity -> {
+              assertThat(identity.roleArn())
+                  .isEqualTo("arn:aws:iam::123456789012:role/coding-agent-bedrock");
+              assertThat(identity.tokenFile())
+                  .isEqualTo(Path.of("/var/run/secrets/eks.amazonaws.com/serviceaccount/token"));
+              assertThat(identity.stsUrl()).hasToString("https://sts.us-east-1.amazonaws.com");
+            });
+    assertThat(routes.get("bedrock").secret())
+        .isInstanceOfSatisfying(
+            SecretRef.Aws.class,
+            aws -> {
+              assertThat(aws.secretAccessKey().describe())
+                  .isEqualTo("kubernetes secret bedrock-keys/secret-access-key");
+              assertThat(aws.sessionToken()).isNull();
+            });
+  }
+
   /** A pod with other labels gets, from the same rendered config, only the unselective routes. */
   @Test
   void aPodThatTheExampleSelectorsDoNotSelectGetsOnlyTheRoutesWithoutASelector(@TempDir Path dir)
@@ -315,7 +350,11 @@ class ExamplesTest {
             ? "Vault"
             : secret.getOauth2() != null
                 ? "OAuth2 " + secret.getOauth2().getGrantType()
-                : secret.getGithubApp() != null ? "GitHub App" : "Secret";
+                : secret.getGithubApp() != null
+                    ? "GitHub App"
+                    : secret.getAws() != null
+                        ? "AWS keys"
+                        : secret.getAwsWebIdentity() != null ? "AWS STS" : "Secret";
     if (spec.getPostgres() != null) {
       return "postgres :" + spec.getPostgres().getListenPort() + " from " + source;
     }
@@ -327,6 +366,7 @@ class ExamplesTest {
                   + auth.getHeaderName()
                   + (auth.getScheme() == null ? "" : " " + auth.getScheme());
           case BASIC -> "basic " + auth.getUsername();
+          case AWS_SIG_V4 -> "awsSigV4 " + auth.getService() + " " + auth.getRegion();
         };
     return how + " from " + source;
   }

@@ -31,6 +31,25 @@ final class HttpRouteValidator {
     if (!v.required(auth.getType(), "spec.http.auth.type")) {
       return;
     }
+    if (auth.getType() == AuthType.AWS_SIG_V4) {
+      v.matches(
+          auth.getService(),
+          HttpAuthSpec.AWS_NAME_PATTERN,
+          "spec.http.auth.service",
+          "an AWS signing name (e.g. bedrock)");
+      v.matches(
+          auth.getRegion(),
+          HttpAuthSpec.AWS_NAME_PATTERN,
+          "spec.http.auth.region",
+          "an AWS region (e.g. us-east-1)");
+      String notAllowed = "is not allowed when type is awsSigV4";
+      v.check(auth.getHeaderName() == null, "spec.http.auth.headerName", notAllowed);
+      v.check(auth.getScheme() == null, "spec.http.auth.scheme", notAllowed);
+      v.check(auth.getUsername() == null, "spec.http.auth.username", notAllowed);
+      return;
+    }
+    v.check(auth.getService() == null, "spec.http.auth.service", "is only for type awsSigV4");
+    v.check(auth.getRegion() == null, "spec.http.auth.region", "is only for type awsSigV4");
     if (auth.getType() == AuthType.BASIC) {
       v.check(
           auth.getHeaderName() == null,

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.operator.api.v1alpha1.AwsWebIdentitySource;
 import dev.keyrelay.operator.api.v1alpha1.GitHubAppSource;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.OAuth2Source;
@@ -8,8 +9,8 @@ import dev.keyrelay.operator.api.v1alpha1.StoredSecret;
 import java.util.List;
 
 /**
- * Checks {@code spec.secret.oauth2} and {@code spec.secret.githubApp} with the sidecar's rules, so
- * that a route the sidecar would refuse is never published.
+ * Checks {@code spec.secret.oauth2}, {@code githubApp}, {@code aws} and {@code awsWebIdentity} with
+ * the sidecar's rules, so that a route the sidecar would refuse is never published.
  */
 final class IssuedSecretValidator {
 
@@ -26,6 +27,19 @@ final class IssuedSecretValidator {
     }
     if (secret.getGithubApp() != null) {
       githubApp(secret.getGithubApp(), "spec.secret.githubApp", v);
+    }
+    if (secret.getAws() != null) {
+      String field = "spec.secret.aws";
+      if (v.required(secret.getAws().getAccessKeyId(), field + ".accessKeyId")) {
+        stored(secret.getAws().getAccessKeyId(), field + ".accessKeyId", v);
+      }
+      if (v.required(secret.getAws().getSecretAccessKey(), field + ".secretAccessKey")) {
+        stored(secret.getAws().getSecretAccessKey(), field + ".secretAccessKey", v);
+      }
+      stored(secret.getAws().getSessionToken(), field + ".sessionToken", v);
+    }
+    if (secret.getAwsWebIdentity() != null) {
+      awsWebIdentity(secret.getAwsWebIdentity(), "spec.secret.awsWebIdentity", v);
     }
     List<KeyRef> keys = SecretKeys.of(secret);
     v.check(
@@ -90,6 +104,26 @@ final class IssuedSecretValidator {
                     field + ".permissions." + name,
                     "read, write or admin");
               });
+    }
+  }
+
+  private static void awsWebIdentity(AwsWebIdentitySource identity, String field, Violations v) {
+    v.matches(
+        identity.getRoleArn(),
+        AwsWebIdentitySource.ROLE_ARN_PATTERN,
+        field + ".roleArn",
+        "an IAM role ARN");
+    v.matches(identity.getTokenFile(), "^/[^\\x00]*$", field + ".tokenFile", "an absolute path");
+    v.maxLength(identity.getTokenFile(), 1024, field + ".tokenFile");
+    if (identity.getStsUrl() != null) {
+      v.matches(identity.getStsUrl(), HTTPS_URL, field + ".stsUrl", "an https URL");
+    }
+    if (identity.getSessionName() != null) {
+      v.matches(
+          identity.getSessionName(),
+          AwsWebIdentitySource.SESSION_NAME_PATTERN,
+          field + ".sessionName",
+          "a role session name");
     }
   }
 

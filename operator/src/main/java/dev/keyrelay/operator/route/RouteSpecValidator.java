@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.route;
 
+import dev.keyrelay.operator.api.v1alpha1.AuthType;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteNames;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
@@ -67,6 +68,21 @@ public final class RouteSpecValidator {
         !(postgres && SecretKeys.issued(spec.getSecret())),
         "spec.secret",
         "a PostgreSQL listener needs a stored password (kubernetes or vault), not an issued token");
+    boolean awsAuth =
+        http
+            && spec.getHttp().getAuth() != null
+            && spec.getHttp().getAuth().getType() == AuthType.AWS_SIG_V4;
+    if (awsAuth) {
+      v.check(
+          SecretKeys.aws(spec.getSecret()),
+          "spec.secret",
+          "auth type awsSigV4 needs secret aws or awsWebIdentity");
+    } else {
+      v.check(
+          !SecretKeys.aws(spec.getSecret()),
+          "spec.secret",
+          "aws and awsWebIdentity are only for an HTTP route with auth type awsSigV4");
+    }
     agentEnv(spec.getAgentEnv(), v);
     podSelector(spec.getPodSelector(), v);
   }
@@ -96,13 +112,16 @@ public final class RouteSpecValidator {
                 secret.getKubernetes(),
                 secret.getVault(),
                 secret.getOauth2(),
-                secret.getGithubApp())
+                secret.getGithubApp(),
+                secret.getAws(),
+                secret.getAwsWebIdentity())
             .filter(Objects::nonNull)
             .count();
     if (!v.check(
         kinds == 1,
         "spec.secret",
-        "exactly one of kubernetes, vault, oauth2 or githubApp must be set")) {
+        "exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity must be"
+            + " set")) {
       return;
     }
     if (secret.getKubernetes() != null) {

@@ -38,7 +38,15 @@ final class SecretKeys {
 
   /** Whether the value is a token the sidecar obtains rather than a stored one. */
   static boolean issued(SecretReference secret) {
-    return secret != null && (secret.getOauth2() != null || secret.getGithubApp() != null);
+    return secret != null
+        && (secret.getOauth2() != null
+            || secret.getGithubApp() != null
+            || secret.getAwsWebIdentity() != null);
+  }
+
+  /** Whether the reference holds AWS credentials, which only sign (auth type awsSigV4). */
+  static boolean aws(SecretReference secret) {
+    return secret != null && (secret.getAws() != null || secret.getAwsWebIdentity() != null);
   }
 
   private static Stream<StoredSecret> stored(SecretReference secret) {
@@ -50,6 +58,13 @@ final class SecretKeys {
         secret.getGithubApp() == null
             ? Stream.empty()
             : Stream.of(secret.getGithubApp().getPrivateKey());
-    return Stream.concat(oauth2, app).filter(Objects::nonNull);
+    Stream<StoredSecret> aws =
+        secret.getAws() == null
+            ? Stream.empty()
+            : Stream.of(
+                secret.getAws().getAccessKeyId(),
+                secret.getAws().getSecretAccessKey(),
+                secret.getAws().getSessionToken());
+    return Stream.of(oauth2, app, aws).flatMap(s -> s).filter(Objects::nonNull);
   }
 }

@@ -2,6 +2,8 @@ package dev.keyrelay.operator.route;
 
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.api.v1alpha1.AuthType;
+import dev.keyrelay.operator.api.v1alpha1.AwsKeysSource;
+import dev.keyrelay.operator.api.v1alpha1.AwsWebIdentitySource;
 import dev.keyrelay.operator.api.v1alpha1.ClientTls;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.GitHubAppSource;
@@ -99,6 +101,9 @@ final class SidecarEntries {
     out.put("type", auth.getType());
     if (auth.getType() == AuthType.BASIC) {
       out.put("username", auth.getUsername());
+    } else if (auth.getType() == AuthType.AWS_SIG_V4) {
+      out.put("service", auth.getService());
+      out.put("region", auth.getRegion());
     } else {
       out.put("headerName", auth.getHeaderName());
       putIfSet(out, "scheme", auth.getScheme());
@@ -113,7 +118,32 @@ final class SidecarEntries {
     if (secret.getGithubApp() != null) {
       return Map.of("githubApp", githubApp(secret.getGithubApp()));
     }
+    if (secret.getAws() != null) {
+      return Map.of("aws", aws(secret.getAws()));
+    }
+    if (secret.getAwsWebIdentity() != null) {
+      return Map.of("awsWebIdentity", awsWebIdentity(secret.getAwsWebIdentity()));
+    }
     return stored(secret.getKubernetes(), secret.getVault());
+  }
+
+  private static Map<String, Object> aws(AwsKeysSource aws) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("accessKeyId", stored(aws.getAccessKeyId()));
+    out.put("secretAccessKey", stored(aws.getSecretAccessKey()));
+    if (aws.getSessionToken() != null) {
+      out.put("sessionToken", stored(aws.getSessionToken()));
+    }
+    return out;
+  }
+
+  private static Map<String, Object> awsWebIdentity(AwsWebIdentitySource identity) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("roleArn", identity.getRoleArn());
+    out.put("tokenFile", identity.getTokenFile());
+    putIfSet(out, "stsUrl", identity.getStsUrl());
+    putIfSet(out, "sessionName", identity.getSessionName());
+    return out;
   }
 
   private static Map<String, Object> stored(StoredSecret secret) {

@@ -75,6 +75,24 @@ class RouteSpecValidatorTest {
           clientId: agents
           clientSecret: { vault: { path: secret/data/billing, field: client-secret } }
           scopes: [ invoices.read ]
+      """,
+        """
+      http:
+        host: bedrock-runtime.us-east-1.amazonaws.com
+        auth: { type: awsSigV4, service: bedrock, region: us-east-1 }
+      secret:
+        awsWebIdentity:
+          roleArn: arn:aws:iam::123456789012:role/agent
+          tokenFile: /var/run/secrets/eks.amazonaws.com/serviceaccount/token
+      """,
+        """
+      http:
+        host: bedrock.us-east-1.amazonaws.com
+        auth: { type: awsSigV4, service: bedrock, region: us-east-1 }
+      secret:
+        aws:
+          accessKeyId: { kubernetes: { name: aws, key: id } }
+          secretAccessKey: { kubernetes: { name: aws, key: secret } }
       """
       })
   void acceptsValidRoutes(String spec) {
@@ -86,8 +104,16 @@ class RouteSpecValidatorTest {
       delimiter = '|',
       textBlock =
           """
-      spec.secret|exactly one of kubernetes, vault, oauth2 or githubApp|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
+      spec.secret|exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
       spec|exactly one of spec.http or spec.postgres|secret: { vault: { path: p, field: f } }
+      spec.http.auth.region|is required|http: { host: a.test, auth: { type: awsSigV4, service: bedrock } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } }, secretAccessKey: { vault: { path: p, field: s } } } }
+      spec.http.auth.headerName|is not allowed when type is awsSigV4|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1, headerName: x-k } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } }, secretAccessKey: { vault: { path: p, field: s } } } }
+      spec.http.auth.service|is only for type awsSigV4|http: { host: a.test, auth: { type: header, headerName: x-k, service: bedrock } }, secret: { vault: { path: p, field: f } }
+      spec.secret|auth type awsSigV4 needs secret aws or awsWebIdentity|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1 } }, secret: { vault: { path: p, field: f } }
+      spec.secret|only for an HTTP route with auth type awsSigV4|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } }, secretAccessKey: { vault: { path: p, field: s } } } }
+      spec.secret.aws.secretAccessKey|is required|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1 } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } } } }
+      spec.secret.awsWebIdentity.roleArn|is not an IAM role ARN|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1 } }, secret: { awsWebIdentity: { roleArn: 'arn:aws:iam::1:role/x', tokenFile: /t } }
+      spec.secret.awsWebIdentity.tokenFile|is not an absolute path|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1 } }, secret: { awsWebIdentity: { roleArn: 'arn:aws:iam::123456789012:role/x', tokenFile: t } }
       spec.secret|is required|http: { host: a.test, auth: { type: header, headerName: x-k } }
       spec.http.host|is not a host name|http: { host: 'a b.test', auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }
       spec.http.port|outside 1-65535|http: { host: a.test, port: 70000, auth: { type: header, headerName: x-k } }, secret: { vault: { path: p, field: f } }

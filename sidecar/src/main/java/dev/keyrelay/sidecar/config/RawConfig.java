@@ -74,7 +74,13 @@ record RawConfig(
 
   record Upstream(String caFile) {}
 
-  record Auth(String type, String headerName, String scheme, String username) {}
+  record Auth(
+      String type,
+      String headerName,
+      String scheme,
+      String username,
+      String service,
+      String region) {}
 
   record Secret(
       String env,
@@ -82,14 +88,20 @@ record RawConfig(
       KubernetesSecret kubernetes,
       VaultSecret vault,
       OAuth2Secret oauth2,
-      GitHubAppSecret githubApp) {
+      GitHubAppSecret githubApp,
+      AwsSecret aws,
+      AwsWebIdentitySecret awsWebIdentity) {
 
     /** Whether this secret, or one it refers to, is read from Vault. */
     boolean usesVault() {
       return vault != null
           || oauth2 != null
               && (usesVault(oauth2.clientSecret()) || usesVault(oauth2.refreshToken()))
-          || githubApp != null && usesVault(githubApp.privateKey());
+          || githubApp != null && usesVault(githubApp.privateKey())
+          || aws != null
+              && (usesVault(aws.accessKeyId())
+                  || usesVault(aws.secretAccessKey())
+                  || usesVault(aws.sessionToken()));
     }
 
     private static boolean usesVault(Secret secret) {
@@ -115,6 +127,11 @@ record RawConfig(
       List<String> repositories,
       Map<String, String> permissions,
       String caFile) {}
+
+  record AwsSecret(Secret accessKeyId, Secret secretAccessKey, Secret sessionToken) {}
+
+  record AwsWebIdentitySecret(
+      String roleArn, String tokenFile, String stsUrl, String sessionName, String caFile) {}
 
   record KubernetesSecret(String name, String key) {}
 

@@ -9,6 +9,17 @@ public sealed interface RouteAuth {
   /** {@code headerName: value} or {@code headerName: scheme value}. */
   record Header(String headerName, String scheme) implements RouteAuth {}
 
+  /**
+   * AWS Signature Version 4: the request is signed with the route's AWS credentials for {@code
+   * service} in {@code region}, the agent's own signature removed.
+   */
+  record AwsSigV4(String service, String region) implements RouteAuth {
+    @Override
+    public String headerName() {
+      return "Authorization";
+    }
+  }
+
   /** {@code Authorization: Basic base64(username:secret)}. */
   record Basic(String username) implements RouteAuth {
     @Override

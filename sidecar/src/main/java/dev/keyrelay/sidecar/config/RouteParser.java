@@ -100,12 +100,26 @@ final class RouteParser {
     RouteAuth auth = RouteAuthParser.parse(raw.auth(), path + ".auth", problems);
     SecretRef secret =
         SecretRefParser.parse(raw.secret(), path + ".secret", configDir, mountRoot, problems);
+    if (auth != null && secret != null) {
+      requireAwsPair(auth, secret, path);
+    }
     boolean insecure = Boolean.TRUE.equals(raw.allowInsecureHttp());
     boolean scrub = !Boolean.FALSE.equals(raw.scrub());
     RoutePolicy policy = RoutePolicyParser.parse(raw.rules(), raw.limits(), path, problems);
     return problems.count() == before
         ? new Route(name, match, caFile, auth, secret, insecure, scrub, policy)
         : null;
+  }
+
+  /** AWS credentials are only ever used to sign, and signing needs them. */
+  private void requireAwsPair(RouteAuth auth, SecretRef secret, String path) {
+    boolean awsSecret =
+        secret instanceof SecretRef.Aws || secret instanceof SecretRef.AwsWebIdentity;
+    if (auth instanceof RouteAuth.AwsSigV4 && !awsSecret) {
+      problems.add(path + ".secret", "auth type awsSigV4 needs secret aws or awsWebIdentity");
+    } else if (!(auth instanceof RouteAuth.AwsSigV4) && awsSecret) {
+      problems.add(path + ".auth.type", "secret aws and awsWebIdentity need auth type awsSigV4");
+    }
   }
 
   /** A route or listener name: the two share one name space and one syntax. */

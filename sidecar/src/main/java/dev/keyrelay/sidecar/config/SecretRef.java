@@ -135,4 +135,38 @@ public sealed interface SecretRef {
       return "github app " + appId + " installation " + installationId;
     }
   }
+
+  /**
+   * AWS credentials kept in stores: an access key pair, and a session token for temporary ones.
+   *
+   * @param sessionToken the session token of temporary credentials, or null
+   */
+  record Aws(SecretRef accessKeyId, SecretRef secretAccessKey, SecretRef sessionToken)
+      implements SecretRef {
+    @Override
+    public String describe() {
+      return "aws credentials from " + accessKeyId.describe();
+    }
+  }
+
+  /**
+   * Temporary AWS credentials the sidecar obtains at STS with {@code AssumeRoleWithWebIdentity},
+   * presenting the token in {@code tokenFile} (IRSA, EKS Pod Identity style projected tokens).
+   *
+   * @param stsUrl the STS endpoint, e.g. {@code https://sts.us-east-1.amazonaws.com}
+   * @param sessionName the {@code RoleSessionName}, which shows in CloudTrail
+   * @param caFile PEM trust for STS instead of the system roots, or null
+   */
+  record AwsWebIdentity(String roleArn, Path tokenFile, URI stsUrl, String sessionName, Path caFile)
+      implements SecretRef {
+    @Override
+    public boolean issued() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "aws role " + roleArn;
+    }
+  }
 }

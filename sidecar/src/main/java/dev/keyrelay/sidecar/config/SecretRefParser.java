@@ -13,7 +13,8 @@ final class SecretRefParser {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
-  private static final String STORED = "env, file, kubernetes, vault";
+  private static final List<String> STORED_KINDS = List.of("env", "file", "kubernetes", "vault");
+  private static final String STORED = String.join(", ", STORED_KINDS);
 
   private SecretRefParser() {}
 
@@ -42,7 +43,8 @@ final class SecretRefParser {
       Path mountRoot,
       Problems problems,
       boolean issued) {
-    String allowed = issued ? "env, file, kubernetes, vault, oauth2, githubApp" : STORED;
+    String allowed =
+        issued ? "env, file, kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity" : STORED;
     if (raw == null) {
       problems.add(path, "is required (one of " + allowed + ")");
       return null;
@@ -66,6 +68,12 @@ final class SecretRefParser {
     if (raw.githubApp() != null) {
       kinds.add("githubApp");
     }
+    if (raw.aws() != null) {
+      kinds.add("aws");
+    }
+    if (raw.awsWebIdentity() != null) {
+      kinds.add("awsWebIdentity");
+    }
     if (kinds.size() != 1) {
       problems.add(
           path,
@@ -75,7 +83,7 @@ final class SecretRefParser {
       return null;
     }
     String kind = kinds.get(0);
-    if (!issued && (kind.equals("oauth2") || kind.equals("githubApp"))) {
+    if (!issued && !STORED_KINDS.contains(kind)) {
       problems.add(path + "." + kind, "is not allowed here; use one of " + STORED);
       return null;
     }
@@ -90,6 +98,10 @@ final class SecretRefParser {
       case "githubApp" ->
           new GitHubAppRefParser(configDir, mountRoot, problems)
               .parse(raw.githubApp(), path + ".githubApp");
+      case "aws" -> new AwsRefParser(configDir, mountRoot, problems).keys(raw.aws(), path + ".aws");
+      case "awsWebIdentity" ->
+          new AwsRefParser(configDir, mountRoot, problems)
+              .webIdentity(raw.awsWebIdentity(), path + ".awsWebIdentity");
       default -> kubernetes(raw.kubernetes(), path + ".kubernetes", mountRoot, problems);
     };
   }

@@ -1,6 +1,8 @@
 package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.audit.AuditEvent;
+import dev.keyrelay.sidecar.config.RouteAuth;
+import dev.keyrelay.sidecar.secrets.AwsCredentials;
 import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretValue;
 import dev.keyrelay.sidecar.upstream.UpstreamListener;
@@ -71,6 +73,7 @@ final class Exchange implements UpstreamListener {
   private RequestFraming framing;
   private ScrubbedResponse scrubbing;
   private UnauthorizedRetry retry;
+  private AwsSigning signing;
   private State state = State.PREPARING;
   private ExchangeTarget target;
   private Channel upstream;
@@ -132,14 +135,16 @@ final class Exchange implements UpstreamListener {
     selected
         .thenCompose(this::secretFor)
         .whenComplete(
-            (secret, failure) -> {
-              // Secrets from memory arrive on this event loop: carry on without a task hop.
-              if (ctx.executor().inEventLoop()) {
-                proceed(secret, failure);
-              } else {
-                ctx.executor().execute(() -> proceed(secret, failure));
-              }
-            });
+            // Secrets from memory arrive on this event loop: carry on without a task hop.
+            (secret, failure) -> onEventLoop(() -> proceed(secret, failure)));
+  }
+
+  private void onEventLoop(Runnable task) {
+    if (ctx.executor().inEventLoop()) {
+      task.run();
+    } else {
+      ctx.executor().execute(task);
+    }
   }
 
   private void proceed(SecretValue secret, Throwable failure) {
@@ -194,6 +199,7 @@ final class Exchange implements UpstreamListener {
   private void start(Channel channel, SecretValue secret) {
     upstream = channel;
     UpstreamPool.bind(channel, this);
+    boolean held;
     try {
       HopByHopHeaders.strip(request.headers());
       if (webSocket) {
@@ -203,26 +209,40 @@ final class Exchange implements UpstreamListener {
         if (retry == null) {
           retry = UnauthorizedRetry.of(target.route(), request, webSocket);
         }
-        CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        SecretValue onTheWire = secret;
+        if (target.route().auth() instanceof RouteAuth.AwsSigV4 aws) {
+          AwsCredentials credentials = AwsCredentials.unpack(secret);
+          signing = AwsSigning.strip(aws, credentials, target.upstream(), request.headers());
+          onTheWire = AwsSigning.travelling(credentials);
+        } else {
+          CredentialInjector.inject(request.headers(), target.route().auth(), secret);
+        }
         if (retry != null) {
           retry.sent(secret);
         }
-        scrubbing = ScrubbedResponse.forRoute(target.route(), secret, services.scrubbing());
+        scrubbing = ScrubbedResponse.forRoute(target.route(), onTheWire, services.scrubbing());
         if (scrubbing != null) {
           scrubbing.prepare(request);
         }
       }
       framing.apply(request.headers());
+      // Signed last: the signature covers the headers exactly as they go upstream.
+      held = signing != null && signing.start(request, framing, ctx.alloc());
     } catch (SecretInvalidException | RuntimeException e) {
       // Nothing was written: the agent gets an answer, never a hang.
       fail(e);
       return;
     }
+    state = State.STREAMING;
+    sentNanos = System.nanoTime();
+    if (held) {
+      // The head goes up with its body, once that is complete and signed.
+      owner.drain();
+      return;
+    }
     if (target.route() != null) {
       services.metrics().injected(target.routeName());
     }
-    state = State.STREAMING;
-    sentNanos = System.nanoTime();
     if (request instanceof HttpContent whole) {
       framing.accept(whole);
     }
@@ -241,7 +261,29 @@ final class Exchange implements UpstreamListener {
       return;
     }
     services.metrics().bodyBytes("sent", content.content().readableBytes());
+    if (signing != null && signing.holding()) {
+      if (signing.add(content)) {
+        // The whole request is here; no body part of it can follow.
+        state = State.AWAITING_RESPONSE;
+        signing
+            .signHeld(services.blocking())
+            .whenComplete((whole, failure) -> onEventLoop(() -> sendSigned(whole, failure)));
+      }
+      return;
+    }
     send(content);
+  }
+
+  private void sendSigned(HttpRequest whole, Throwable failure) {
+    if (state != State.AWAITING_RESPONSE || upstream == null) {
+      ReferenceCountUtil.release(whole);
+    } else if (failure != null) {
+      fail(failure);
+    } else {
+      services.metrics().injected(target.routeName());
+      send(whole);
+      upstream.flush();
+    }
   }
 
   private void send(HttpObject message) {
@@ -494,6 +536,9 @@ final class Exchange implements UpstreamListener {
     }
     if (scrubbing != null) {
       scrubbing.release();
+    }
+    if (signing != null) {
+      signing.release();
     }
     services
         .audit()

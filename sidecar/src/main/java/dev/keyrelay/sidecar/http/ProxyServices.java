@@ -9,12 +9,14 @@ import dev.keyrelay.sidecar.transport.Transport;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.Upstreams;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The long-lived services every proxy connection uses; {@code state} is swapped on config reload,
  * and a connection reads it once per decision. {@code headerTimeout} also bounds the first request
  * head inside an intercepted tunnel. {@code limiters} outlive reloads, as spent budgets must.
+ * {@code blocking} runs work too long for an event loop (hashing a large body to sign it).
  */
 public record ProxyServices(
     AtomicReference<ProxyState> current,
@@ -28,7 +30,8 @@ public record ProxyServices(
     Scrubbing scrubbing,
     Duration connectTimeout,
     Duration headerTimeout,
-    RouteLimiters limiters) {
+    RouteLimiters limiters,
+    Executor blocking) {
 
   public ProxyState state() {
     return current.get();
@@ -48,6 +51,7 @@ public record ProxyServices(
         scrubbing,
         connectTimeout,
         headerTimeout,
-        limiters);
+        limiters,
+        blocking);
   }
 }

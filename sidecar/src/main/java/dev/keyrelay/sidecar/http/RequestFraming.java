@@ -45,6 +45,11 @@ final class RequestFraming {
     return new RequestFraming(HttpUtil.getContentLength(request, 0L), hadLength);
   }
 
+  /** The body's length, or -1 when it is chunked and its length unknown until it ends. */
+  long declaredLength() {
+    return declared;
+  }
+
   /** Replaces whatever framing headers the request carries now with the decided framing. */
   void apply(HttpHeaders headers) {
     headers.remove(HttpHeaderNames.CONTENT_LENGTH);

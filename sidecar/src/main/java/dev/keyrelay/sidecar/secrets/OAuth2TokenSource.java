@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Obtains OAuth 2.0 access tokens with the client credentials grant (RFC 6749 section 4.4) or a
@@ -69,12 +68,7 @@ final class OAuth2TokenSource implements TokenSource {
               "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     }
     TokenEndpoint.Answer answer =
-        endpoint.post(
-            headers,
-            "application/x-www-form-urlencoded",
-            form.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&")));
+        endpoint.post(headers, "application/x-www-form-urlencoded", TokenEndpoint.form(form));
     if (answer.status() != 200) {
       throw refusal(answer);
     }

@@ -53,6 +53,20 @@ public final class SecretSources {
       return new GitHubAppTokenSource(
           app, create(app.privateKey(), SecretValue.Form.DOCUMENT), Clock.systemUTC());
     }
+    if (ref instanceof SecretRef.Aws aws) {
+      return new AwsKeysSource(
+          aws,
+          create(aws.accessKeyId()),
+          create(aws.secretAccessKey()),
+          aws.sessionToken() == null ? null : create(aws.sessionToken()));
+    }
+    if (ref instanceof SecretRef.AwsWebIdentity identity) {
+      return new AwsWebIdentitySource(
+          identity,
+          new FileSecretSource(
+              identity.tokenFile(), "aws web identity token file " + identity.tokenFile()),
+          Clock.systemUTC());
+    }
     if (vaultClient == null) {
       throw new IllegalArgumentException(ref.describe() + " needs the vault settings");
     }
@@ -60,7 +74,8 @@ public final class SecretSources {
   }
 
   /**
-   * The kind of reference as a metric tag value: env, file, kubernetes, vault, oauth2, githubapp.
+   * The kind of reference as a metric tag value: env, file, kubernetes, vault, oauth2, githubapp,
+   * aws, awswebidentity.
    */
   public static String kind(SecretRef ref) {
     return ref.getClass().getSimpleName().toLowerCase(Locale.ROOT);

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One HTTPS endpoint that issues tokens, called with the JDK client on the blocking pool. Failures
@@ -52,11 +55,33 @@ final class TokenEndpoint {
    */
   Answer post(Map<String, String> headers, String contentType, String body)
       throws SecretUnavailableException {
+    RawAnswer answer = send(headers, contentType, "application/json", body);
+    try {
+      JsonNode parsed =
+          answer.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(answer.body());
+      return new Answer(answer.status(), parsed == null ? JSON.createObjectNode() : parsed);
+    } catch (IOException e) {
+      throw new SecretStoreDownException(
+          describe + " answered HTTP " + answer.status() + " without a JSON body");
+    }
+  }
+
+  /** An answer as it came: its status and at most {@value #MAX_BODY} bytes of body. */
+  record RawAnswer(int status, byte[] body) {}
+
+  /**
+   * Sends one POST and reads the answer of any status.
+   *
+   * @throws SecretStoreDownException when there is no answer, or an oversized one
+   * @throws SecretUnavailableException when the CA file cannot be used
+   */
+  RawAnswer send(Map<String, String> headers, String contentType, String accept, String body)
+      throws SecretUnavailableException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(url)
             .timeout(REQUEST_TIMEOUT)
             .header("Content-Type", contentType)
-            .header("Accept", "application/json")
+            .header("Accept", accept)
             .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
     HttpResponse<byte[]> response;
@@ -69,17 +94,21 @@ final class TokenEndpoint {
       Thread.currentThread().interrupt();
       throw new SecretStoreDownException(describe + " was not asked (interrupted)");
     }
-    byte[] bytes = response.body();
-    if (bytes.length > MAX_BODY) {
+    if (response.body().length > MAX_BODY) {
       throw new SecretStoreDownException(describe + " answered an oversized body");
     }
-    try {
-      JsonNode parsed = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
-      return new Answer(response.statusCode(), parsed == null ? JSON.createObjectNode() : parsed);
-    } catch (IOException e) {
-      throw new SecretStoreDownException(
-          describe + " answered HTTP " + response.statusCode() + " without a JSON body");
-    }
+    return new RawAnswer(response.statusCode(), response.body());
+  }
+
+  /** An {@code application/x-www-form-urlencoded} body of {@code fields}, in their order. */
+  static String form(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
   }
 
   /** Whether a status means the issuer could not answer (down, overloaded) rather than "no". */

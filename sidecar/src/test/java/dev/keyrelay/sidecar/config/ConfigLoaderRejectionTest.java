@@ -257,15 +257,57 @@ class ConfigLoaderRejectionTest {
             route("auth", "{ type: basic, username: u, scheme: Basic }"),
             "routes[0].auth.scheme",
             "only for type header"),
+        arguments(
+            route("auth", "{ type: awsSigV4, service: bedrock }"),
+            "routes[0].auth.region",
+            "is required for type awsSigV4"),
+        arguments(
+            route("auth", "{ type: awsSigV4, service: Bedrock, region: us-east-1 }"),
+            "routes[0].auth.service",
+            "is not an AWS signing name"),
+        arguments(
+            route("auth", "{ type: header, headerName: x-key, region: us-east-1 }"),
+            "routes[0].auth.region",
+            "is only for type awsSigV4"),
+        arguments(
+            route("auth", "{ type: awsSigV4, service: bedrock, region: us-east-1 }"),
+            "routes[0].secret",
+            "auth type awsSigV4 needs secret aws or awsWebIdentity"),
+        arguments(
+            route("secret", "{ aws: { accessKeyId: { env: A }, secretAccessKey: { env: B } } }"),
+            "routes[0].auth.type",
+            "secret aws and awsWebIdentity need auth type awsSigV4"),
+        arguments(
+            route("secret", "{ aws: { accessKeyId: { env: A } } }"),
+            "routes[0].secret.aws.secretAccessKey",
+            "is required"),
+        arguments(
+            route(
+                "secret",
+                "{ aws: { accessKeyId: { env: A }, secretAccessKey: { githubApp: { appId: '1' } } } }"),
+            "routes[0].secret.aws.secretAccessKey.githubApp",
+            "is not allowed here"),
+        arguments(
+            route(
+                "secret", "{ awsWebIdentity: { roleArn: 'arn:aws:iam::1:role/x', tokenFile: t } }"),
+            "routes[0].secret.awsWebIdentity.roleArn",
+            "is not an IAM role ARN"),
+        arguments(
+            route(
+                "secret",
+                "{ awsWebIdentity: { roleArn: 'arn:aws:iam::123456789012:role/x', tokenFile: t,"
+                    + " stsUrl: 'http://sts.example' } }"),
+            "routes[0].secret.awsWebIdentity.stsUrl",
+            "must be an https URL"),
         arguments(route("secret", null), "routes[0].secret", "is required"),
         arguments(
             route("secret", "{}"),
             "routes[0].secret",
-            "one of env, file, kubernetes, vault, oauth2, githubApp is required"),
+            "one of env, file, kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity is required"),
         arguments(
             route("secret", "{ env: A, file: /a }"),
             "routes[0].secret",
-            "exactly one of env, file, kubernetes, vault, oauth2, githubApp is allowed, found env"
+            "exactly one of env, file, kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity is allowed, found env"
                 + " and file"),
         arguments(
             route(

@@ -130,7 +130,8 @@ final class EmbeddedTunnel implements AutoCloseable {
         new Scrubbing(),
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
-        new RouteLimiters());
+        new RouteLimiters(),
+        Runnable::run);
   }
 
   private void count(HttpObject http) {

@@ -72,7 +72,8 @@ class TransparentTlsRouterTest {
         new Scrubbing(),
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
-        new RouteLimiters());
+        new RouteLimiters(),
+        Runnable::run);
   }
 
   /** The first TLS record a client sends to {@code host} (null: no server name). */

@@ -8,12 +8,10 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +118,8 @@ public final class OAuthTestServer implements AutoCloseable {
         return;
       }
       Map<String, String> form =
-          form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          FormBodies.parse(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
       String grant = form.get("grant_type");
       String client = authenticate(exchange, form);
       requests.add(new TokenRequest(grant, client, form.get("scope"), form.get("audience")));
@@ -165,8 +164,8 @@ public final class OAuthTestServer implements AutoCloseable {
       String pair =
           new String(Base64.getDecoder().decode(header.substring(6)), StandardCharsets.UTF_8);
       int colon = pair.indexOf(':');
-      String id = decode(pair.substring(0, colon));
-      String secret = decode(pair.substring(colon + 1));
+      String id = FormBodies.decode(pair.substring(0, colon));
+      String secret = FormBodies.decode(pair.substring(colon + 1));
       return !secret.isEmpty() && secret.equals(clients.get(id)) ? id : null;
     }
     String id = form.get("client_id");
@@ -204,21 +203,6 @@ public final class OAuthTestServer implements AutoCloseable {
         "no-store",
         "Pragma",
         "no-cache");
-  }
-
-  private static Map<String, String> form(String body) {
-    Map<String, String> form = new HashMap<>();
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        form.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-      }
-    }
-    return form;
-  }
-
-  private static String decode(String text) {
-    return URLDecoder.decode(text, StandardCharsets.UTF_8);
   }
 
   @Override

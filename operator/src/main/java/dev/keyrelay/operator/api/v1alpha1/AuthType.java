@@ -7,5 +7,7 @@ public enum AuthType {
   @JsonProperty("header")
   HEADER,
   @JsonProperty("basic")
-  BASIC
+  BASIC,
+  @JsonProperty("awsSigV4")
+  AWS_SIG_V4
 }

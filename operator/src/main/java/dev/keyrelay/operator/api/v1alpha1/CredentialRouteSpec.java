@@ -16,6 +16,13 @@ import java.util.Map;
 @ValidationRule(
     value = "has(self.http) != has(self.postgres)",
     message = "exactly one of spec.http or spec.postgres must be set")
+@ValidationRule(
+    value =
+        "(has(self.http) && has(self.http.auth) && self.http.auth.type == 'awsSigV4')"
+            + " == (has(self.secret) && (has(self.secret.aws) || has(self.secret.awsWebIdentity)))",
+    message =
+        "auth type awsSigV4 needs secret aws or awsWebIdentity, and those are only for an HTTP"
+            + " route with auth type awsSigV4")
 public class CredentialRouteSpec {
 
   /** Variables the injector sets in agent containers itself, so a route may not declare them. */

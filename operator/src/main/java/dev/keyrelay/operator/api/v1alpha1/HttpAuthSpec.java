@@ -9,7 +9,10 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** How an HTTP route presents its credential: a header (optionally with a scheme) or HTTP Basic. */
+/**
+ * How an HTTP route presents its credential: a header (optionally with a scheme), HTTP Basic, or an
+ * AWS SigV4 signature.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "self.type != 'header' || has(self.headerName)",
@@ -37,12 +40,27 @@ import io.fabric8.generator.annotation.ValidationRule;
         "!has(self.headerName) || self.headerName.lowerAscii() != 'authorization'"
             + " || has(self.scheme)",
     message = "the Authorization header needs a scheme, e.g. Bearer")
+@ValidationRule(
+    value = "self.type != 'awsSigV4' || (has(self.service) && has(self.region))",
+    message = "service and region are required when type is awsSigV4")
+@ValidationRule(
+    value =
+        "self.type != 'awsSigV4' || (!has(self.headerName) && !has(self.scheme)"
+            + " && !has(self.username))",
+    message = "headerName, scheme and username are not allowed when type is awsSigV4")
+@ValidationRule(
+    value = "self.type == 'awsSigV4' || (!has(self.service) && !has(self.region))",
+    message = "service and region are only allowed when type is awsSigV4")
 public class HttpAuthSpec {
+
+  /** AWS signing names (bedrock, execute-api) and region codes (us-east-1). */
+  public static final String AWS_NAME_PATTERN = "^[a-z][a-z0-9-]{0,62}$";
 
   @Required
   @JsonPropertyDescription(
       "header: put the secret in headerName (prefixed by scheme when set); basic: send"
-          + " Authorization: Basic base64(username:secret).")
+          + " Authorization: Basic base64(username:secret); awsSigV4: sign the request with the"
+          + " AWS credentials of secret.aws or secret.awsWebIdentity.")
   private AuthType type;
 
   @Pattern(HttpTokens.PATTERN)
@@ -62,6 +80,14 @@ public class HttpAuthSpec {
   @Size(max = 256)
   @JsonPropertyDescription("The user name for type basic, e.g. x-access-token; no colon.")
   private String username;
+
+  @Pattern(AWS_NAME_PATTERN)
+  @JsonPropertyDescription("The AWS service signing name for type awsSigV4, e.g. bedrock.")
+  private String service;
+
+  @Pattern(AWS_NAME_PATTERN)
+  @JsonPropertyDescription("The AWS region for type awsSigV4, e.g. us-east-1.")
+  private String region;
 
   public AuthType getType() {
     return type;
@@ -93,5 +119,21 @@ public class HttpAuthSpec {
 
   public void setUsername(String username) {
     this.username = username;
+  }
+
+  public String getService() {
+    return service;
+  }
+
+  public void setService(String service) {
+    this.service = service;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
   }
 }

@@ -6,14 +6,15 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * Where the real credential comes from: a Kubernetes Secret key, a Vault field, or a token the
- * sidecar obtains (OAuth 2.0, GitHub App); exactly one.
+ * sidecar obtains (OAuth 2.0, GitHub App), or AWS credentials to sign with; exactly one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
-        "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
-            + ".filter(x, x).size() == 1",
-    message = "exactly one of kubernetes, vault, oauth2 or githubApp must be set")
+        "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp),"
+            + " has(self.aws), has(self.awsWebIdentity)].filter(x, x).size() == 1",
+    message =
+        "exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity must be set")
 public class SecretReference {
 
   @JsonPropertyDescription(
@@ -32,6 +33,16 @@ public class SecretReference {
       "A GitHub App installation token the sidecar obtains with the App's key and renews before it"
           + " expires. HTTP routes only.")
   private GitHubAppSource githubApp;
+
+  @JsonPropertyDescription(
+      "AWS credentials from a Secret or Vault that the sidecar signs with (auth type awsSigV4)."
+          + " HTTP routes only.")
+  private AwsKeysSource aws;
+
+  @JsonPropertyDescription(
+      "Temporary AWS credentials the sidecar obtains at STS with a projected token and renews"
+          + " before they expire (auth type awsSigV4). HTTP routes only.")
+  private AwsWebIdentitySource awsWebIdentity;
 
   public KeyRef getKubernetes() {
     return kubernetes;
@@ -63,5 +74,21 @@ public class SecretReference {
 
   public void setGithubApp(GitHubAppSource githubApp) {
     this.githubApp = githubApp;
+  }
+
+  public AwsKeysSource getAws() {
+    return aws;
+  }
+
+  public void setAws(AwsKeysSource aws) {
+    this.aws = aws;
+  }
+
+  public AwsWebIdentitySource getAwsWebIdentity() {
+    return awsWebIdentity;
+  }
+
+  public void setAwsWebIdentity(AwsWebIdentitySource awsWebIdentity) {
+    this.awsWebIdentity = awsWebIdentity;
   }
 }

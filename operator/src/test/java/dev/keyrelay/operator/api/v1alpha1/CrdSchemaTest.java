@@ -83,8 +83,11 @@ class CrdSchemaTest {
     JSONSchemaProps secret = spec.getProperties().get("secret");
     assertThat(rules(secret))
         .contains(
-            "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
-                + ".filter(x, x).size() == 1");
+            "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp),"
+                + " has(self.aws), has(self.awsWebIdentity)].filter(x, x).size() == 1");
+    assertThat(String.join("\n", rules(spec))).contains("self.http.auth.type == 'awsSigV4'");
+    assertThat(String.join("\n", rules(auth)))
+        .contains("self.type != 'awsSigV4' || (has(self.service) && has(self.region))");
     assertThat(String.join("\n", rules(secret.getProperties().get("oauth2"))))
         .contains("self.grantType == 'client_credentials'");
     assertThat(rules(secret.getProperties().get("githubApp").getProperties().get("privateKey")))
