@@ -3,8 +3,13 @@ package dev.keyrelay.operator.apiserver;
 import dev.keyrelay.sidecar.testing.Prerequisites;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +18,7 @@ public final class OperatorProcess implements AutoCloseable {
 
   public static final Path JAR =
       KubeApiServer.HACK.resolveSibling("operator/target/keyrelay-operator.jar");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String name;
   private final Process process;
@@ -58,6 +64,38 @@ public final class OperatorProcess implements AutoCloseable {
 
   public int adminPort() {
     return adminPort;
+  }
+
+  /** The Prometheus text of the replica's admin port. */
+  public String metrics() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /**
+   * The value of one sample line of {@link #metrics()}, such as {@code name{tag="x"}}; 0 if absent.
+   */
+  public double metric(String sample) throws IOException, InterruptedException {
+    return metrics()
+        .lines()
+        .filter(l -> l.startsWith(sample + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+        .findFirst()
+        .orElse(0);
+  }
+
+  /** The process's peak resident set size so far (VmHWM), in bytes. */
+  public long peakRssBytes() throws IOException {
+    return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+        .filter(l -> l.startsWith("VmHWM:"))
+        .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024)
+        .findFirst()
+        .orElseThrow();
   }
 
   public boolean isAlive() {
