@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ public class CredentialRouteReconciler
   private final Clock clock;
   private final PublishMetrics metrics;
   private final VaultConnection vault;
+  private final Map<String, Object> namespaceLocks = new ConcurrentHashMap<>();
   private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
 
@@ -147,7 +149,11 @@ public class CredentialRouteReconciler
         : control;
   }
 
-  /** Listed on reconcile rather than watched: a pod informer would cache every pod's spec. */
+  /**
+   * Listed on reconcile rather than watched: a pod informer would cache every pod's spec. The API
+   * server filters by label, so only the injected pods the route selects are sent, not every pod of
+   * the namespace.
+   */
   private static List<String> podsNeedingRestart(
       CredentialRoute route, Context<CredentialRoute> context) {
     InjectionRoute hints = RoutesConfigRenderer.hints(route);
@@ -156,6 +162,7 @@ public class CredentialRouteReconciler
             .getClient()
             .pods()
             .inNamespace(route.getMetadata().getNamespace())
+            .withLabelSelector(StalePods.candidates(hints))
             .list()
             .getItems();
     List<String> stale = StalePods.needingRestart(pods, hints);
@@ -177,10 +184,24 @@ public class CredentialRouteReconciler
   private record Publication(
       Map<String, RouteVerdict> verdicts, RoutesConfigMapPublisher.Outcome outcome) {}
 
+  /**
+   * One namespace at a time: the routes of a namespace share its ConfigMap, and reconciled in
+   * parallel they would race to write it and fail each other's writes.
+   */
   private Publication publishNamespace(String ns, Context<CredentialRoute> context) {
+    synchronized (namespaceLocks.computeIfAbsent(ns, n -> new Object())) {
+      return publishNamespaceLocked(ns, context);
+    }
+  }
+
+  private Publication publishNamespaceLocked(String ns, Context<CredentialRoute> context) {
     List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
     Map<String, RouteVerdict> verdicts =
-        VaultRequirement.apply(NamespaceRoutes.evaluate(routes), routes, vault);
+        ConfigMapSizeLimit.apply(
+            VaultRequirement.apply(NamespaceRoutes.evaluate(routes), routes, vault),
+            routes,
+            vault,
+            ConfigMapSizeLimit.API_SERVER_LIMIT);
     Set<String> accepted =
         verdicts.values().stream()
             .filter(RouteVerdict::accepted)

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,13 @@ public final class OperatorProcess implements AutoCloseable {
   public static final Path JAR =
       KubeApiServer.HACK.resolveSibling("operator/target/keyrelay-operator.jar");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /**
+   * The JVM of Dockerfile.operator inside the chart's 512 MiB memory limit: serial GC and a heap of
+   * 75 % of the limit.
+   */
+  public static final List<String> IMAGE_JVM_OPTIONS =
+      List.of("-XX:+UseSerialGC", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError");
 
   private final String name;
   private final Process process;
@@ -38,16 +47,23 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(String name, Map<String, String> env, Path logDir)
       throws IOException {
+    return start(name, env, logDir, List.of());
+  }
+
+  /** The same with JVM options, such as the image's ({@link #IMAGE_JVM_OPTIONS}). */
+  public static OperatorProcess start(
+      String name, Map<String, String> env, Path logDir, List<String> jvmOptions)
+      throws IOException {
     Prerequisites.require(Files.exists(JAR), JAR + " (mvn package)");
     int adminPort = SidecarProcess.freePort();
     Path log = logDir.resolve(name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(JAR.toString());
     ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder
         .environment()
         .keySet()
@@ -87,6 +103,28 @@ public final class OperatorProcess implements AutoCloseable {
         .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
         .findFirst()
         .orElse(0);
+  }
+
+  /**
+   * The heap in use right after a full collection ({@code jcmd GC.run}): what the replica's caches
+   * really hold, where the resident size mostly shows how far the collector let the heap grow.
+   */
+  public long liveHeapBytes() throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()),
+                "GC.run")
+            .redirectErrorStream(true)
+            .start();
+    jcmd.getInputStream().readAllBytes();
+    jcmd.waitFor(30, TimeUnit.SECONDS);
+    return (long)
+        metrics()
+            .lines()
+            .filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .sum();
   }
 
   /** The process's peak resident set size so far (VmHWM), in bytes. */
