@@ -93,6 +93,21 @@ public final class OperatorProcess implements AutoCloseable {
     return response.body();
   }
 
+  /** Whether {@code GET /readyz} on the admin port answers 200, as a readiness probe asks. */
+  public boolean isReady() throws InterruptedException {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/readyz"))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * The value of one sample line of {@link #metrics()}, such as {@code name{tag="x"}}; 0 if absent.
    */
