@@ -9,6 +9,11 @@
 # admission, and a service-account issuer with its own signing key, so TokenRequest works. There
 # is no kubelet, scheduler or controller-manager: pods are stored, never run.
 #
+# Two more files in the state directory serve the tests: audit.log (the writes and lists of pods,
+# ConfigMaps and webhook configurations, to count them) and egress.sock, where the API server
+# sends its calls to Services (webhooks) as HTTP CONNECT requests, so that a test can stand in
+# for kube-proxy and route a Service's cluster IP to a loopback port.
+#
 # Environment: KEYRELAY_KUBE_STATE (state directory, default $TMPDIR/keyrelay-kube-apiserver),
 # KEYRELAY_KUBE_BIN (directory with etcd and kube-apiserver; default the build script's cache).
 set -euo pipefail
@@ -56,6 +61,43 @@ make_pki() {
   )
 }
 
+# Metadata only (who did what to which object, with the query string), for the resources whose
+# request counts the tests assert on.
+write_audit_policy() {
+  cat >"$state/audit-policy.yaml" <<'POLICY'
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    verbs: [list, watch, create, update, patch, delete]
+    resources:
+      - group: ""
+        resources: [pods, configmaps]
+      - group: admissionregistration.k8s.io
+        resources: [mutatingwebhookconfigurations]
+  - level: None
+POLICY
+}
+
+# Calls to Services (the "cluster" network context: service webhooks) go as HTTP CONNECT through
+# a Unix socket. Endpoints may not hold loopback addresses, so without this the API server could
+# not reach a webhook served on this machine under its Service name; the tests listen on the
+# socket (ServiceProxy). Calls to URLs and to etcd are not affected.
+write_egress_config() {
+  cat >"$state/egress-selector.yaml" <<EGRESS
+apiVersion: apiserver.k8s.io/v1beta1
+kind: EgressSelectorConfiguration
+egressSelections:
+  - name: cluster
+    connection:
+      proxyProtocol: HTTPConnect
+      transport:
+        uds:
+          udsName: $state/egress.sock
+EGRESS
+}
+
 up() {
   for b in etcd kube-apiserver; do
     [ -x "$bin/$b" ] || { echo "$bin/$b is missing: run hack/build-kube-binaries.sh" >&2; exit 1; }
@@ -67,6 +109,8 @@ up() {
   rm -rf "$state"
   mkdir -p "$state"
   make_pki
+  write_audit_policy
+  write_egress_config
   local pki="$state/pki" etcd_port peer_port api_port
   etcd_port="$(free_port)"
   peer_port="$(free_port)"
@@ -99,6 +143,8 @@ up() {
     --api-audiences https://kubernetes.default.svc \
     --service-cluster-ip-range 10.96.0.0/16 \
     --profiling=false \
+    --audit-policy-file "$state/audit-policy.yaml" --audit-log-path "$state/audit.log" \
+    --egress-selector-config-file "$state/egress-selector.yaml" \
     >"$state/kube-apiserver.log" 2>&1 &
   echo $! >"$state/kube-apiserver.pid"
 

@@ -1,7 +1,10 @@
 package dev.keyrelay.operator.inject;
 
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,24 @@ public final class StalePods {
         .map(p -> p.getMetadata().getName())
         .sorted()
         .toList();
+  }
+
+  /**
+   * The label selector of the pods {@link #needingRestart} looks at: injected pods that the route's
+   * podSelector selects, so that the API server sends nothing else. Pods narrowing the route away
+   * with an annotation are still sent, and dropped by {@link #needingRestart}.
+   */
+  public static LabelSelector candidates(InjectionRoute route) {
+    LabelSelector selector = route.podSelector();
+    List<LabelSelectorRequirement> expressions =
+        new ArrayList<>(
+            selector == null || selector.getMatchExpressions() == null
+                ? List.of()
+                : selector.getMatchExpressions());
+    // an expression, not a label: a route selecting injected=false must then select nothing
+    expressions.add(
+        new LabelSelectorRequirement(InjectionAnnotations.INJECTED_LABEL, "In", List.of("true")));
+    return new LabelSelector(expressions, selector == null ? null : selector.getMatchLabels());
   }
 
   /** The volumes this route adds beyond those every injected pod has. */

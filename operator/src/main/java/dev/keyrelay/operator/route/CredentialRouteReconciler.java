@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,7 @@ public class CredentialRouteReconciler
   private final PublishMetrics metrics;
   private final VaultConnection vault;
   private final EgressRules egressDefault;
+  private final Map<String, Object> namespaceLocks = new ConcurrentHashMap<>();
   private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
   private InformerEventSource<EgressPolicy, CredentialRoute> egressPolicies;
@@ -171,7 +174,11 @@ public class CredentialRouteReconciler
         : control;
   }
 
-  /** Listed on reconcile rather than watched: a pod informer would cache every pod's spec. */
+  /**
+   * Listed on reconcile rather than watched: a pod informer would cache every pod's spec. The API
+   * server filters by label, so only the injected pods the route selects are sent, not every pod of
+   * the namespace.
+   */
   private static List<String> podsNeedingRestart(
       CredentialRoute route, Context<CredentialRoute> context) {
     InjectionRoute hints = RoutesConfigRenderer.hints(route);
@@ -180,6 +187,7 @@ public class CredentialRouteReconciler
             .getClient()
             .pods()
             .inNamespace(route.getMetadata().getNamespace())
+            .withLabelSelector(StalePods.candidates(hints))
             .list()
             .getItems();
     List<String> stale = StalePods.needingRestart(pods, hints);
@@ -201,29 +209,43 @@ public class CredentialRouteReconciler
   private record Publication(
       Map<String, RouteVerdict> verdicts, RoutesConfigMapPublisher.Outcome outcome) {}
 
+  /**
+   * One namespace at a time: the routes of a namespace share its ConfigMap, and reconciled in
+   * parallel they would race to write it and fail each other's writes.
+   */
   private Publication publishNamespace(String ns, Context<CredentialRoute> context) {
+    synchronized (namespaceLocks.computeIfAbsent(ns, n -> new Object())) {
+      return publishNamespaceLocked(ns, context);
+    }
+  }
+
+  private Publication publishNamespaceLocked(String ns, Context<CredentialRoute> context) {
     List<CredentialRoute> routes = context.getPrimaryCache().list(ns).toList();
+    EgressRules egress =
+        NamespaceEgress.effective(
+            egressDefault,
+            egressPolicies.get(new ResourceID(EgressPolicyNames.SINGLETON_NAME, ns)).orElse(null));
+    Function<List<CredentialRoute>, RoutesConfig> render =
+        published -> RoutesConfigRenderer.render(published, vault, egress);
     Map<String, RouteVerdict> verdicts =
-        VaultRequirement.apply(NamespaceRoutes.evaluate(routes), routes, vault);
+        ConfigMapSizeLimit.apply(
+            VaultRequirement.apply(NamespaceRoutes.evaluate(routes), routes, vault),
+            routes,
+            render,
+            ConfigMapSizeLimit.API_SERVER_LIMIT);
     Set<String> accepted =
         verdicts.values().stream()
             .filter(RouteVerdict::accepted)
             .map(RouteVerdict::name)
             .collect(Collectors.toSet());
-    EgressRules egress =
-        NamespaceEgress.effective(
-            egressDefault,
-            egressPolicies.get(new ResourceID(EgressPolicyNames.SINGLETON_NAME, ns)).orElse(null));
     Optional<RoutesConfig> config =
         accepted.isEmpty()
             ? Optional.empty()
             : Optional.of(
-                RoutesConfigRenderer.render(
+                render.apply(
                     routes.stream()
                         .filter(r -> accepted.contains(r.getMetadata().getName()))
-                        .toList(),
-                    vault,
-                    egress));
+                        .toList()));
     RoutesConfigMapPublisher.Outcome outcome =
         new RoutesConfigMapPublisher(context.getClient())
             .publish(ns, config, configMaps.get(new ResourceID(RoutesConfigMap.NAME, ns)));

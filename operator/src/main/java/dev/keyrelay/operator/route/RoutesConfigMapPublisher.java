@@ -14,8 +14,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a namespace's {@code keyrelay-routes} ConfigMap equal to the rendered config: creates,
  * updates or (when no route is left) deletes it. The ConfigMap is shared by every route of the
- * namespace, so it carries no owner reference; writes are guarded by the cached resourceVersion,
- * and a conflicting concurrent write fails the reconcile, which is then retried.
+ * namespace, so it carries no owner reference; writes are guarded by the cached resourceVersion.
+ * The routes of one namespace are reconciled one after another, each right after the other's write,
+ * when the informer cache may not show that write yet: a conflict is therefore answered by reading
+ * the ConfigMap from the API server and, unless it already holds the config, writing once more.
+ * Only a second conflict fails the reconcile, which is then retried with backoff.
  */
 public final class RoutesConfigMapPublisher {
 
@@ -91,6 +94,38 @@ public final class RoutesConfigMapPublisher {
     if (current.isEmpty()) {
       return create(namespace, desired);
     }
+    try {
+      client.configMaps().inNamespace(namespace).resource(desired).update();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      return writeOverFresh(namespace, desired, e);
+    }
+    LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfigMap.NAME);
+    return Outcome.UPDATED;
+  }
+
+  /** After a conflict: the ConfigMap as the API server has it now decides. */
+  private Outcome writeOverFresh(
+      String namespace, ConfigMap desired, KubernetesClientException conflict) {
+    ConfigMap fresh =
+        client.configMaps().inNamespace(namespace).withName(RoutesConfigMap.NAME).get();
+    if (fresh == null) {
+      throw conflict; // deleted meanwhile: the next reconcile creates it
+    }
+    if (!isManaged(fresh)) {
+      LOG.warn(
+          "ConfigMap {}/{} exists but is not labelled {}; leaving it alone",
+          namespace,
+          RoutesConfigMap.NAME,
+          SELECTOR);
+      return Outcome.NOT_MANAGED;
+    }
+    if (desired.getData().equals(fresh.getData())) {
+      return Outcome.UNCHANGED;
+    }
+    desired.getMetadata().setResourceVersion(fresh.getMetadata().getResourceVersion());
     client.configMaps().inNamespace(namespace).resource(desired).update();
     LOG.info("Updated ConfigMap {}/{}", namespace, RoutesConfigMap.NAME);
     return Outcome.UPDATED;
@@ -98,7 +133,7 @@ public final class RoutesConfigMapPublisher {
 
   /**
    * The informer sees only labelled ConfigMaps, so "absent" may mean someone else's object of the
-   * same name: that one is never overwritten. Any other conflict is cache lag and is rethrown.
+   * same name: that one is never overwritten. Otherwise an existing one is cache lag.
    */
   private Outcome create(String namespace, ConfigMap desired) {
     try {
@@ -107,17 +142,7 @@ public final class RoutesConfigMapPublisher {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      ConfigMap existing =
-          client.configMaps().inNamespace(namespace).withName(RoutesConfigMap.NAME).get();
-      if (existing == null || isManaged(existing)) {
-        throw e;
-      }
-      LOG.warn(
-          "ConfigMap {}/{} exists but is not labelled {}; leaving it alone",
-          namespace,
-          RoutesConfigMap.NAME,
-          SELECTOR);
-      return Outcome.NOT_MANAGED;
+      return writeOverFresh(namespace, desired, e);
     }
     LOG.info("Created ConfigMap {}/{}", namespace, RoutesConfigMap.NAME);
     return Outcome.CREATED;

@@ -76,10 +76,7 @@ public final class Webhook implements AutoCloseable {
               Clock.systemUTC());
       certs.ensure();
       scheduler.scheduleWithFixedDelay(
-          () -> ensureQuietly(certs),
-          CERT_CHECK.toMinutes(),
-          CERT_CHECK.toMinutes(),
-          TimeUnit.MINUTES);
+          certs::ensureQuietly, CERT_CHECK.toMinutes(), CERT_CHECK.toMinutes(), TimeUnit.MINUTES);
       configurationWatch = certs.watchConfiguration(scheduler)::close;
       tls = certs;
     }
@@ -106,14 +103,6 @@ public final class Webhook implements AutoCloseable {
         WebhookServer.start(settings.port(), tls, handler),
         scheduler,
         configurationWatch);
-  }
-
-  private static void ensureQuietly(WebhookCertificateManager certs) {
-    try {
-      certs.ensure();
-    } catch (RuntimeException e) {
-      LOG.warn("Checking the webhook certificate failed; retrying in {}", CERT_CHECK, e);
-    }
   }
 
   public int port() {

@@ -83,20 +83,25 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
     if (stored == null || stored.notAfter().isBefore(renewAt)) {
       cert = store(secret, stored);
     }
+    // trusted first, served then: the bundle holds the previous CA too, so the certificate served
+    // until now stays trusted while the API server learns the new bundle
+    patchCaBundle(cert.caPem());
     if (!cert.equals(current)) {
       context = cert.toSslContext();
       current = cert;
       LOG.info("Serving webhook certificate valid until {}", cert.notAfter());
     }
-    patchCaBundle(cert.caPem());
     return cert;
   }
 
   /**
-   * Watches the webhook configuration and puts the current CA back into it whenever it changes: a
-   * {@code helm upgrade} re-applies the manifest with an empty caBundle, and a configuration may be
-   * created after the operator started. Without this the API server would distrust the webhook
-   * until the next hourly check.
+   * Watches the webhook configuration and runs {@link #ensure} whenever it changes: a {@code helm
+   * upgrade} re-applies the manifest with an empty caBundle, a configuration may be created after
+   * the operator started, and another replica may have rotated the certificate. {@code ensure}
+   * rereads the shared Secret, so every replica then serves the Secret's certificate and writes the
+   * Secret's bundle (the new CA and the previous one): replicas always agree on the bundle and none
+   * undoes another's write. Patching in this replica's own bundle instead would make two replicas
+   * that loaded different certificates overwrite each other on every change they see.
    */
   public SharedIndexInformer<MutatingWebhookConfiguration> watchConfiguration(Executor executor) {
     return client
@@ -108,13 +113,13 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
             new ResourceEventHandler<>() {
               @Override
               public void onAdd(MutatingWebhookConfiguration config) {
-                executor.execute(WebhookCertificateManager.this::retrustQuietly);
+                executor.execute(WebhookCertificateManager.this::ensureQuietly);
               }
 
               @Override
               public void onUpdate(
                   MutatingWebhookConfiguration before, MutatingWebhookConfiguration after) {
-                executor.execute(WebhookCertificateManager.this::retrustQuietly);
+                executor.execute(WebhookCertificateManager.this::ensureQuietly);
               }
 
               @Override
@@ -123,14 +128,12 @@ public final class WebhookCertificateManager implements Supplier<SslContext> {
             });
   }
 
-  private synchronized void retrustQuietly() {
-    if (current == null) {
-      return;
-    }
+  /** {@link #ensure}, logging a failure: the next change or periodic check tries again. */
+  public void ensureQuietly() {
     try {
-      patchCaBundle(current.caPem());
-    } catch (KubernetesClientException e) {
-      LOG.warn("Could not restore the caBundle of {}", settings.webhookConfiguration(), e);
+      ensure();
+    } catch (RuntimeException e) {
+      LOG.warn("Checking the webhook certificate failed; trying again at the next check", e);
     }
   }
 

@@ -34,12 +34,14 @@ public final class KubeApiServer
   private final Path state;
   private final Config adminConfig;
   private final KubernetesClient admin;
+  private final ServiceProxy serviceProxy;
   private boolean crdsInstalled;
 
   private KubeApiServer(Path state, Config adminConfig) {
     this.state = state;
     this.adminConfig = adminConfig;
     this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
+    this.serviceProxy = ServiceProxy.listen(scriptState(state).resolve("egress.sock"));
   }
 
   /**
@@ -117,6 +119,16 @@ public final class KubeApiServer
     return Path.of(adminConfig.getCaCertFile());
   }
 
+  /** Where the API server's calls to Services (webhooks) arrive; see {@link ServiceProxy}. */
+  public ServiceProxy serviceProxy() {
+    return serviceProxy;
+  }
+
+  /** The requests the API server audited; see {@link AuditLog}. */
+  public AuditLog auditLog() {
+    return new AuditLog(scriptState(state).resolve("audit.log"));
+  }
+
   /** A bound token for a ServiceAccount from the TokenRequest API, valid for an hour. */
   public String serviceAccountToken(String namespace, String serviceAccount) {
     TokenRequest request =
@@ -161,6 +173,7 @@ public final class KubeApiServer
 
   @Override
   public void close() throws IOException {
+    serviceProxy.close();
     admin.close();
     script(state, binaries(), "down");
     Files.deleteIfExists(state);
@@ -170,7 +183,7 @@ public final class KubeApiServer
     ProcessBuilder builder =
         new ProcessBuilder(HACK.resolve("kube-apiserver.sh").toString(), command)
             .redirectErrorStream(true);
-    builder.environment().put("KEYRELAY_KUBE_STATE", state.resolve("state").toString());
+    builder.environment().put("KEYRELAY_KUBE_STATE", scriptState(state).toString());
     builder.environment().put("KEYRELAY_KUBE_BIN", bin.toString());
     Process process = builder.start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -183,6 +196,11 @@ public final class KubeApiServer
       throw new IllegalStateException(e);
     }
     return out;
+  }
+
+  /** The script's state directory (KEYRELAY_KUBE_STATE), which it creates and removes itself. */
+  private static Path scriptState(Path state) {
+    return state.resolve("state");
   }
 
   /**
