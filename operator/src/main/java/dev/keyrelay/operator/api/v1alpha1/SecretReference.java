@@ -5,16 +5,19 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Where the real credential comes from: a Kubernetes Secret key, a Vault field, or a token the
- * sidecar obtains (OAuth 2.0, GitHub App); exactly one.
+ * Where the real credential comes from: a Kubernetes Secret key, a Vault field, a token the sidecar
+ * obtains (OAuth 2.0, GitHub App), or database credentials Vault issues; exactly one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
-        "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp)]"
-            + ".filter(x, x).size() == 1",
-    message = "exactly one of kubernetes, vault, oauth2 or githubApp must be set")
+        "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp),"
+            + " has(self.vaultDatabase)].filter(x, x).size() == 1",
+    message = SecretReference.ONE_KIND_MESSAGE)
 public class SecretReference {
+
+  public static final String ONE_KIND_MESSAGE =
+      "exactly one of kubernetes, vault, oauth2, githubApp or vaultDatabase must be set";
 
   @JsonPropertyDescription(
       "A key of a Secret in the route's namespace; mounted into the sidecar container only.")
@@ -32,6 +35,11 @@ public class SecretReference {
       "A GitHub App installation token the sidecar obtains with the App's key and renews before it"
           + " expires. HTTP routes only.")
   private GitHubAppSource githubApp;
+
+  @JsonPropertyDescription(
+      "Database credentials from Vault's database secrets engine: the sidecar logs in as the user"
+          + " Vault issues and renews the lease while sessions use it. PostgreSQL listeners only.")
+  private VaultDatabaseRef vaultDatabase;
 
   public KeyRef getKubernetes() {
     return kubernetes;
@@ -63,5 +71,13 @@ public class SecretReference {
 
   public void setGithubApp(GitHubAppSource githubApp) {
     this.githubApp = githubApp;
+  }
+
+  public VaultDatabaseRef getVaultDatabase() {
+    return vaultDatabase;
+  }
+
+  public void setVaultDatabase(VaultDatabaseRef vaultDatabase) {
+    this.vaultDatabase = vaultDatabase;
   }
 }
