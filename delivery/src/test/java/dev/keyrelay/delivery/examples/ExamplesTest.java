@@ -136,6 +136,8 @@ class ExamplesTest {
         .containsEntry("ai-agents/orders-db", "postgres :15432 from Secret")
         .containsEntry("ai-agents-vault/github-api", "header Authorization Bearer from Vault")
         .containsEntry(
+            "ai-agents-vault/orders-db", "postgres :15432 from Vault database orders-agent")
+        .containsEntry(
             "ai-agents-github-app/github-api", "header Authorization Bearer from GitHub App")
         .containsEntry("ai-agents-github-app/github-git", "basic x-access-token from GitHub App")
         .containsEntry(
@@ -348,13 +350,15 @@ class ExamplesTest {
     String source =
         secret.getVault() != null
             ? "Vault"
-            : secret.getOauth2() != null
-                ? "OAuth2 " + secret.getOauth2().getGrantType()
-                : secret.getGithubApp() != null
-                    ? "GitHub App"
-                    : secret.getAws() != null
-                        ? "AWS keys"
-                        : secret.getAwsWebIdentity() != null ? "AWS STS" : "Secret";
+            : secret.getVaultDatabase() != null
+                ? "Vault database " + secret.getVaultDatabase().getRole()
+                : secret.getOauth2() != null
+                    ? "OAuth2 " + secret.getOauth2().getGrantType()
+                    : secret.getGithubApp() != null
+                        ? "GitHub App"
+                        : secret.getAws() != null
+                            ? "AWS keys"
+                            : secret.getAwsWebIdentity() != null ? "AWS STS" : "Secret";
     if (spec.getPostgres() != null) {
       return "postgres :" + spec.getPostgres().getListenPort() + " from " + source;
     }

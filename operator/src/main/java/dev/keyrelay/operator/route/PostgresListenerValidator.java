@@ -7,12 +7,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The rules for {@code spec.postgres}: listen port, upstream, user and databases. */
+/**
+ * The rules for {@code spec.postgres}: listen port, upstream, user (required unless Vault issues
+ * it) and databases.
+ */
 final class PostgresListenerValidator {
 
   private PostgresListenerValidator() {}
 
-  static void validate(PostgresListenerSpec pg, Violations v) {
+  /**
+   * @param vaultDatabase whether the secret is Vault database credentials, which make the user
+   *     optional
+   */
+  static void validate(PostgresListenerSpec pg, boolean vaultDatabase, Violations v) {
     if (v.required(pg.getListenPort(), "spec.postgres.listenPort")) {
       v.portRange(
           pg.getListenPort(), PostgresListenerSpec.MIN_LISTEN_PORT, "spec.postgres.listenPort");
@@ -26,7 +33,9 @@ final class PostgresListenerValidator {
               + PodLayout.ADMIN_PORT
               + ": the sidecar's proxy and admin ports");
     }
-    v.matches(pg.getUser(), "^\\S+$", "spec.postgres.user", "a user name");
+    if (pg.getUser() != null || !vaultDatabase) {
+      v.matches(pg.getUser(), "^\\S+$", "spec.postgres.user", "a user name");
+    }
     v.maxLength(pg.getUser(), PostgresListenerSpec.MAX_NAME, "spec.postgres.user");
     databases(pg.getDatabases(), v);
     PostgresUpstreamSpec upstream = pg.getUpstream();

@@ -7,6 +7,7 @@ import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.KeySource;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
+import dev.keyrelay.operator.api.v1alpha1.VaultDatabaseRef;
 import dev.keyrelay.operator.api.v1alpha1.VaultRef;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
@@ -60,14 +61,20 @@ public final class RouteSpecValidator {
       if (http) {
         HttpRouteValidator.validate(spec.getHttp(), v);
       } else {
-        PostgresListenerValidator.validate(spec.getPostgres(), v);
+        PostgresListenerValidator.validate(
+            spec.getPostgres(), SecretKeys.vaultDatabase(spec.getSecret()), v);
       }
     }
     secret(spec.getSecret(), v);
     v.check(
         !(postgres && SecretKeys.issued(spec.getSecret())),
         "spec.secret",
-        "a PostgreSQL listener needs a stored password (kubernetes or vault), not an issued token");
+        "a PostgreSQL listener needs a stored password (kubernetes or vault) or vaultDatabase, not"
+            + " an issued token");
+    v.check(
+        postgres || !SecretKeys.vaultDatabase(spec.getSecret()),
+        "spec.secret.vaultDatabase",
+        CredentialRouteSpec.VAULT_DATABASE_MESSAGE);
     boolean awsAuth =
         http
             && spec.getHttp().getAuth() != null
@@ -114,20 +121,19 @@ public final class RouteSpecValidator {
                 secret.getOauth2(),
                 secret.getGithubApp(),
                 secret.getAws(),
-                secret.getAwsWebIdentity())
+                secret.getAwsWebIdentity(),
+                secret.getVaultDatabase())
             .filter(Objects::nonNull)
             .count();
-    if (!v.check(
-        kinds == 1,
-        "spec.secret",
-        "exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity must be"
-            + " set")) {
+    if (!v.check(kinds == 1, "spec.secret", SecretReference.ONE_KIND_MESSAGE)) {
       return;
     }
     if (secret.getKubernetes() != null) {
       keyRef(secret.getKubernetes(), "spec.secret.kubernetes", v);
     } else if (secret.getVault() != null) {
       vaultRef(secret.getVault(), "spec.secret.vault", v);
+    } else if (secret.getVaultDatabase() != null) {
+      vaultDatabase(secret.getVaultDatabase(), "spec.secret.vaultDatabase", v);
     } else {
       IssuedSecretValidator.validate(secret, v);
     }
@@ -145,6 +151,15 @@ public final class RouteSpecValidator {
     v.maxLength(vault.getPath(), 1024, field + ".path");
     v.matches(vault.getField(), "^\\S+$", field + ".field", "a field name");
     v.maxLength(vault.getField(), 256, field + ".field");
+  }
+
+  private static void vaultDatabase(VaultDatabaseRef ref, String field, Violations v) {
+    if (ref.getMount() != null) {
+      v.matches(ref.getMount(), VaultDatabaseRef.MOUNT_PATTERN, field + ".mount", "a Vault mount");
+      v.maxLength(ref.getMount(), 256, field + ".mount");
+    }
+    v.matches(ref.getRole(), VaultDatabaseRef.ROLE_PATTERN, field + ".role", "a role name");
+    v.maxLength(ref.getRole(), 256, field + ".role");
   }
 
   private static void agentEnv(Map<String, String> env, Violations v) {

@@ -25,7 +25,8 @@ final class SecretCondition {
                     source.getKubernetes(),
                     source.getVault(),
                     source.getOauth2(),
-                    source.getGithubApp())
+                    source.getGithubApp(),
+                    source.getVaultDatabase())
                 .filter(Objects::nonNull)
                 .count();
     if (kinds != 1) {
@@ -47,8 +48,11 @@ final class SecretCondition {
                   + "#"
                   + source.getVault().getField()
                   + " is read by the sidecar; the operator does not check Vault"
-              : "The credentials come from Vault and the token from its issuer; the operator"
-                  + " checks neither");
+              : source.getVaultDatabase() != null
+                  ? "Vault database credentials are issued to the sidecar; the operator does not"
+                      + " check Vault"
+                  : "The credentials come from Vault and the token from its issuer; the operator"
+                      + " checks neither");
     }
     for (KeyRef ref : keys) {
       Condition missing = missing(ref, secrets);

@@ -33,7 +33,14 @@ final class SecretKeys {
   /** Whether the sidecar reads any part of the reference from Vault. */
   static boolean usesVault(SecretReference secret) {
     return secret != null
-        && (secret.getVault() != null || stored(secret).anyMatch(s -> s.getVault() != null));
+        && (secret.getVault() != null
+            || secret.getVaultDatabase() != null
+            || stored(secret).anyMatch(s -> s.getVault() != null));
+  }
+
+  /** Whether the login comes from Vault's database secrets engine. */
+  static boolean vaultDatabase(SecretReference secret) {
+    return secret != null && secret.getVaultDatabase() != null;
   }
 
   /** Whether the value is a token the sidecar obtains rather than a stored one. */

@@ -17,6 +17,7 @@ import dev.keyrelay.operator.api.v1alpha1.PostgresUpstreamSpec;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import dev.keyrelay.operator.api.v1alpha1.SslMode;
 import dev.keyrelay.operator.api.v1alpha1.StoredSecret;
+import dev.keyrelay.operator.api.v1alpha1.VaultDatabaseRef;
 import dev.keyrelay.operator.api.v1alpha1.VaultRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,7 +77,9 @@ final class SidecarEntries {
     Map<String, Object> postgres = new LinkedHashMap<>();
     postgres.put("listen", PodLayout.LOOPBACK + ":" + pg.getListenPort());
     postgres.put("upstream", upstream);
-    postgres.put("user", pg.getUser());
+    if (pg.getUser() != null) {
+      postgres.put("user", pg.getUser());
+    }
     if (pg.getDatabases() != null && !pg.getDatabases().isEmpty()) {
       postgres.put("databases", pg.getDatabases().stream().sorted().toList());
     }
@@ -123,6 +126,13 @@ final class SidecarEntries {
     }
     if (secret.getAwsWebIdentity() != null) {
       return Map.of("awsWebIdentity", awsWebIdentity(secret.getAwsWebIdentity()));
+    }
+    if (secret.getVaultDatabase() != null) {
+      VaultDatabaseRef ref = secret.getVaultDatabase();
+      Map<String, Object> database = new LinkedHashMap<>();
+      database.put("mount", ref.getMount() == null ? "database" : ref.getMount());
+      database.put("role", ref.getRole());
+      return Map.of("vaultDatabase", database);
     }
     return stored(secret.getKubernetes(), secret.getVault());
   }

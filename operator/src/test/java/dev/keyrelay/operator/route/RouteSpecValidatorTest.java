@@ -93,6 +93,21 @@ class RouteSpecValidatorTest {
         aws:
           accessKeyId: { kubernetes: { name: aws, key: id } }
           secretAccessKey: { kubernetes: { name: aws, key: secret } }
+      """,
+        """
+      postgres:
+        listenPort: 15432
+        upstream: { host: orders.db.test }
+      secret:
+        vaultDatabase: { role: orders-agent }
+      """,
+        """
+      postgres:
+        listenPort: 15432
+        upstream: { host: orders.db.test }
+        user: agent
+      secret:
+        vaultDatabase: { mount: team-a/database, role: orders-agent }
       """
       })
   void acceptsValidRoutes(String spec) {
@@ -104,7 +119,7 @@ class RouteSpecValidatorTest {
       delimiter = '|',
       textBlock =
           """
-      spec.secret|exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
+      spec.secret|exactly one of kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity or vaultDatabase|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { kubernetes: { name: s, key: k }, vault: { path: p, field: f } }
       spec|exactly one of spec.http or spec.postgres|secret: { vault: { path: p, field: f } }
       spec.http.auth.region|is required|http: { host: a.test, auth: { type: awsSigV4, service: bedrock } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } }, secretAccessKey: { vault: { path: p, field: s } } } }
       spec.http.auth.headerName|is not allowed when type is awsSigV4|http: { host: a.test, auth: { type: awsSigV4, service: bedrock, region: us-east-1, headerName: x-k } }, secret: { aws: { accessKeyId: { vault: { path: p, field: i } }, secretAccessKey: { vault: { path: p, field: s } } } }
@@ -143,6 +158,10 @@ class RouteSpecValidatorTest {
       spec.secret|needs a stored password|postgres: { listenPort: 15432, user: u, upstream: { host: db.test } }, secret: { githubApp: { appId: '1', installationId: 2, privateKey: { kubernetes: { name: s, key: k } } } }
       spec.postgres.listenPort|outside 1024-65535|postgres: { listenPort: 80, upstream: { host: db.test }, user: u }, secret: { vault: { path: p, field: f } }
       spec.postgres.user|is required|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vault: { path: p, field: f } }
+      spec.secret.vaultDatabase|for PostgreSQL listeners (spec.postgres) only|http: { host: a.test, auth: { type: header, headerName: x-k } }, secret: { vaultDatabase: { role: r } }
+      spec.secret.vaultDatabase.role|is required|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vaultDatabase: { mount: database } }
+      spec.secret.vaultDatabase.role|is not a role name|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vaultDatabase: { role: '..' } }
+      spec.secret.vaultDatabase.mount|is not a Vault mount|postgres: { listenPort: 15432, upstream: { host: db.test } }, secret: { vaultDatabase: { mount: 'database/../sys', role: r } }
       spec.postgres.upstream|is required|postgres: { listenPort: 15432, user: u }, secret: { vault: { path: p, field: f } }
       spec.postgres.upstream.port|outside 1-65535|postgres: { listenPort: 15432, user: u, upstream: { host: db.test, port: 0 } }, secret: { vault: { path: p, field: f } }
       spec.postgres.databases[1]|'orders' is listed twice|postgres: { listenPort: 15432, user: u, upstream: { host: db.test }, databases: [ orders, orders ] }, secret: { vault: { path: p, field: f } }

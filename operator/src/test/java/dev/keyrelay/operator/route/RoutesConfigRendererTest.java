@@ -55,6 +55,33 @@ class RoutesConfigRendererTest {
       """);
 
   @Test
+  void rendersVaultDatabaseCredentialsWithoutAUser() {
+    CredentialRoute leased =
+        route(
+            "ns",
+            "orders-db",
+            """
+        postgres:
+          listenPort: 15432
+          upstream: { host: orders.db.internal }
+        secret: { vaultDatabase: { role: orders-agent } }
+        """);
+
+    String yaml = RoutesConfigRenderer.render(List.of(leased)).routesYaml();
+
+    assertThat(yaml)
+        .contains(
+            """
+                  clientTls: accept
+                secret:
+                  vaultDatabase:
+                    mount: database
+                    role: orders-agent
+            """)
+        .doesNotContain("user:");
+  }
+
+  @Test
   void rendersTheSidecarConfigShape() {
     RoutesConfig config = RoutesConfigRenderer.render(List.of(ORDERS, GITHUB, GIT));
 

@@ -72,6 +72,7 @@ public final class ConfigLoader {
     VaultSettings vault = VaultSettingsParser.parse(raw.vault(), dir, problems);
     if (raw.vault() == null) {
       requireNoVaultSecrets(raw.routes(), problems);
+      requireNoVaultDatabase(raw.listeners(), problems);
     }
     ListenerParser listenerParser =
         new ListenerParser(dir, secrets.kubernetesMountRoot(), problems, scope);
@@ -128,6 +129,25 @@ public final class ConfigLoader {
       if (route != null && route.secret() != null && route.secret().usesVault()) {
         problems.add(
             "routes[" + i + "].secret" + (route.secret().vault() != null ? ".vault" : ""),
+            "needs the top-level vault block (address, auth)");
+      }
+    }
+  }
+
+  /**
+   * Database credentials come only from Vault; unlike a listener's stored {@code vault} secret, the
+   * rendered config of the operator always has the block when one is used.
+   */
+  private static void requireNoVaultDatabase(
+      List<RawConfig.Listener> listeners, Problems problems) {
+    List<RawConfig.Listener> list = Objects.requireNonNullElse(listeners, List.of());
+    for (int i = 0; i < list.size(); i++) {
+      RawConfig.Listener listener = list.get(i);
+      if (listener != null
+          && listener.secret() != null
+          && listener.secret().vaultDatabase() != null) {
+        problems.add(
+            "listeners[" + i + "].secret.vaultDatabase",
             "needs the top-level vault block (address, auth)");
       }
     }

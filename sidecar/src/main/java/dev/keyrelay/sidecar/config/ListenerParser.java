@@ -78,7 +78,8 @@ final class ListenerParser {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> RouteParser.name(raw.name()));
     SecretRef secret =
-        SecretRefParser.parseStored(raw.secret(), path + ".secret", configDir, mountRoot, problems);
+        SecretRefParser.parseListener(
+            raw.secret(), path + ".secret", configDir, mountRoot, problems);
     RawConfig.Postgres pg = raw.postgres();
     if (pg == null) {
       problems.add(path + ".postgres", "is required");
@@ -88,8 +89,11 @@ final class ListenerParser {
     HostPort listen = listen(pg.listen(), at + ".listen");
     PostgresUpstream upstream = upstream(pg.upstream(), at + ".upstream", applies);
     String user = pg.user();
-    if (user == null || user.isBlank()) {
-      problems.add(at + ".user", "is required");
+    if (user != null && user.isBlank()) {
+      problems.add(at + ".user", "must be a user name");
+    } else if (user == null && !(secret instanceof SecretRef.VaultDatabase)) {
+      // With Vault database credentials the sidecar logs in as the user Vault issued.
+      problems.add(at + ".user", "is required unless the secret is vaultDatabase");
     }
     List<String> databases = Objects.requireNonNullElse(pg.databases(), List.of());
     for (int i = 0; i < databases.size(); i++) {

@@ -90,11 +90,13 @@ record RawConfig(
       OAuth2Secret oauth2,
       GitHubAppSecret githubApp,
       AwsSecret aws,
-      AwsWebIdentitySecret awsWebIdentity) {
+      AwsWebIdentitySecret awsWebIdentity,
+      VaultDatabaseSecret vaultDatabase) {
 
     /** Whether this secret, or one it refers to, is read from Vault. */
     boolean usesVault() {
       return vault != null
+          || vaultDatabase != null
           || oauth2 != null
               && (usesVault(oauth2.clientSecret()) || usesVault(oauth2.refreshToken()))
           || githubApp != null && usesVault(githubApp.privateKey())
@@ -136,6 +138,8 @@ record RawConfig(
   record KubernetesSecret(String name, String key) {}
 
   record VaultSecret(String path, String field) {}
+
+  record VaultDatabaseSecret(String mount, String role) {}
 
   record Listener(String name, Postgres postgres, Secret secret, PodSelector podSelector) {}
 

@@ -60,6 +60,22 @@ public sealed interface SecretRef {
   }
 
   /**
+   * A username and password from a Vault database secrets engine role ({@code GET
+   * /v1/<mount>/creds/<role>}), leased: a PostgreSQL listener's login.
+   */
+  record VaultDatabase(String mount, String role) implements SecretRef {
+    @Override
+    public boolean issued() {
+      return true;
+    }
+
+    @Override
+    public String describe() {
+      return "vault database credentials " + mount + "/creds/" + role;
+    }
+  }
+
+  /**
    * An OAuth 2.0 access token the sidecar obtains at {@code tokenUrl} (RFC 6749 section 4.4 or 6)
    * and renews before it expires.
    *

@@ -13,27 +13,38 @@ final class SecretRefParser {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
-  private static final List<String> STORED_KINDS = List.of("env", "file", "kubernetes", "vault");
-  private static final String STORED = String.join(", ", STORED_KINDS);
+  private static final List<String> STORED = List.of("env", "file", "kubernetes", "vault");
+  private static final List<String> ROUTE =
+      List.of("env", "file", "kubernetes", "vault", "oauth2", "githubApp", "aws", "awsWebIdentity");
+  private static final List<String> LISTENER =
+      List.of("env", "file", "kubernetes", "vault", "vaultDatabase");
 
   private SecretRefParser() {}
 
   /**
-   * Returns null after recording problems under {@code path}. Every kind is allowed, the issued
-   * tokens ({@code oauth2}, {@code githubApp}) included.
+   * Returns null after recording problems under {@code path}. Every kind a route can inject is
+   * allowed, the issued tokens ({@code oauth2}, {@code githubApp}) included.
    */
   static SecretRef parse(
       RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
-    return parse(raw, path, configDir, mountRoot, problems, true);
+    return parse(raw, path, configDir, mountRoot, problems, ROUTE);
   }
 
   /**
-   * Like {@link #parse} for a value that is stored rather than issued: a listener's password, or a
-   * credential an issued token is obtained with.
+   * Like {@link #parse} for a listener's login: a stored password or Vault database credentials.
+   */
+  static SecretRef parseListener(
+      RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
+    return parse(raw, path, configDir, mountRoot, problems, LISTENER);
+  }
+
+  /**
+   * Like {@link #parse} for a value that is stored rather than issued: a credential an issued token
+   * is obtained with.
    */
   static SecretRef parseStored(
       RawConfig.Secret raw, String path, Path configDir, Path mountRoot, Problems problems) {
-    return parse(raw, path, configDir, mountRoot, problems, false);
+    return parse(raw, path, configDir, mountRoot, problems, STORED);
   }
 
   private static SecretRef parse(
@@ -42,9 +53,8 @@ final class SecretRefParser {
       Path configDir,
       Path mountRoot,
       Problems problems,
-      boolean issued) {
-    String allowed =
-        issued ? "env, file, kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity" : STORED;
+      List<String> allowedKinds) {
+    String allowed = String.join(", ", allowedKinds);
     if (raw == null) {
       problems.add(path, "is required (one of " + allowed + ")");
       return null;
@@ -74,6 +84,9 @@ final class SecretRefParser {
     if (raw.awsWebIdentity() != null) {
       kinds.add("awsWebIdentity");
     }
+    if (raw.vaultDatabase() != null) {
+      kinds.add("vaultDatabase");
+    }
     if (kinds.size() != 1) {
       problems.add(
           path,
@@ -83,8 +96,8 @@ final class SecretRefParser {
       return null;
     }
     String kind = kinds.get(0);
-    if (!issued && !STORED_KINDS.contains(kind)) {
-      problems.add(path + "." + kind, "is not allowed here; use one of " + STORED);
+    if (!allowedKinds.contains(kind)) {
+      problems.add(path + "." + kind, "is not allowed here; use one of " + allowed);
       return null;
     }
     return switch (kind) {
@@ -93,6 +106,8 @@ final class SecretRefParser {
           problems.attempt(
               path + ".file", () -> new SecretRef.File(ConfigPaths.resolve(configDir, raw.file())));
       case "vault" -> VaultRefParser.parse(raw.vault(), path + ".vault", problems);
+      case "vaultDatabase" ->
+          VaultRefParser.parseDatabase(raw.vaultDatabase(), path + ".vaultDatabase", problems);
       case "oauth2" ->
           new OAuth2RefParser(configDir, mountRoot, problems).parse(raw.oauth2(), path + ".oauth2");
       case "githubApp" ->

@@ -325,6 +325,10 @@ final class Exchange implements UpstreamListener {
         retryWithNewToken(message);
         return;
       }
+      if (retry != null && response.status().code() == 401) {
+        // Not sent again, but the token is spent all the same: the next request gets a new one.
+        services.secrets().rejected(target.route().secret(), retry.rejected());
+      }
       if (response.status().code() == 101 && !webSocket) {
         refuse(message, "the upstream switched protocols without being asked to");
         return;

@@ -12,16 +12,19 @@ import io.netty.handler.codec.http.HttpUtil;
 import java.util.Set;
 
 /**
- * One retry of a request whose issued token the upstream refused with 401: the token may have been
- * revoked before its expiry, and a fresh one usually works. Only idempotent requests without a body
- * qualify, so that sending one twice can do no harm and nothing has to be buffered.
+ * What a 401 to an issued token does: the token may have been revoked before its expiry, so it is
+ * dropped and the next request fetches a fresh one. An idempotent request without a body is also
+ * sent again once with the fresh token, since sending it twice can do no harm and nothing has to be
+ * buffered; any other request gets the 401 as it came.
  */
 final class UnauthorizedRetry {
 
   private static final Set<HttpMethod> IDEMPOTENT =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
+  /** A copy of the request head to send again, or null when the request may not be retried. */
   private final HttpRequest head;
+
   private SecretValue sent;
   private boolean used;
 
@@ -30,19 +33,20 @@ final class UnauthorizedRetry {
   }
 
   /**
-   * Takes a copy of the request head before it goes upstream, or returns null when the request may
-   * not be retried: its route's secret is not an issued token, it may change something, or it has a
-   * body.
+   * Returns null when the route's secret is not an issued token. Otherwise takes a copy of the
+   * request head before it goes upstream when the request may be retried, that is unless it may
+   * change something or has a body.
    */
   static UnauthorizedRetry of(Route route, HttpRequest request, boolean webSocket) {
-    if (route == null
-        || !route.secret().issued()
-        || webSocket
+    if (route == null || !route.secret().issued()) {
+      return null;
+    }
+    if (webSocket
         || !IDEMPOTENT.contains(request.method())
         || HttpUtil.isTransferEncodingChunked(request)
         || HttpUtil.getContentLength(request, 0L) != 0
         || request instanceof FullHttpRequest full && full.content().isReadable()) {
-      return null;
+      return new UnauthorizedRetry(null);
     }
     return new UnauthorizedRetry(
         new DefaultFullHttpRequest(
@@ -64,11 +68,16 @@ final class UnauthorizedRetry {
    * that was sent is then the one to drop.
    */
   boolean take(int status, boolean requestDone) {
-    if (status != 401 || !requestDone || used) {
+    if (status != 401 || !requestDone || used || head == null) {
       return false;
     }
     used = true;
     return true;
+  }
+
+  /** Whether the request may be sent again after a 401. */
+  boolean retryable() {
+    return head != null;
   }
 
   SecretValue rejected() {

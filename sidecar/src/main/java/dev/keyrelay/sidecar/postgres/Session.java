@@ -35,6 +35,7 @@ final class Session {
   private final Counter fromClientCounter;
   private final Counter toClientCounter;
   private final ScheduledFuture<?> setupTimeout;
+  private String loginUser;
   private Channel upstream;
   private InetSocketAddress upstreamAddress;
   private int processId;
@@ -49,6 +50,7 @@ final class Session {
     this.services = services;
     this.client = client;
     this.database = database;
+    this.loginUser = listener.user();
     this.fromClientCounter = services.metrics().bytes(listener.name(), true);
     this.toClientCounter = services.metrics().bytes(listener.name(), false);
     long limit = services.connectTimeout().toMillis();
@@ -67,6 +69,15 @@ final class Session {
                                     + " ms"))),
                 limit,
                 TimeUnit.MILLISECONDS);
+  }
+
+  /** The user the sidecar logs in upstream as: the listener's, or the one Vault issued. */
+  void loginUser(String user) {
+    this.loginUser = user;
+  }
+
+  String loginUser() {
+    return loginUser;
   }
 
   void upstreamConnected(Channel channel, InetSocketAddress address) {
@@ -197,7 +208,7 @@ final class Session {
                 listener.name(),
                 listener.upstream().host() + ":" + listener.upstream().port(),
                 database,
-                listener.user(),
+                loginUser,
                 outcome,
                 sqlState,
                 System.nanoTime() - startNanos,

@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.postgres;
 
 import dev.keyrelay.sidecar.config.PostgresListener;
-import dev.keyrelay.sidecar.secrets.SecretValue;
+import dev.keyrelay.sidecar.secrets.SecretResolver.HeldSecret;
 import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -53,11 +53,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     Map<String, String> parameters = new LinkedHashMap<>(startup.parameters());
     String user = parameters.remove("user");
     String database = parameters.remove("database");
-    database = database == null || database.isEmpty() ? listener.user() : database;
+    if (database == null || database.isEmpty()) {
+      // PostgreSQL's default: the database named like the user the client asked for.
+      database = listener.user() != null ? listener.user() : user;
+    }
     session = new Session(listener, services, ctx.channel(), database);
     services.metrics().opened(listener.name());
     ctx.channel().config().setAutoRead(false);
-    if (!listener.user().equals(user)) {
+    if (listener.user() != null && !listener.user().equals(user)) {
       session.fail(
           new SessionFailure(
               "wrong_user",
@@ -78,12 +81,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                       + String.join(", ", listener.databases()))));
       return;
     }
-    Map<String, String> upstreamStartup = new LinkedHashMap<>();
-    upstreamStartup.put("user", listener.user());
-    upstreamStartup.put("database", database);
-    upstreamStartup.putAll(parameters);
-    CompletableFuture<SecretValue> secret =
-        services.secrets().resolve(listener.name(), listener.secret());
+    String chosenDatabase = database;
+    CompletableFuture<HeldSecret> secret =
+        services.secrets().hold(listener.name(), listener.secret());
+    // The session uses the login (and keeps a lease behind it renewed) until the client is gone.
+    secret.thenAccept(
+        held -> ctx.channel().closeFuture().addListener(closed -> held.release().run()));
     CompletableFuture<InetAddress> address = services.hosts().resolve(listener.upstream().host());
     secret
         .thenCombine(address, Prepared::new)
@@ -92,15 +95,32 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
               if (error != null) {
                 session.fail(setupFailure(secret, error));
               } else {
-                connect(ctx.channel(), prepared, upstreamStartup);
+                connect(
+                    ctx.channel(),
+                    prepared,
+                    startupFor(prepared.secret(), chosenDatabase, parameters));
               }
             },
             ctx.executor());
   }
 
-  private record Prepared(SecretValue secret, InetAddress address) {}
+  private record Prepared(HeldSecret secret, InetAddress address) {}
 
-  private SessionFailure setupFailure(CompletableFuture<SecretValue> secret, Throwable error) {
+  /** The upstream startup: the login's user (Vault's, else the listener's), database, the rest. */
+  private Map<String, String> startupFor(
+      HeldSecret secret, String database, Map<String, String> parameters) {
+    String user = secret.value().user() != null ? secret.value().user() : listener.user();
+    session.loginUser(user);
+    Map<String, String> startup = new LinkedHashMap<>();
+    startup.put("user", user);
+    if (database != null) {
+      startup.put("database", database);
+    }
+    startup.putAll(parameters);
+    return startup;
+  }
+
+  private SessionFailure setupFailure(CompletableFuture<?> secret, Throwable error) {
     if (secret.isCompletedExceptionally()) {
       return new SessionFailure(
           "secret_unavailable",
@@ -124,7 +144,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         .channel(services.transport().socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) services.connectTimeout().toMillis())
-        .handler(new UpstreamStartHandler(session, startup, prepared.secret().reveal()))
+        .handler(new UpstreamStartHandler(session, startup, prepared.secret().value().reveal()))
         .connect(target)
         .addListener(
             (ChannelFutureListener)

@@ -73,7 +73,7 @@ final class UpstreamAuthHandler extends ChannelInboundHandlerAdapter {
         body.readBytes(salt);
         ctx.writeAndFlush(
             PgWire.passwordMessage(
-                ctx.alloc(), Md5Password.encode(session.listener.user(), password, salt)));
+                ctx.alloc(), Md5Password.encode(session.loginUser(), password, salt)));
       }
       case PgWire.AUTH_SASL -> {
         List<String> offered = new ArrayList<>();

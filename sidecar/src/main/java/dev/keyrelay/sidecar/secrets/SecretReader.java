@@ -11,4 +11,12 @@ interface SecretReader {
    * @param route the route asking, for the metrics of a fetch it causes
    */
   CompletableFuture<SecretRead> read(String route);
+
+  /**
+   * Marks {@code value}, which {@link #read} returned, as in use until the returned action runs; a
+   * leased value (Vault database credentials) is kept renewed meanwhile. Never blocks.
+   */
+  default Runnable hold(SecretValue value) {
+    return () -> {};
+  }
 }

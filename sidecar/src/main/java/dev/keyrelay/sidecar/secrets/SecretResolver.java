@@ -47,7 +47,7 @@ public final class SecretResolver {
         registry,
         settings,
         vault,
-        v -> new SecretSources(v)::create,
+        v -> new SecretSources(v, blockingExecutor)::create,
         System::nanoTime);
   }
 
@@ -81,15 +81,43 @@ public final class SecretResolver {
    * future fails with a {@link SecretUnavailableException} whose message says why.
    */
   public CompletableFuture<SecretValue> resolve(String routeName, SecretRef ref) {
-    String kind = SecretSources.kind(ref);
-    CompletableFuture<SecretRead> read;
+    SecretReader reader;
     try {
-      read = generation.reader(ref).read(routeName);
+      reader = generation.reader(ref);
     } catch (RuntimeException e) {
-      read =
-          CompletableFuture.failedFuture(
-              new SecretUnavailableException(ref.describe() + " cannot be read by this build"));
+      return unbuildable(routeName, ref);
     }
+    return resolve(routeName, ref, reader);
+  }
+
+  /**
+   * Like {@link #resolve}, for a value a session uses for a while (a listener's login): the value
+   * comes with the action that ends its use. Until then a leased value is kept renewed.
+   */
+  public CompletableFuture<HeldSecret> hold(String listenerName, SecretRef ref) {
+    SecretReader reader;
+    try {
+      reader = generation.reader(ref);
+    } catch (RuntimeException e) {
+      return unbuildable(listenerName, ref).thenApply(value -> null);
+    }
+    return resolve(listenerName, ref, reader)
+        .thenApply(value -> new HeldSecret(value, reader.hold(value)));
+  }
+
+  /** A value in use, and the action that ends its use (run it once). */
+  public record HeldSecret(SecretValue value, Runnable release) {}
+
+  private CompletableFuture<SecretValue> unbuildable(String routeName, SecretRef ref) {
+    metrics.read(routeName, SecretSources.kind(ref), "unavailable");
+    return CompletableFuture.failedFuture(
+        new SecretUnavailableException(ref.describe() + " cannot be read by this build"));
+  }
+
+  private CompletableFuture<SecretValue> resolve(
+      String routeName, SecretRef ref, SecretReader reader) {
+    String kind = SecretSources.kind(ref);
+    CompletableFuture<SecretRead> read = reader.read(routeName);
     CompletableFuture<SecretValue> result = new CompletableFuture<>();
     read.whenComplete(
         (found, failure) -> {

@@ -4,6 +4,7 @@ import dev.keyrelay.sidecar.config.SecretRef;
 import dev.keyrelay.sidecar.config.VaultSettings;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 
 /**
  * Builds the {@link SecretSource} for a configured {@link SecretRef}. Vault secrets share one
@@ -13,12 +14,15 @@ public final class SecretSources {
 
   private final VaultClient vaultClient;
   private final VaultSession vaultSession;
+  private final Executor blockingExecutor;
 
   /**
    * @param vault how to reach Vault, or null when no secret uses it
+   * @param blockingExecutor where database leases are renewed; never an event loop
    * @throws IllegalArgumentException when the Vault settings cannot be used (an unreadable CA file)
    */
-  public SecretSources(VaultSettings vault) {
+  public SecretSources(VaultSettings vault, Executor blockingExecutor) {
+    this.blockingExecutor = blockingExecutor;
     this.vaultClient = vault == null ? null : new VaultClient(vault);
     this.vaultSession =
         vault == null ? null : new VaultSession(vaultClient, vault.auth(), Clock.systemUTC());
@@ -70,12 +74,16 @@ public final class SecretSources {
     if (vaultClient == null) {
       throw new IllegalArgumentException(ref.describe() + " needs the vault settings");
     }
+    if (ref instanceof SecretRef.VaultDatabase database) {
+      return new VaultDatabaseSource(
+          database, vaultClient, vaultSession, blockingExecutor, Clock.systemUTC());
+    }
     return new VaultSecretSource((SecretRef.Vault) ref, vaultClient, vaultSession, form);
   }
 
   /**
    * The kind of reference as a metric tag value: env, file, kubernetes, vault, oauth2, githubapp,
-   * aws, awswebidentity.
+   * aws, awswebidentity, vaultdatabase.
    */
   public static String kind(SecretRef ref) {
     return ref.getClass().getSimpleName().toLowerCase(Locale.ROOT);

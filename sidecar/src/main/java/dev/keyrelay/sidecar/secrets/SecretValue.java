@@ -2,13 +2,33 @@ package dev.keyrelay.sidecar.secrets;
 
 import java.util.Objects;
 
-/** A secret's value; it prints as redacted so that it cannot leak through a log or a message. */
+/**
+ * A secret's value; it prints as redacted so that it cannot leak through a log or a message. A
+ * login an issuer handed out (Vault database credentials) also carries its user name, which is not
+ * secret.
+ */
 public final class SecretValue {
 
   private final String value;
+  private final String user;
 
   public SecretValue(String value) {
+    this(value, null);
+  }
+
+  private SecretValue(String value, String user) {
     this.value = Objects.requireNonNull(value, "value");
+    this.user = user;
+  }
+
+  /** A password together with the user it belongs to. */
+  public static SecretValue login(String user, String password) {
+    return new SecretValue(password, Objects.requireNonNull(user, "user"));
+  }
+
+  /** The user this value is the password of when the store issued both, else null. */
+  public String user() {
+    return user;
   }
 
   /** What a stored value may hold. */
@@ -58,7 +78,9 @@ public final class SecretValue {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecretValue other && value.equals(other.value);
+    return o instanceof SecretValue other
+        && value.equals(other.value)
+        && Objects.equals(user, other.user);
   }
 
   @Override

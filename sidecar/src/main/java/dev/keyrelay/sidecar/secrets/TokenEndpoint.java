@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -84,9 +85,14 @@ final class TokenEndpoint {
             .header("Accept", accept)
             .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
-    HttpResponse<byte[]> response;
+    HttpResponse<InputStream> response;
+    byte[] bytes;
     try {
-      response = client().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // At most one byte past the limit is read: an endless answer must not fill the heap.
+      try (InputStream in = response.body()) {
+        bytes = in.readNBytes(MAX_BODY + 1);
+      }
     } catch (IOException e) {
       throw new SecretStoreDownException(
           describe + " could not be reached (" + e.getClass().getSimpleName() + ")");
@@ -94,10 +100,10 @@ final class TokenEndpoint {
       Thread.currentThread().interrupt();
       throw new SecretStoreDownException(describe + " was not asked (interrupted)");
     }
-    if (response.body().length > MAX_BODY) {
+    if (bytes.length > MAX_BODY) {
       throw new SecretStoreDownException(describe + " answered an oversized body");
     }
-    return new RawAnswer(response.statusCode(), response.body());
+    return new RawAnswer(response.statusCode(), bytes);
   }
 
   /** An {@code application/x-www-form-urlencoded} body of {@code fields}, in their order. */

@@ -70,6 +70,11 @@ final class TokenReader implements SecretReader {
         token -> new SecretRead(token.value(), token.issuedAt(), SecretRead.Outcome.FETCHED));
   }
 
+  @Override
+  public Runnable hold(SecretValue value) {
+    return source.hold(value);
+  }
+
   /**
    * Forgets the token when it is {@code rejected}, e.g. after the upstream answered 401 to it, so
    * that the next read fetches a new one.

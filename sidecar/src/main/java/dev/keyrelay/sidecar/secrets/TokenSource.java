@@ -24,6 +24,11 @@ interface TokenSource extends SecretSource {
    */
   Duration maxSkew();
 
+  /** See {@link SecretReader#hold}; only leased values need it. */
+  default Runnable hold(SecretValue value) {
+    return () -> {};
+  }
+
   @Override
   default SecretValue read() throws SecretUnavailableException {
     return issue().value();

@@ -7,14 +7,17 @@ import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.Auth;
 import io.github.jopenlibs.vault.response.AuthResponse;
+import io.github.jopenlibs.vault.response.DatabaseResponse;
 import io.github.jopenlibs.vault.response.LogicalResponse;
 import io.github.jopenlibs.vault.response.LookupResponse;
+import io.github.jopenlibs.vault.response.VaultResponse;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
 /**
- * The Vault HTTP API calls the sidecar makes, through vault-java-driver: KV v2 read, Kubernetes
- * login, token lookup and renewal. Holds no token; every call names the one to use.
+ * The Vault HTTP API calls the sidecar makes, through vault-java-driver: KV v2 read, database
+ * credentials and their lease renewal, Kubernetes login, token lookup and renewal. Holds no token;
+ * every call names the one to use.
  */
 final class VaultClient {
 
@@ -56,6 +59,21 @@ final class VaultClient {
    */
   LogicalResponse read(String token, int mountDepth, String path) throws VaultException {
     return vault(token, mountDepth).logical().withNameSpace(settings.namespace()).read(path);
+  }
+
+  /** {@code GET /v1/<mount>/creds/<role>}; a 404 comes back as a response, others throw. */
+  DatabaseResponse databaseCredentials(String token, String mount, String role)
+      throws VaultException {
+    return vault(token, 1).database(mount).withNameSpace(settings.namespace()).creds(role);
+  }
+
+  /** Renews a lease ({@code /v1/sys/leases/renew}) by {@code increment} seconds. */
+  VaultResponse renewLease(String token, String leaseId, long incrementSeconds)
+      throws VaultException {
+    return vault(token, 1)
+        .leases()
+        .withNameSpace(settings.namespace())
+        .renew(leaseId, incrementSeconds);
   }
 
   AuthResponse loginByKubernetes(String role, String jwt) throws VaultException {

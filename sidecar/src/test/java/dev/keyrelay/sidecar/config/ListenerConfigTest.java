@@ -112,7 +112,23 @@ class ListenerConfigTest {
         arguments(
             listener("postgres", "{ listen: 127.0.0.1:5433, upstream: { host: db } }"),
             "listeners[0].postgres.user",
+            "is required unless the secret is vaultDatabase"),
+        arguments(
+            listener("secret", "{ vaultDatabase: { mount: database } }"),
+            "listeners[0].secret.vaultDatabase.role",
             "is required"),
+        arguments(
+            listener("secret", "{ vaultDatabase: { mount: database, role: \"a/b\" } }"),
+            "listeners[0].secret.vaultDatabase.role",
+            "is not a role name"),
+        arguments(
+            listener("secret", "{ vaultDatabase: { mount: \"../sys\", role: r } }"),
+            "listeners[0].secret.vaultDatabase.mount",
+            "is not a Vault mount path"),
+        arguments(
+            listener("secret", "{ vaultDatabase: { role: r } }"),
+            "listeners[0].secret.vaultDatabase",
+            "needs the top-level vault block"),
         arguments(
             listener(
                 "postgres",
@@ -133,6 +149,49 @@ class ListenerConfigTest {
                     + " clientId: c, refreshToken: { env: RT } } }"),
             "listeners[0].secret.oauth2",
             "is not allowed here"));
+  }
+
+  @Test
+  void vaultDatabaseCredentialsMakeTheUserOptional() throws Exception {
+    Path file =
+        ConfigFiles.write(
+            dir,
+            "keyrelay.yaml",
+            """
+            vault: { address: "https://vault.example:8200", auth: { tokenFile: token } }
+            listeners:
+              - name: issued
+                postgres: { listen: 127.0.0.1:15432, upstream: { host: db } }
+                secret: { vaultDatabase: { role: readonly } }
+              - name: named
+                postgres: { listen: 127.0.0.1:15433, upstream: { host: db }, user: agent }
+                secret: { vaultDatabase: { mount: team/database, role: readonly } }
+            """);
+
+    List<PostgresListener> listeners = ConfigLoader.load(file).listeners();
+
+    assertThat(listeners.get(0).user()).isNull();
+    assertThat(listeners.get(0).secret())
+        .isEqualTo(new SecretRef.VaultDatabase("database", "readonly"));
+    assertThat(listeners.get(1).user()).isEqualTo("agent");
+    assertThat(listeners.get(1).secret())
+        .isEqualTo(new SecretRef.VaultDatabase("team/database", "readonly"));
+  }
+
+  @Test
+  void routesCannotUseVaultDatabaseCredentials() {
+    String yaml =
+        """
+        vault: { address: "https://vault.example:8200", auth: { tokenFile: token } }
+        routes:
+          - name: api
+            match: { host: api.example.com }
+            auth: { type: header, headerName: x-api-key }
+            secret: { vaultDatabase: { role: readonly } }
+        """;
+    assertThat(problems(yaml))
+        .anySatisfy(
+            p -> assertThat(p).contains("routes[0].secret.vaultDatabase: is not allowed here"));
   }
 
   @ParameterizedTest

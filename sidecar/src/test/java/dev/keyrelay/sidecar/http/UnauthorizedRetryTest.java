@@ -38,29 +38,44 @@ class UnauthorizedRetryTest {
   private static final Route STATIC_ROUTE = route(new SecretRef.File(Path.of("/run/key")));
 
   @Test
-  void onlyIdempotentBodylessRequestsOfIssuedTokenRoutesQualify() {
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.GET), false)).isNotNull();
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.HEAD), false)).isNotNull();
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.POST), false)).isNull();
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.DELETE), false)).isNull();
+  void onlyIdempotentBodylessRequestsOfIssuedTokenRoutesAreRetried() {
+    assertThat(retryable(request(HttpMethod.GET), false)).isTrue();
+    assertThat(retryable(request(HttpMethod.HEAD), false)).isTrue();
+    assertThat(retryable(request(HttpMethod.POST), false)).isFalse();
+    assertThat(retryable(request(HttpMethod.DELETE), false)).isFalse();
+    assertThat(retryable(request(HttpMethod.GET), true)).isFalse();
     assertThat(UnauthorizedRetry.of(STATIC_ROUTE, request(HttpMethod.GET), false)).isNull();
     assertThat(UnauthorizedRetry.of(null, request(HttpMethod.GET), false)).isNull();
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.GET), true)).isNull();
 
     HttpRequest withLength = request(HttpMethod.GET);
     withLength.headers().set("Content-Length", "5");
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, withLength, false)).isNull();
+    assertThat(retryable(withLength, false)).isFalse();
     HttpRequest chunked = request(HttpMethod.GET);
     chunked.headers().set("Transfer-Encoding", "chunked");
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, chunked, false)).isNull();
+    assertThat(retryable(chunked, false)).isFalse();
     FullHttpRequest whole =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
             HttpMethod.GET,
             "/",
             Unpooled.copiedBuffer("body", StandardCharsets.UTF_8));
-    assertThat(UnauthorizedRetry.of(TOKEN_ROUTE, whole, false)).isNull();
+    assertThat(retryable(whole, false)).isFalse();
     whole.release();
+  }
+
+  @Test
+  void aPostIsNotRetriedButItsRejectedTokenIsKnown() {
+    UnauthorizedRetry post = UnauthorizedRetry.of(TOKEN_ROUTE, request(HttpMethod.POST), false);
+    post.sent(new SecretValue("injected"));
+
+    assertThat(post.take(401, true)).isFalse();
+    assertThat(post.rejected().reveal())
+        .as("the token to drop, so that the next request fetches a new one")
+        .isEqualTo("injected");
+  }
+
+  private static boolean retryable(HttpRequest request, boolean webSocket) {
+    return UnauthorizedRetry.of(TOKEN_ROUTE, request, webSocket).retryable();
   }
 
   @Test

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +27,10 @@ import javax.net.ssl.SSLContext;
 /**
  * A stand-in for HashiCorp Vault on loopback that speaks the part of its HTTP API the sidecar uses,
  * with Vault's documented JSON shapes and status codes: {@code POST /v1/auth/kubernetes/login},
- * {@code GET /v1/auth/token/lookup-self}, {@code POST /v1/auth/token/renew-self} and KV v2 reads
- * {@code GET /v1/<mount>/data/<name>}. Tokens expire after their TTL and can be revoked.
+ * {@code GET /v1/auth/token/lookup-self}, {@code POST /v1/auth/token/renew-self}, KV v2 reads
+ * {@code GET /v1/<mount>/data/<name>}, and the database secrets engine: {@code GET
+ * /v1/<mount>/creds/<role>} and {@code PUT /v1/sys/leases/renew} (see {@link VaultDatabaseEngine}).
+ * Tokens expire after their TTL and can be revoked.
  */
 public final class VaultTestServer implements AutoCloseable {
 
@@ -36,6 +39,23 @@ public final class VaultTestServer implements AutoCloseable {
 
   /** The credentials of one Kubernetes login. */
   public record Login(String role, String jwt) {}
+
+  /**
+   * A role of the database secrets engine, as {@code vault write <mount>/roles/<name>} defines it;
+   * statements use Vault's {@code {{name}}}, {@code {{password}}} and {@code {{expiration}}}.
+   *
+   * @param jdbcUrl how the engine reaches the database as an administrator
+   */
+  public record DatabaseRole(
+      String jdbcUrl,
+      List<String> creationStatements,
+      List<String> renewStatements,
+      List<String> revocationStatements,
+      Duration defaultTtl,
+      Duration maxTtl) {}
+
+  /** Credentials the database engine issued. */
+  public record DatabaseLease(String leaseId, String username, String password, Duration ttl) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -48,6 +68,7 @@ public final class VaultTestServer implements AutoCloseable {
   private final List<Login> logins = new CopyOnWriteArrayList<>();
   private final AtomicInteger renewals = new AtomicInteger();
   private final AtomicInteger reads = new AtomicInteger();
+  private final VaultDatabaseEngine database = new VaultDatabaseEngine();
   private volatile String role = "keyrelay-agent";
   private volatile String jwt = "unset";
   private volatile Duration tokenTtl = Duration.ofHours(1);
@@ -106,7 +127,27 @@ public final class VaultTestServer implements AutoCloseable {
     tokens.clear();
   }
 
-  /** Makes KV reads answer only after {@code delay}. */
+  /** Defines a database engine role; its credentials are at {@code <mount>/creds/<name>}. */
+  public void databaseRole(String mount, String name, DatabaseRole role) {
+    database.role(mount, name, role);
+  }
+
+  /** Every database credential issued so far, oldest first. */
+  public List<DatabaseLease> databaseLeases() {
+    return database.issued();
+  }
+
+  /** How often the lease was renewed. */
+  public int leaseRenewals(String leaseId) {
+    return database.renewals(leaseId);
+  }
+
+  /** The database users revoked so far, because their lease ran out. */
+  public List<String> revokedDatabaseUsers() {
+    return database.revoked();
+  }
+
+  /** Makes KV reads and database credential requests answer only after {@code delay}. */
   public void readDelay(Duration delay) {
     this.readDelay = delay;
   }
@@ -147,12 +188,39 @@ public final class VaultTestServer implements AutoCloseable {
         send(exchange, 200, envelope(null, auth(token)));
       } else if (method.equals("GET") && path.contains("/data/")) {
         read(exchange, path);
+      } else if (method.equals("GET") && database.isCredentialsPath(path)) {
+        Thread.sleep(readDelay.toMillis());
+        DatabaseLease lease = database.issue(path);
+        ObjectNode data = JSON.createObjectNode();
+        data.put("username", lease.username());
+        data.put("password", lease.password());
+        send(exchange, 200, leaseEnvelope(lease.leaseId(), lease.ttl().toSeconds(), data));
+      } else if ((method.equals("PUT") || method.equals("POST"))
+          && path.startsWith("sys/leases/renew")) {
+        renewLease(exchange, path, JSON.readTree(body.length == 0 ? "{}".getBytes() : body));
       } else {
         errors(exchange, 404);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (SQLException e) {
+      throw new IOException("the database engine's statements failed", e);
     }
+  }
+
+  /** Both of Vault's forms: the lease id in the body, or after {@code sys/leases/renew/}. */
+  private void renewLease(HttpExchange exchange, String path, JsonNode request)
+      throws IOException, SQLException {
+    String leaseId =
+        path.startsWith("sys/leases/renew/")
+            ? path.substring("sys/leases/renew/".length())
+            : request.path("lease_id").asText("");
+    long left = database.renew(leaseId, request.path("increment").asLong(0));
+    if (left < 0) {
+      errors(exchange, 400, "lease not found");
+      return;
+    }
+    send(exchange, 200, leaseEnvelope(leaseId, left, null));
   }
 
   private boolean valid(String token) {
@@ -242,6 +310,14 @@ public final class VaultTestServer implements AutoCloseable {
     return body;
   }
 
+  private static ObjectNode leaseEnvelope(String leaseId, long seconds, ObjectNode data) {
+    ObjectNode body = envelope(data, null);
+    body.put("lease_id", leaseId);
+    body.put("renewable", true);
+    body.put("lease_duration", seconds);
+    return body;
+  }
+
   private static void errors(HttpExchange exchange, int status, String... errors)
       throws IOException {
     ObjectNode body = JSON.createObjectNode();
@@ -261,5 +337,6 @@ public final class VaultTestServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    database.close();
   }
 }

@@ -23,7 +23,21 @@ import java.util.Map;
     message =
         "auth type awsSigV4 needs secret aws or awsWebIdentity, and those are only for an HTTP"
             + " route with auth type awsSigV4")
+@ValidationRule(
+    value = "!has(self.secret) || !has(self.secret.vaultDatabase) || has(self.postgres)",
+    message = CredentialRouteSpec.VAULT_DATABASE_MESSAGE)
+@ValidationRule(
+    value =
+        "!has(self.postgres) || has(self.postgres.user)"
+            + " || has(self.secret) && has(self.secret.vaultDatabase)",
+    message = CredentialRouteSpec.USER_MESSAGE)
 public class CredentialRouteSpec {
+
+  public static final String VAULT_DATABASE_MESSAGE =
+      "secret.vaultDatabase is for PostgreSQL listeners (spec.postgres) only";
+
+  public static final String USER_MESSAGE =
+      "spec.postgres.user is required unless the secret is vaultDatabase";
 
   /** Variables the injector sets in agent containers itself, so a route may not declare them. */
   public static final List<String> RESERVED_AGENT_ENV =

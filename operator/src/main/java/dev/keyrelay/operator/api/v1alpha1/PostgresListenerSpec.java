@@ -58,10 +58,12 @@ public class PostgresListenerSpec {
   @JsonPropertyDescription("The real PostgreSQL server.")
   private PostgresUpstreamSpec upstream;
 
-  @Required
   @Pattern("^\\S+$")
   @Size(max = MAX_NAME)
-  @JsonPropertyDescription("The database user the sidecar authenticates as.")
+  @JsonPropertyDescription(
+      "The database user the sidecar authenticates as, and the one agents must connect as."
+          + " Required, except with secret.vaultDatabase: the sidecar then logs in as the user"
+          + " Vault issued, and this is only the name agents must use (absent: any name).")
   private String user;
 
   @Size(max = MAX_DATABASES)

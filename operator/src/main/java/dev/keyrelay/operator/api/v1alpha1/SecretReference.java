@@ -5,17 +5,22 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Where the real credential comes from: a Kubernetes Secret key, a Vault field, or a token the
- * sidecar obtains (OAuth 2.0, GitHub App), or AWS credentials to sign with; exactly one.
+ * Where the real credential comes from: a Kubernetes Secret key, a Vault field, a token the sidecar
+ * obtains (OAuth 2.0, GitHub App), AWS credentials to sign with, or database credentials Vault
+ * issues; exactly one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
         "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp),"
-            + " has(self.aws), has(self.awsWebIdentity)].filter(x, x).size() == 1",
-    message =
-        "exactly one of kubernetes, vault, oauth2, githubApp, aws or awsWebIdentity must be set")
+            + " has(self.aws), has(self.awsWebIdentity), has(self.vaultDatabase)].filter(x, x)"
+            + ".size() == 1",
+    message = SecretReference.ONE_KIND_MESSAGE)
 public class SecretReference {
+
+  public static final String ONE_KIND_MESSAGE =
+      "exactly one of kubernetes, vault, oauth2, githubApp, aws, awsWebIdentity or vaultDatabase"
+          + " must be set";
 
   @JsonPropertyDescription(
       "A key of a Secret in the route's namespace; mounted into the sidecar container only.")
@@ -43,6 +48,11 @@ public class SecretReference {
       "Temporary AWS credentials the sidecar obtains at STS with a projected token and renews"
           + " before they expire (auth type awsSigV4). HTTP routes only.")
   private AwsWebIdentitySource awsWebIdentity;
+
+  @JsonPropertyDescription(
+      "Database credentials from Vault's database secrets engine: the sidecar logs in as the user"
+          + " Vault issues and renews the lease while sessions use it. PostgreSQL listeners only.")
+  private VaultDatabaseRef vaultDatabase;
 
   public KeyRef getKubernetes() {
     return kubernetes;
@@ -90,5 +100,13 @@ public class SecretReference {
 
   public void setAwsWebIdentity(AwsWebIdentitySource awsWebIdentity) {
     this.awsWebIdentity = awsWebIdentity;
+  }
+
+  public VaultDatabaseRef getVaultDatabase() {
+    return vaultDatabase;
+  }
+
+  public void setVaultDatabase(VaultDatabaseRef vaultDatabase) {
+    this.vaultDatabase = vaultDatabase;
   }
 }
