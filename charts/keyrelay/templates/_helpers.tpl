@@ -95,10 +95,11 @@ matchExpressions:
 - apiGroups: ["keyrelay.dev"]
   resources: ["egresspolicies/status"]
   verbs: ["patch", "update"]
-# only to see that a route's Secret and key exist; the values are never used
+# a route's own Secret, read by name when the route is reconciled, to see that it and its keys
+# exist; the values are never used. No list or watch: the operator never holds every Secret
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get"]
 # injected pods that need a restart to get a route's volumes
 - apiGroups: [""]
   resources: ["pods"]

@@ -59,7 +59,8 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
             Clock.systemUTC(),
             new PublishMetrics(registry),
             settings.vault(),
-            settings.egressDefault()),
+            settings.egressDefault(),
+            settings.secretRecheck()),
         c -> {
           if (!settings.watchNamespaces().isEmpty()) {
             c.settingNamespaces(settings.watchNamespaces());

@@ -59,6 +59,12 @@ class ChartLeastPrivilegeIT {
     "get, '', pods, p, team-a, false",
     "create, '', events, '', team-a, true",
     "delete, '', events, e, team-a, false",
+    // Secrets: a route's own Secret by name, never listed or watched in any namespace
+    "get, '', secrets, anthropic-key, team-a, true",
+    "list, '', secrets, '', team-a, false",
+    "watch, '', secrets, '', team-a, false",
+    "list, '', secrets, '', '', false",
+    "watch, '', secrets, '', '', false",
     // no writes to Secrets
     "update, '', secrets, s, team-a, false",
     "create, '', secrets, '', team-a, false",

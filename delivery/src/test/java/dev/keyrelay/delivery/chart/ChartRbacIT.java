@@ -9,6 +9,7 @@ import dev.keyrelay.operator.apiserver.KubeApiServer;
 import dev.keyrelay.operator.apiserver.KubeApiServerExtension;
 import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.apiserver.TestNamespace;
+import dev.keyrelay.operator.config.OperatorSettings;
 import dev.keyrelay.operator.route.TestingRoutes;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -112,6 +113,16 @@ class ChartRbacIT {
                           assertThat(e.getRegarding().getName()).isEqualTo("openai");
                           assertThat(e.getNote()).contains("missing");
                         }));
+
+    // Secrets are read by name, not watched: a Secret created later is found at the next recheck
+    createSecret(ns.name(), "missing");
+    await()
+        .atMost(OperatorSettings.DEFAULT_SECRET_RECHECK.plusSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(conditions(ns.name(), "openai"))
+                    .containsEntry("SecretResolved", "True/Found")
+                    .containsEntry("Ready", "True/Ready"));
   }
 
   @Test

@@ -35,7 +35,7 @@ class RbacTest {
               "keyrelay.dev/credentialroutes/status", "get list watch patch update",
               "keyrelay.dev/egresspolicies", "get list watch",
               "keyrelay.dev/egresspolicies/status", "patch update",
-              "secrets", "get list watch",
+              "secrets", "get",
               "pods", "list",
               "configmaps", "list watch create",
               "configmaps[keyrelay-routes]", "get update delete",

@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.config;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -54,6 +55,24 @@ public final class Environment {
       throw refused(name, value, "a port from 0 to 65535");
     }
     return port;
+  }
+
+  /** A whole number of seconds, at least one. */
+  public Duration seconds(String name, Duration fallback) {
+    String value = optional(name);
+    if (value == null) {
+      return fallback;
+    }
+    long seconds;
+    try {
+      seconds = Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw refused(name, value, "a number of seconds");
+    }
+    if (seconds < 1) {
+      throw refused(name, value, "at least 1 second");
+    }
+    return Duration.ofSeconds(seconds);
   }
 
   private static IllegalArgumentException refused(String name, String value, String expected) {

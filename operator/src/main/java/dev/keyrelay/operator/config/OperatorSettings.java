@@ -1,6 +1,7 @@
 package dev.keyrelay.operator.config;
 
 import dev.keyrelay.operator.egress.EgressRules;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,9 @@ import java.util.stream.Collectors;
  * @param vault how sidecars reach Vault; null when no Vault is configured
  * @param egressDefault the egress rules of namespaces without an EgressPolicy, and the block list
  *     every namespace keeps
+ * @param secretRecheck how soon a route whose Secret or key is missing is looked at again: Secrets
+ *     are not watched (see {@code docs/operator/running.md#rbac}), so their creation raises no
+ *     event
  */
 public record OperatorSettings(
     Set<String> watchNamespaces,
@@ -29,9 +33,11 @@ public record OperatorSettings(
     String leaseName,
     String identity,
     VaultConnection vault,
-    EgressRules egressDefault) {
+    EgressRules egressDefault,
+    Duration secretRecheck) {
 
   public static final String DEFAULT_LEASE_NAME = "keyrelay-operator";
+  public static final Duration DEFAULT_SECRET_RECHECK = Duration.ofSeconds(30);
 
   public OperatorSettings(
       Set<String> watchNamespaces,
@@ -47,12 +53,14 @@ public record OperatorSettings(
         DEFAULT_LEASE_NAME,
         identity,
         null,
-        EgressRules.OPEN);
+        EgressRules.OPEN,
+        DEFAULT_SECRET_RECHECK);
   }
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
     Objects.requireNonNull(egressDefault, "egressDefault");
+    Objects.requireNonNull(secretRecheck, "secretRecheck");
     if (adminPort < 0 || adminPort > 65535) {
       throw new IllegalArgumentException("KEYRELAY_ADMIN_PORT: " + adminPort + " is not a port");
     }
@@ -63,7 +71,8 @@ public record OperatorSettings(
    * 8081), {@code KEYRELAY_LEADER_ELECTION} (default true), {@code KEYRELAY_LEASE_NAME} (default
    * keyrelay-operator), {@code POD_NAMESPACE} and {@code POD_NAME} (from the downward API), {@code
    * KEYRELAY_VAULT_ADDRESS} and {@code KEYRELAY_VAULT_ROLE} (default keyrelay-agent), and the
-   * egress default ({@link EgressDefault}).
+   * egress default ({@link EgressDefault}) and {@code KEYRELAY_SECRET_RECHECK_SECONDS} (default
+   * 30).
    */
   public static OperatorSettings fromEnvironment(Map<String, String> variables) {
     Environment env = new Environment(variables);
@@ -80,7 +89,8 @@ public record OperatorSettings(
         env.string("KEYRELAY_LEASE_NAME", DEFAULT_LEASE_NAME),
         env.optional("POD_NAME"),
         vault(env),
-        EgressDefault.read(env));
+        EgressDefault.read(env),
+        env.seconds("KEYRELAY_SECRET_RECHECK_SECONDS", DEFAULT_SECRET_RECHECK));
   }
 
   private static VaultConnection vault(Environment env) {

@@ -2,11 +2,9 @@ package dev.keyrelay.operator.route;
 
 import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRoute;
-import dev.keyrelay.operator.api.v1alpha1.CredentialRouteSpec;
 import dev.keyrelay.operator.api.v1alpha1.CredentialRouteStatus;
 import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
 import dev.keyrelay.operator.api.v1alpha1.EgressPolicyNames;
-import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.config.VaultConnection;
 import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.egress.NamespaceEgress;
@@ -16,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,6 +27,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,16 +36,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles CredentialRoutes namespace by namespace: judges all routes of the namespace, publishes
  * the accepted ones into the {@code keyrelay-routes} ConfigMap, and reports this route's status. A
- * Secret event re-reconciles the routes naming it; a ConfigMap event re-reconciles every route of
- * its namespace, so a change made for one route refreshes its neighbours' status too; an
- * EgressPolicy event does the same, since the namespace's merged egress rules are rendered into
- * that ConfigMap.
+ * ConfigMap event re-reconciles every route of its namespace, so a change made for one route
+ * refreshes its neighbours' status too; an EgressPolicy event does the same, since the namespace's
+ * merged egress rules are rendered into that ConfigMap.
+ *
+ * <p>Secrets are not watched: a watch needs {@code list} and {@code watch} on every Secret of the
+ * watched namespaces, and an informer would cache them all. The route's own Secret is read by name
+ * when it is reconciled ({@link SecretKeyNames}), and a route is looked at again after {@code
+ * secretRecheck} while its Secret or key is missing, and after {@link #SECRET_FOUND_RECHECK} once
+ * found, so that a Secret created or removed later is seen without an event.
  *
  * <p>The ConfigMap is written by a publishing step rather than a java-operator-sdk dependent
  * resource: a dependent belongs to one primary and is deleted with it, while this ConfigMap is
@@ -60,16 +64,16 @@ public class CredentialRouteReconciler
   public static final String NAME = "credentialroute";
 
   private static final Logger LOG = LoggerFactory.getLogger(CredentialRouteReconciler.class);
-  private static final String SECRET_INDEX = "keyrelay-secret-name";
   private static final Duration NOT_MANAGED_RECHECK = Duration.ofSeconds(30);
   private static final Duration STALE_PODS_RECHECK = Duration.ofMinutes(2);
+  static final Duration SECRET_FOUND_RECHECK = Duration.ofMinutes(5);
 
   private final Clock clock;
   private final PublishMetrics metrics;
   private final VaultConnection vault;
   private final EgressRules egressDefault;
+  private final Duration secretRecheck;
   private final Map<String, Object> namespaceLocks = new ConcurrentHashMap<>();
-  private InformerEventSource<Secret, CredentialRoute> secrets;
   private InformerEventSource<ConfigMap, CredentialRoute> configMaps;
   private InformerEventSource<EgressPolicy, CredentialRoute> egressPolicies;
 
@@ -77,42 +81,25 @@ public class CredentialRouteReconciler
    * @param vault how sidecars reach Vault, rendered when a route uses Vault; null when none is
    *     configured
    * @param egressDefault the cluster-wide egress rules each namespace's EgressPolicy is merged over
+   * @param secretRecheck how soon a route whose Secret or key is missing is reconciled again
    */
   public CredentialRouteReconciler(
-      Clock clock, PublishMetrics metrics, VaultConnection vault, EgressRules egressDefault) {
+      Clock clock,
+      PublishMetrics metrics,
+      VaultConnection vault,
+      EgressRules egressDefault,
+      Duration secretRecheck) {
     this.clock = clock;
     this.metrics = metrics;
     this.vault = vault;
     this.egressDefault = egressDefault;
+    this.secretRecheck = secretRecheck;
   }
 
   @Override
   public List<EventSource<?, CredentialRoute>> prepareEventSources(
       EventSourceContext<CredentialRoute> context) {
     var routeCache = context.getPrimaryCache();
-    routeCache.addIndexer(
-        SECRET_INDEX,
-        route ->
-            secretName(route)
-                .map(name -> List.of(indexKey(route.getMetadata().getNamespace(), name)))
-                .orElse(List.of()));
-
-    secrets =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, CredentialRoute.class)
-                .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper(
-                    (Secret s) ->
-                        routeCache
-                            .byIndex(
-                                SECRET_INDEX,
-                                indexKey(s.getMetadata().getNamespace(), s.getMetadata().getName()))
-                            .stream()
-                            .map(ResourceID::fromResource)
-                            .collect(Collectors.toSet()))
-                .build(),
-            context);
-
     configMaps =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ConfigMap.class, CredentialRoute.class)
@@ -139,7 +126,7 @@ public class CredentialRouteReconciler
                             .collect(Collectors.toSet()))
                 .build(),
             context);
-    return List.of(secrets, configMaps, egressPolicies);
+    return List.of(configMaps, egressPolicies);
   }
 
   @Override
@@ -151,7 +138,7 @@ public class CredentialRouteReconciler
     Condition secret =
         SecretCondition.resolve(
             route.getSpec() == null ? null : route.getSpec().getSecret(),
-            name -> secrets.get(new ResourceID(name, ns)));
+            new SecretKeyNames(context.getClient(), ns));
     CredentialRouteStatus status =
         RouteStatusComposer.compose(route, verdict, secret, publication.outcome(), clock.instant());
     status.setPodsNeedingRestart(
@@ -164,14 +151,30 @@ public class CredentialRouteReconciler
       LOG.info("CredentialRoute {}/{}: {}", ns, route.getMetadata().getName(), summary(status));
       control = UpdateControl.patchStatus(statusPatch(route, status));
     }
-    // a foreign ConfigMap is invisible to the labelled informer, so look again later
+    return nextLook(publication, secret, status).map(control::rescheduleAfter).orElse(control);
+  }
+
+  /**
+   * When to reconcile again for what raises no event here; the soonest of the reasons that hold.
+   */
+  private Optional<Duration> nextLook(
+      Publication publication, Condition secret, CredentialRouteStatus status) {
+    Stream.Builder<Duration> after = Stream.builder();
+    // a foreign ConfigMap is invisible to the labelled informer
     if (publication.outcome() == RoutesConfigMapPublisher.Outcome.NOT_MANAGED) {
-      return control.rescheduleAfter(NOT_MANAGED_RECHECK);
+      after.add(NOT_MANAGED_RECHECK);
     }
     // restarted pods raise no event here: look again while some are listed
-    return status.getPodsNeedingRestart() != null
-        ? control.rescheduleAfter(STALE_PODS_RECHECK)
-        : control;
+    if (status.getPodsNeedingRestart() != null) {
+      after.add(STALE_PODS_RECHECK);
+    }
+    // nor do Secrets, which are read by name rather than watched
+    if (Conditions.FALSE.equals(secret.getStatus())) {
+      after.add(secretRecheck);
+    } else if (Conditions.TRUE.equals(secret.getStatus())) {
+      after.add(SECRET_FOUND_RECHECK);
+    }
+    return after.build().min(Comparator.naturalOrder());
   }
 
   /**
@@ -297,16 +300,5 @@ public class CredentialRouteReconciler
     return status.getConditions().stream()
         .map(c -> c.getType() + "=" + c.getStatus() + "(" + c.getReason() + ")")
         .collect(Collectors.joining(" "));
-  }
-
-  private static Optional<String> secretName(CredentialRoute route) {
-    return Optional.ofNullable(route.getSpec())
-        .map(CredentialRouteSpec::getSecret)
-        .flatMap(secret -> SecretKeys.of(secret).stream().findFirst())
-        .map(KeyRef::getName);
-  }
-
-  private static String indexKey(String namespace, String name) {
-    return namespace + "/" + name;
   }
 }

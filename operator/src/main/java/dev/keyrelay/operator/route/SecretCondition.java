@@ -3,21 +3,25 @@ package dev.keyrelay.operator.route;
 import dev.keyrelay.operator.api.v1alpha1.KeyRef;
 import dev.keyrelay.operator.api.v1alpha1.SecretReference;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Decides the SecretResolved condition from the route's secret reference and the Secret cache. */
+/** Decides the SecretResolved condition from the route's secret reference and its Secret's keys. */
 final class SecretCondition {
 
   private SecretCondition() {}
 
-  /** {@code secrets} looks a Secret up by name in the route's namespace; values are never read. */
-  static Condition resolve(SecretReference source, Function<String, Optional<Secret>> secrets) {
+  /**
+   * {@code keyNames} gives the key names of a Secret of the route's namespace by its name, empty
+   * when it does not exist; values are never looked at.
+   */
+  static Condition resolve(
+      SecretReference source, Function<String, Optional<Set<String>>> keyNames) {
     long kinds =
         source == null
             ? 0
@@ -55,7 +59,7 @@ final class SecretCondition {
                       + " checks neither");
     }
     for (KeyRef ref : keys) {
-      Condition missing = missing(ref, secrets);
+      Condition missing = missing(ref, keyNames);
       if (missing != null) {
         return missing;
       }
@@ -76,7 +80,7 @@ final class SecretCondition {
   }
 
   /** The condition for a key that cannot be found, or null when it is there. */
-  private static Condition missing(KeyRef ref, Function<String, Optional<Secret>> secrets) {
+  private static Condition missing(KeyRef ref, Function<String, Optional<Set<String>>> keyNames) {
     if (ref.getName() == null || ref.getKey() == null) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
@@ -84,7 +88,7 @@ final class SecretCondition {
           "NoSecretReference",
           "a kubernetes reference of spec.secret needs both name and key");
     }
-    Optional<Secret> secret = secrets.apply(ref.getName());
+    Optional<Set<String>> secret = keyNames.apply(ref.getName());
     if (secret.isEmpty()) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
@@ -92,7 +96,7 @@ final class SecretCondition {
           "SecretNotFound",
           "Secret '" + ref.getName() + "' does not exist in this namespace");
     }
-    if (!hasKey(secret.get(), ref.getKey())) {
+    if (!secret.get().contains(ref.getKey())) {
       return Conditions.of(
           Conditions.SECRET_RESOLVED,
           false,
@@ -100,10 +104,5 @@ final class SecretCondition {
           "Secret '" + ref.getName() + "' has no key '" + ref.getKey() + "'");
     }
     return null;
-  }
-
-  private static boolean hasKey(Secret secret, String key) {
-    return (secret.getData() != null && secret.getData().containsKey(key))
-        || (secret.getStringData() != null && secret.getStringData().containsKey(key));
   }
 }

@@ -8,6 +8,7 @@ import dev.keyrelay.operator.egress.EgressRules;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.NativeSidecarMode;
 import dev.keyrelay.operator.webhook.WebhookSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,8 @@ class OperatorSettingsTest {
                 "KEYRELAY_LEADER_ELECTION", " false ",
                 "KEYRELAY_LEASE_NAME", "team-keyrelay-operator",
                 "POD_NAMESPACE", "keyrelay-system",
-                "POD_NAME", "keyrelay-operator-7c9"));
+                "POD_NAME", "keyrelay-operator-7c9",
+                "KEYRELAY_SECRET_RECHECK_SECONDS", "5"));
 
     assertThat(settings.watchNamespaces()).containsExactlyInAnyOrder("agents", "ci");
     assertThat(settings.adminPort()).isEqualTo(9091);
@@ -43,6 +45,9 @@ class OperatorSettingsTest {
     assertThat(settings.leaseNamespace()).isEqualTo("keyrelay-system");
     assertThat(settings.leaseName()).isEqualTo("team-keyrelay-operator");
     assertThat(settings.identity()).isEqualTo("keyrelay-operator-7c9");
+    assertThat(settings.secretRecheck()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(OperatorSettings.fromEnvironment(Map.of()).secretRecheck())
+        .isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
@@ -57,6 +62,15 @@ class OperatorSettingsTest {
             () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_LEADER_ELECTION", "FALSE")))
         .hasMessage(
             "KEYRELAY_LEADER_ELECTION: \"FALSE\" is not valid; expected \"true\" or \"false\"");
+    assertThatThrownBy(
+            () -> OperatorSettings.fromEnvironment(Map.of("KEYRELAY_SECRET_RECHECK_SECONDS", "0")))
+        .hasMessage(
+            "KEYRELAY_SECRET_RECHECK_SECONDS: \"0\" is not valid; expected at least 1 second");
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(Map.of("KEYRELAY_SECRET_RECHECK_SECONDS", "30s")))
+        .hasMessage(
+            "KEYRELAY_SECRET_RECHECK_SECONDS: \"30s\" is not valid; expected a number of seconds");
     assertThatThrownBy(
             () -> WebhookSettings.fromEnvironment(Map.of("KEYRELAY_WEBHOOK_ENABLED", "no"), "ns"))
         .hasMessage(

@@ -119,7 +119,16 @@ class EgressPolicyApiServerIT {
         .create();
     admin.resource(TestingRoutes.headerRoute(n, "github", "api.github.com", "gh")).create();
     OperatorSettings settings =
-        new OperatorSettings(Set.of(n), 0, false, null, "keyrelay-operator", null, null, CLUSTER);
+        new OperatorSettings(
+            Set.of(n),
+            0,
+            false,
+            null,
+            "keyrelay-operator",
+            null,
+            null,
+            CLUSTER,
+            OperatorSettings.DEFAULT_SECRET_RECHECK);
     try (KeyrelayOperator operator =
         new KeyrelayOperator(admin, settings, new SimpleMeterRegistry())) {
       operator.start();

@@ -48,7 +48,15 @@ class EgressPolicyReconcilerTest {
     TestingCrds.create(client);
     OperatorSettings settings =
         new OperatorSettings(
-            Set.of(), 0, false, null, "keyrelay-operator", null, null, EgressRulesTest.CLUSTER);
+            Set.of(),
+            0,
+            false,
+            null,
+            "keyrelay-operator",
+            null,
+            null,
+            EgressRulesTest.CLUSTER,
+            OperatorSettings.DEFAULT_SECRET_RECHECK);
     operator = new KeyrelayOperator(client, settings, new SimpleMeterRegistry());
     operator.start();
   }
