@@ -84,7 +84,8 @@ class CrdSchemaTest {
     assertThat(rules(secret))
         .contains(
             "[has(self.kubernetes), has(self.vault), has(self.oauth2), has(self.githubApp),"
-                + " has(self.aws), has(self.awsWebIdentity)].filter(x, x).size() == 1");
+                + " has(self.aws), has(self.awsWebIdentity), has(self.vaultDatabase)].filter(x, x)"
+                + ".size() == 1");
     assertThat(String.join("\n", rules(spec))).contains("self.http.auth.type == 'awsSigV4'");
     assertThat(String.join("\n", rules(auth)))
         .contains("self.type != 'awsSigV4' || (has(self.service) && has(self.region))");
