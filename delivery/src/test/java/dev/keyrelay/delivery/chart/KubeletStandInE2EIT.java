@@ -19,7 +19,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -150,6 +153,74 @@ class KubeletStandInE2EIT {
         .extracting(RecordingUpstream.Received::uri, r -> r.header("X-Api-Key"))
         .containsExactly(tuple("/v1/curl", REAL_KEY), tuple("/v1/python", REAL_KEY));
     assertTheAgentHoldsNoSecret(stored, kubelet, agent, agentEnv);
+  }
+
+  /**
+   * The stand-in's projected ServiceAccount token comes from the TokenRequest API: the API server
+   * accepts it for the volume's audience only, as the pod's ServiceAccount, bound to the pod.
+   */
+  @Test
+  void aProjectedTokenIsBoundToTheStoredPod(TestNamespace ns) throws Exception {
+    admin
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("agent")
+                .withNamespace(ns.name())
+                .endMetadata()
+                .build())
+        .create();
+    Pod stored =
+        admin
+            .resource(
+                new PodBuilder(pod(ns.name(), "agent", SidecarProcess.freePort()))
+                    .editMetadata()
+                    .withAnnotations(Map.of())
+                    .endMetadata()
+                    .editSpec()
+                    .withServiceAccountName("agent")
+                    .addNewVolume()
+                    .withName("token")
+                    .withNewProjected()
+                    .addNewSource()
+                    .withNewServiceAccountToken()
+                    .withAudience("vault")
+                    .withExpirationSeconds(600L)
+                    .withPath("token")
+                    .endServiceAccountToken()
+                    .endSource()
+                    .endProjected()
+                    .endVolume()
+                    .endSpec()
+                    .build())
+            .create();
+
+    KubeletStandIn kubelet =
+        KubeletStandIn.materialise(stored, VolumeData.apiServer(admin, stored), root, Map.of());
+    String token = Files.readString(kubelet.volume("token").resolve("token"));
+
+    TokenReviewStatus forVault = review(token, "vault");
+    assertThat(forVault.getAuthenticated()).as(forVault.getError()).isTrue();
+    assertThat(forVault.getUser().getUsername())
+        .isEqualTo("system:serviceaccount:" + ns.name() + ":agent");
+    assertThat(forVault.getUser().getExtra().get("authentication.kubernetes.io/pod-uid"))
+        .containsExactly(stored.getMetadata().getUid());
+    assertThat(review(token, "https://kubernetes.default.svc").getAuthenticated())
+        .as("another audience")
+        .isNotEqualTo(Boolean.TRUE);
+  }
+
+  private static TokenReviewStatus review(String token, String audience) {
+    return admin
+        .resource(
+            new TokenReviewBuilder()
+                .withNewSpec()
+                .withToken(token)
+                .withAudiences(audience)
+                .endSpec()
+                .build())
+        .create()
+        .getStatus();
   }
 
   /**
