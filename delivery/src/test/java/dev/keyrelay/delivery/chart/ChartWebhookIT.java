@@ -16,7 +16,6 @@ import dev.keyrelay.operator.webhook.ServingCertificate;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,8 +23,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -33,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -51,11 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The chart's admission objects on a real API server, which calls the operator's webhook itself:
  * the MutatingWebhookConfiguration, Service and both ValidatingAdmissionPolicies exactly as the
  * chart renders them, and the operator jar running as the chart's ServiceAccount with its
- * self-managed certificate. The API server reaches the Service {@code keyrelay-webhook} through
- * {@link dev.keyrelay.operator.apiserver.ServiceProxy} (a kube-proxy stand-in, since Endpoints
- * cannot hold loopback addresses); it verifies the operator's certificate for {@code
- * keyrelay-webhook.NS.svc} against the caBundle the operator wrote, so the AdmissionReview round
- * trip and its TLS are the real ones.
+ * self-managed certificate, set up by {@link WebhookRelease}. The API server reaches the Service
+ * {@code keyrelay-webhook} through a kube-proxy stand-in; it verifies the operator's certificate
+ * for {@code keyrelay-webhook.NS.svc} against the caBundle the operator wrote, so the
+ * AdmissionReview round trip and its TLS are the real ones.
  */
 @ExtendWith(KubeApiServerExtension.class)
 class ChartWebhookIT {
@@ -65,11 +60,11 @@ class ChartWebhookIT {
 
   private static KubeApiServer server;
   private static KubernetesClient admin;
+  private static WebhookRelease webhook;
   private static ChartRelease release;
   private static OperatorProcess operator;
   private static Service service;
   private static int webhookPort;
-  private static final List<HasMetadata> clusterObjects = new ArrayList<>();
 
   @BeforeAll
   static void installTheChartAndStartTheOperator(
@@ -77,49 +72,17 @@ class ChartWebhookIT {
       throws Exception {
     server = apiServer;
     admin = server.admin();
-    release = ChartRelease.install(server, releaseNamespace);
-    Manifests chart = release.manifests();
-    service = admin.resource(chart.one(Service.class)).forceConflicts().serverSideApply();
-    Stream.of(
-            chart.all(MutatingWebhookConfiguration.class),
-            chart.all(ValidatingAdmissionPolicy.class),
-            chart.all(ValidatingAdmissionPolicyBinding.class))
-        .flatMap(List::stream)
-        .forEach(o -> clusterObjects.add(admin.resource(o).forceConflicts().serverSideApply()));
-
-    webhookPort = SidecarProcess.freePort();
-    Map<String, String> env = new HashMap<>(release.operatorEnvironment(server));
-    env.put("KEYRELAY_WEBHOOK_PORT", String.valueOf(webhookPort));
-    operator = OperatorProcess.start("webhook-" + releaseNamespace.name(), env, logs);
-    routeTheServiceTo(webhookPort);
-    String configuration = chart.one(MutatingWebhookConfiguration.class).getMetadata().getName();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              assertThat(operator.isAlive()).as(operator.output()).isTrue();
-              MutatingWebhookConfiguration stored =
-                  admin
-                      .admissionRegistration()
-                      .v1()
-                      .mutatingWebhookConfigurations()
-                      .withName(configuration)
-                      .get();
-              assertThat(stored.getWebhooks())
-                  .as("the operator wrote its CA into the caBundle")
-                  .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isNotBlank());
-            });
+    webhook = WebhookRelease.start(server, releaseNamespace, logs);
+    release = webhook.release();
+    operator = webhook.operator();
+    service = webhook.service();
+    webhookPort = webhook.webhookPort();
   }
 
   @AfterAll
   static void removeTheClusterWideObjects() throws Exception {
-    // cluster-wide: left behind, they would judge the pods of every later test class
-    for (HasMetadata o : clusterObjects) {
-      admin.resource(o).delete();
-    }
-    if (operator != null) {
-      operator.close();
-      assertThat(operator.output()).doesNotContain("Forbidden");
+    if (webhook != null) {
+      webhook.close();
     }
   }
 
@@ -415,7 +378,7 @@ class ChartWebhookIT {
   }
 
   private static void routeTheServiceTo(Integer... ports) {
-    server.serviceProxy().forward(service.getSpec().getClusterIP(), 443, List.of(ports));
+    webhook.routeTheServiceTo(ports);
   }
 
   /** A Secret and a route selecting every pod, published by the operator into the namespace. */
@@ -433,31 +396,7 @@ class ChartWebhookIT {
     admin
         .resource(TestingRoutes.headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic-key"))
         .create();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .untilAsserted(
-            () -> {
-              assertThat(operator.isAlive()).as(operator.output()).isTrue();
-              ConfigMap cm =
-                  admin.configMaps().inNamespace(ns).withName(RoutesConfigMap.NAME).get();
-              assertThat(cm).isNotNull();
-              assertThat(cm.getData().get(RoutesConfigMap.INJECTION_KEY)).contains("anthropic");
-            });
-    // the webhook's own informer sees the ConfigMap a moment after the reconciler wrote it; the
-    // first admissions of a cold JVM on a loaded machine may pass the chart's 5 s timeout
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                assertThat(
-                        admin
-                            .resource(restricted(pod(ns, "probe", Map.of(INJECT, "true"))))
-                            .dryRun()
-                            .create()
-                            .getMetadata()
-                            .getAnnotations()
-                            .get("keyrelay.dev/injected"))
-                    .contains("anthropic"));
+    webhook.awaitInjection(restricted(pod(ns, "probe", Map.of(INJECT, "true"))), "anthropic");
   }
 
   private static Pod pod(String ns, String name, Map<String, String> annotations) {

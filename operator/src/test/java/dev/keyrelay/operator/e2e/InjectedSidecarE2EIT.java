@@ -8,6 +8,8 @@ import dev.keyrelay.operator.inject.InjectionResult;
 import dev.keyrelay.operator.inject.InjectionRoutes;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.inject.PodInjector;
+import dev.keyrelay.operator.kubelet.KubeletStandIn;
+import dev.keyrelay.operator.kubelet.VolumeData;
 import dev.keyrelay.operator.route.RoutesConfig;
 import dev.keyrelay.operator.route.RoutesConfigRenderer;
 import dev.keyrelay.operator.route.TestingRoutes;
@@ -16,11 +18,8 @@ import dev.keyrelay.sidecar.testing.RecordingUpstream;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import dev.keyrelay.sidecar.testing.TestPki;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Injects a pod, then runs the real sidecar jar with exactly the files its volumes would hold and
  * the env its container would get, and real clients (curl, a JVM) with only the agent container's
- * injected env. The only translation is the pod's namespaces: mount paths live under a temp
- * directory and the pod's fixed ports are mapped to free ones, so tests can run side by side.
+ * injected env, laid out by {@link KubeletStandIn} from the objects the operator would publish.
  */
 class InjectedSidecarE2EIT {
 
@@ -49,6 +47,7 @@ class InjectedSidecarE2EIT {
   private static final String RECORDED = "{\"ok\":true,\"bytes\":0}";
 
   @TempDir Path root;
+  private KubeletStandIn kubelet;
   private SidecarProcess sidecar;
   private final int adminPort;
   private final int proxyPort;
@@ -204,18 +203,28 @@ class InjectedSidecarE2EIT {
     Container sidecarContainer = injected.getSpec().getInitContainers().get(0);
     Container agent = injected.getSpec().getContainers().get(0);
 
-    materializeVolumes(
-        injected,
-        sidecarContainer,
-        Map.of(
-            RoutesConfigMap.NAME,
-            published.data(),
-            "test-ca",
-            Map.of("ca.crt", upstreamPki.caPem())),
-        Map.of("upstream-key", Map.of("key", REAL_KEY)));
+    Map<String, String> config = new HashMap<>(published.data());
+    if (!perPodProxyPort) {
+      // the rendered config leaves the proxy at its default port; pin the mapped one
+      config.merge(
+          RoutesConfigMap.ROUTES_KEY,
+          "proxy:\n  listen: 127.0.0.1:" + proxyPort + "\n",
+          String::concat);
+    }
+    kubelet =
+        KubeletStandIn.materialise(
+            injected,
+            VolumeData.of(
+                Map.of(
+                    RoutesConfigMap.NAME, config, "test-ca", Map.of("ca.crt", upstreamPki.caPem())),
+                Map.of("upstream-key", Map.of("key", REAL_KEY))),
+            root,
+            Map.of(
+                "0.0.0.0:9090", "127.0.0.1:" + adminPort,
+                "127.0.0.1:6790", "127.0.0.1:" + proxyPort));
     startSidecar(sidecarContainer);
 
-    Map<String, String> agentEnv = env(agent);
+    Map<String, String> agentEnv = kubelet.env(agent);
     assertThat(agentEnv.values()).noneMatch(v -> v.contains(REAL_KEY));
     return new Scenario(upstream, agentEnv, sidecarContainer.getArgs());
   }
@@ -238,92 +247,19 @@ class InjectedSidecarE2EIT {
         .build();
   }
 
-  /** Writes what the kubelet would project into each of the sidecar's volume mounts. */
-  private void materializeVolumes(
-      Pod pod,
-      Container container,
-      Map<String, Map<String, String>> configMaps,
-      Map<String, Map<String, String>> secrets)
-      throws IOException {
-    Map<String, Volume> volumes = new HashMap<>();
-    pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
-    for (VolumeMount mount : container.getVolumeMounts()) {
-      Path dir = Files.createDirectories(mounted(mount.getMountPath()));
-      Volume volume = volumes.get(mount.getName());
-      Map<String, String> files = Map.of();
-      if (volume.getConfigMap() != null) {
-        files = configMaps.get(volume.getConfigMap().getName());
-      } else if (volume.getSecret() != null) {
-        files = secrets.get(volume.getSecret().getSecretName());
-      } else if (volume.getDownwardAPI() != null) {
-        files = downwardApi(pod, volume);
-      }
-      for (Map.Entry<String, String> file : files.entrySet()) {
-        Files.writeString(dir.resolve(file.getKey()), inPod(file.getValue()));
-      }
-    }
-  }
-
-  /** The pod's labels and annotations as the kubelet renders them: sorted, Go-quoted values. */
-  private static Map<String, String> downwardApi(Pod pod, Volume volume) {
-    Map<String, String> files = new HashMap<>();
-    for (var item : volume.getDownwardAPI().getItems()) {
-      Map<String, String> entries =
-          item.getFieldRef().getFieldPath().equals("metadata.labels")
-              ? pod.getMetadata().getLabels()
-              : pod.getMetadata().getAnnotations();
-      StringBuilder text = new StringBuilder();
-      new java.util.TreeMap<>(entries)
-          .forEach(
-              (k, v) ->
-                  text.append(k)
-                      .append("=\"")
-                      .append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
-                      .append("\"\n"));
-      files.put(item.getPath(), text.toString());
-    }
-    return files;
-  }
-
   private void startSidecar(Container container) throws Exception {
     Path hosts = Files.writeString(root.resolve("hosts"), "127.0.0.1 " + HOST + "\n");
-    Map<String, String> env = env(container);
+    Map<String, String> env = kubelet.env(container);
     // Stands in for cluster DNS: the test host resolves to the local upstream.
     env.merge("JDK_JAVA_OPTIONS", "-Djdk.net.hosts.file=" + hosts, (a, b) -> a + " " + b);
     sidecar =
         SidecarProcess.startAsContainer(
             SIDECAR_JAR,
-            container.getArgs().stream().map(this::inPod).toList(),
+            kubelet.args(container),
             env,
             root.resolve("sidecar.log"),
             adminPort,
             container.getStartupProbe().getHttpGet().getPath());
-  }
-
-  private Map<String, String> env(Container container) {
-    Map<String, String> env = new HashMap<>();
-    for (EnvVar var : container.getEnv()) {
-      env.put(var.getName(), inPod(var.getValue()));
-    }
-    return env;
-  }
-
-  /** The pod's mount namespace and fixed ports, translated to this machine. */
-  private String inPod(String text) {
-    String mapped =
-        text.replace("/etc/keyrelay/", root + "/etc/keyrelay/")
-            .replace("/var/run/keyrelay", root + "/var/run/keyrelay")
-            .replace("0.0.0.0:9090", "127.0.0.1:" + adminPort)
-            .replace("127.0.0.1:6790", "127.0.0.1:" + proxyPort);
-    // The rendered config leaves the proxy at its default 127.0.0.1:6790; pin the mapped port
-    // unless the pod's own port reaches the sidecar through its command line.
-    return mapped.startsWith("admin:") && !perPodProxyPort
-        ? mapped + "proxy:\n  listen: 127.0.0.1:" + proxyPort + "\n"
-        : mapped;
-  }
-
-  private Path mounted(String path) {
-    return root.resolve(path.substring(1));
   }
 
   private String sidecarOutput() {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +30,23 @@ public final class KubeletVolume {
 
   /** Creates {@code root} holding one key with {@code value} as its content. */
   public static KubeletVolume create(Path root, String key, String value) throws IOException {
+    return create(root, key, Map.of(key, value));
+  }
+
+  /** Creates {@code root} holding every file of {@code files} (key to content). */
+  public static KubeletVolume create(Path root, Map<String, String> files) throws IOException {
+    return create(root, null, files);
+  }
+
+  private static KubeletVolume create(Path root, String key, Map<String, String> files)
+      throws IOException {
     KubeletVolume volume = new KubeletVolume(root, key);
     Files.createDirectories(root);
-    volume.current = volume.writeGeneration(value);
+    volume.current = volume.writeGeneration(files);
     Files.createSymbolicLink(root.resolve("..data"), root.relativize(volume.current));
-    Files.createSymbolicLink(root.resolve(key), Path.of("..data", key));
+    for (String name : new TreeMap<>(files).keySet()) {
+      Files.createSymbolicLink(root.resolve(name), Path.of("..data", name));
+    }
     return volume;
   }
 
@@ -42,8 +56,11 @@ public final class KubeletVolume {
 
   /** Atomically replaces the key's content, as a Secret or ConfigMap update does. */
   public void swap(String value) throws IOException {
+    if (key == null) {
+      throw new IllegalStateException("swap replaces the one key of a single-key volume");
+    }
     Path previous = current;
-    current = writeGeneration(value);
+    current = writeGeneration(Map.of(key, value));
     Path link = root.resolve("..data_tmp");
     Files.createSymbolicLink(link, root.relativize(current));
     Files.move(link, root.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
@@ -54,13 +71,15 @@ public final class KubeletVolume {
     }
   }
 
-  private Path writeGeneration(String value) throws IOException {
+  private Path writeGeneration(Map<String, String> files) throws IOException {
     generation++;
     Path dir =
         root.resolve(
             String.format("..2026_11_23_10_%02d_%02d.%03d", generation / 60, generation % 60, 123));
     Files.createDirectory(dir);
-    Files.writeString(dir.resolve(key), value, StandardCharsets.UTF_8);
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
+    }
     return dir;
   }
 }
