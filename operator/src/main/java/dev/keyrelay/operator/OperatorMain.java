@@ -2,6 +2,7 @@ package dev.keyrelay.operator;
 
 import dev.keyrelay.operator.admin.AdminServer;
 import dev.keyrelay.operator.admin.LibraryMeterHelp;
+import dev.keyrelay.operator.admin.StoppableHealth;
 import dev.keyrelay.operator.config.OperatorSettings;
 import dev.keyrelay.operator.inject.InjectionSettings;
 import dev.keyrelay.operator.webhook.Webhook;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,20 +66,15 @@ public final class OperatorMain {
             ? Webhook.start(client, webhookSettings, injection, registry)
             : null;
     KeyrelayOperator operator = new KeyrelayOperator(client, settings, registry);
-    AdminServer admin = AdminServer.start(settings.adminPort(), operator, registry);
+    StoppableHealth health = new StoppableHealth(operator);
+    AdminServer admin = AdminServer.start(settings.adminPort(), health, registry);
+    List<AutoCloseable> parts = new ArrayList<>();
+    if (webhook != null) {
+      parts.add(webhook);
+    }
+    parts.addAll(List.of(operator, admin, client));
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  LOG.info("Shutting down");
-                  operator.close();
-                  if (webhook != null) {
-                    webhook.close();
-                  }
-                  admin.close();
-                  client.close();
-                },
-                "keyrelay-shutdown"));
+        .addShutdownHook(new Thread(new GracefulStop(health, parts), "keyrelay-shutdown"));
     LOG.info(
         "Starting keyrelay operator (namespaces: {}, leader election: {})",
         settings.watchNamespaces().isEmpty() ? "all" : settings.watchNamespaces(),

@@ -1,6 +1,7 @@
 package dev.keyrelay.delivery.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyrelay.operator.api.v1alpha1.EgressMode;
 import dev.keyrelay.operator.config.OperatorSettings;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -175,6 +177,30 @@ class ChartDefaultsTest {
                     EnvVar::getName, v -> v.getValueFrom().getFieldRef().getFieldPath()));
     assertThat(fieldPaths)
         .isEqualTo(Map.of("POD_NAMESPACE", "metadata.namespace", "POD_NAME", "metadata.name"));
+  }
+
+  /**
+   * The image is distroless: the hook must be a sleep action, and the grace cover it and a drain.
+   */
+  @Test
+  void aStoppingReplicaKeepsServingThroughAPreStopSleepWithinItsGracePeriod() {
+    PodSpec pod = manifests.one(Deployment.class).getSpec().getTemplate().getSpec();
+    Lifecycle lifecycle = manifests.operatorContainer().getLifecycle();
+    assertThat(lifecycle.getPreStop().getExec()).isNull();
+    assertThat(lifecycle.getPreStop().getSleep().getSeconds()).isEqualTo(10L);
+    assertThat(pod.getTerminationGracePeriodSeconds())
+        .isGreaterThanOrEqualTo(10L + WebhookServer.DRAIN_TIMEOUT.toSeconds());
+  }
+
+  @Test
+  void aGracePeriodNotLongerThanThePreStopSleepIsRefused() {
+    assertThatThrownBy(
+            () ->
+                Install.DEFAULTS.manifestsWith(
+                    Map.of("operator.terminationGracePeriodSeconds", "10")))
+        .hasMessageContaining(
+            "operator.terminationGracePeriodSeconds must be longer than"
+                + " operator.preStopSleepSeconds");
   }
 
   @Test

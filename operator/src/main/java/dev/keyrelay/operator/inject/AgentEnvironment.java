@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * The variables that point an app container at the sidecar (proxy, CA files, route placeholders,
  * and on request JAVA_TOOL_OPTIONS and the shutdown URL) and how they merge with the container's
  * own: a variable the user set is kept unless overriding is asked for, and NO_PROXY is always
- * merged so the user's exclusions survive.
+ * merged so the user's exclusions survive. The variables are always set as explicit {@code env}
+ * entries, which Kubernetes lets win over anything {@code envFrom} brings in unseen.
  */
 final class AgentEnvironment {
 
@@ -26,6 +27,15 @@ final class AgentEnvironment {
 
   private static final List<String> PROXY_VARS =
       List.of("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy");
+
+  /** Clients disagree on which spelling they read first, so both spellings must agree. */
+  private static final Map<String, String> OTHER_SPELLING =
+      Map.of(
+          "HTTPS_PROXY", "https_proxy",
+          "https_proxy", "HTTPS_PROXY",
+          "HTTP_PROXY", "http_proxy",
+          "http_proxy", "HTTP_PROXY");
+
   private static final List<String> NO_PROXY_VARS = List.of("NO_PROXY", "no_proxy");
   private static final List<String> BUNDLE_VARS =
       List.of(
@@ -77,6 +87,9 @@ final class AgentEnvironment {
     for (String name : NO_PROXY_VARS) {
       noProxy.addAll(setNoProxy(env, name));
     }
+    if (!options.overrideEnv()) {
+      copyKeptProxySpellings(env);
+    }
     variables.forEach((name, value) -> set(env, name, value));
     if (options.javaToolOptions()) {
       set(env, JAVA_TOOL_OPTIONS, JavaToolOptions.value(options.proxyPort(), noProxy));
@@ -102,6 +115,34 @@ final class AgentEnvironment {
                     || BUNDLE_VARS.contains(n)
                     || (options.javaToolOptions() && n.equals(JAVA_TOOL_OPTIONS)))
         .toList();
+  }
+
+  /**
+   * The other spellings of the kept proxy variables, which take the user's value (see {@link
+   * #copyKeptProxySpellings}).
+   */
+  List<String> followingSpellings(Container c) {
+    List<String> kept = keptUserVariables(c);
+    return kept.stream()
+        .map(OTHER_SPELLING::get)
+        .filter(o -> o != null && !kept.contains(o))
+        .toList();
+  }
+
+  /**
+   * A user who sets only one spelling of a proxy variable gets it in the other spelling too;
+   * otherwise a client reading one spelling would go through keyrelay and one reading the other
+   * would not.
+   */
+  private static void copyKeptProxySpellings(List<EnvVar> env) {
+    for (String name : PROXY_VARS) {
+      int i = indexOf(env, name);
+      String other = OTHER_SPELLING.get(name);
+      if (i >= 0 && indexOf(env, other) < 0) {
+        EnvVar user = env.get(i);
+        env.add(new EnvVar(other, user.getValue(), user.getValueFrom()));
+      }
+    }
   }
 
   private void set(List<EnvVar> env, String name, String value) {

@@ -135,7 +135,9 @@ public final class PodInjector {
                 + c.getName()
                 + " sets "
                 + kept
-                + " itself; they are kept, so its traffic may bypass keyrelay (set "
+                + " itself; they are kept"
+                + following(env.followingSpellings(c))
+                + ", so its traffic may bypass keyrelay (set "
                 + InjectionAnnotations.OVERRIDE_ENV
                 + ": \"true\" to replace them)");
       }
@@ -152,6 +154,12 @@ public final class PodInjector {
               + " memory and with it the real credentials");
     }
     return warnings;
+  }
+
+  private static String following(List<String> spellings) {
+    return spellings.isEmpty()
+        ? ""
+        : " and " + spellings + " take the same values, so every client agrees";
   }
 
   /**

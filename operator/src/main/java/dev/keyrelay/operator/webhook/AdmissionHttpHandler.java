@@ -16,12 +16,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Maps HTTP onto {@link AdmissionReviewHandler}: a malformed body is a 400 with a short reason, an
- * unexpected failure a 500; neither closes the server.
+ * unexpected failure a 500; neither closes the server. It counts the requests in flight, from
+ * arrival until their answer is written, so a stopping server can wait for them.
  */
 @Sharable
 final class AdmissionHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -29,13 +31,34 @@ final class AdmissionHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionHttpHandler.class);
 
   private final AdmissionReviewHandler handler;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
 
   AdmissionHttpHandler(AdmissionReviewHandler handler) {
     this.handler = handler;
   }
 
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  /** From now on every answer closes its connection, so clients reconnect to another replica. */
+  void drain() {
+    draining = true;
+  }
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    inFlight.incrementAndGet();
+    try {
+      answer(ctx, request);
+    } catch (RuntimeException e) {
+      inFlight.decrementAndGet();
+      throw e;
+    }
+  }
+
+  private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
     String path = new QueryStringDecoder(request.uri()).path();
     if (!path.equals(WebhookServer.PATH)) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");
@@ -66,7 +89,7 @@ final class AdmissionHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
     ctx.close();
   }
 
-  private static void respond(
+  private void respond(
       ChannelHandlerContext ctx,
       FullHttpRequest request,
       HttpResponseStatus status,
@@ -77,9 +100,10 @@ final class AdmissionHttpHandler extends SimpleChannelInboundHandler<FullHttpReq
             HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     HttpUtil.setContentLength(response, response.content().readableBytes());
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 500;
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && status.code() < 500 && !draining;
     HttpUtil.setKeepAlive(response, keepAlive);
     ChannelFuture future = ctx.writeAndFlush(response);
+    future.addListener(f -> inFlight.decrementAndGet());
     if (!keepAlive) {
       future.addListener(ChannelFutureListener.CLOSE);
     }

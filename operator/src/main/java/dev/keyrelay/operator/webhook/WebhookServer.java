@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -14,7 +16,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,15 +35,27 @@ public final class WebhookServer implements AutoCloseable {
   // The API server sends at most a few MiB per object; anything bigger is not a pod.
   private static final int MAX_BODY = 4 * 1024 * 1024;
   private static final int READ_TIMEOUT_SECONDS = 30;
+  // The API server gives up on a webhook call after at most 30 s, so no admission outlives this.
+  public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
   private final EventLoopGroup group;
   private final EventExecutorGroup work;
   private final Channel channel;
+  private final AdmissionHttpHandler http;
+  private final ChannelGroup connections;
 
-  private WebhookServer(EventLoopGroup group, EventExecutorGroup work, Channel channel) {
+  private WebhookServer(
+      EventLoopGroup group,
+      EventExecutorGroup work,
+      Channel channel,
+      AdmissionHttpHandler http,
+      ChannelGroup connections) {
     this.group = group;
     this.work = work;
     this.channel = channel;
+    this.http = http;
+    this.connections = connections;
   }
 
   /** Binds {@code port} on all addresses (0 picks a free port). */
@@ -49,6 +66,8 @@ public final class WebhookServer implements AutoCloseable {
     // Admission may wait briefly on a SubjectAccessReview: keep that off the I/O threads.
     EventExecutorGroup work = new DefaultEventExecutorGroup(4);
     AdmissionHttpHandler http = new AdmissionHttpHandler(handler);
+    // closed before the executors stop, so no connection event lands on a terminated executor
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(group)
@@ -57,6 +76,7 @@ public final class WebhookServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    connections.add(ch);
                     ch.pipeline()
                         .addLast(tls.get().newHandler(ch.alloc()))
                         .addLast(new ReadTimeoutHandler(READ_TIMEOUT_SECONDS))
@@ -68,7 +88,7 @@ public final class WebhookServer implements AutoCloseable {
     try {
       Channel channel = bootstrap.bind(port).sync().channel();
       LOG.info("Webhook listening on {}", channel.localAddress());
-      return new WebhookServer(group, work, channel);
+      return new WebhookServer(group, work, channel, http, connections);
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully();
       work.shutdownGracefully();
@@ -80,10 +100,29 @@ public final class WebhookServer implements AutoCloseable {
     return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
+  /**
+   * Stops accepting connections, lets the admissions in flight (on connections already open, too)
+   * be answered for up to {@link #DRAIN_TIMEOUT}, then closes every connection.
+   */
   @Override
   public void close() {
+    http.drain();
     channel.close().syncUninterruptibly();
-    group.shutdownGracefully().syncUninterruptibly();
-    work.shutdownGracefully().syncUninterruptibly();
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (http.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(DRAIN_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (http.inFlight() > 0) {
+      LOG.warn("Closing the webhook with {} admissions still in flight", http.inFlight());
+    }
+    connections.close().syncUninterruptibly();
+    // nothing is left to run: no quiet period
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    work.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

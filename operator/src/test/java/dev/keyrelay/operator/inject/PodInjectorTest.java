@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keyrelay.contract.PodLayout;
 import dev.keyrelay.operator.webhook.PodPatch;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,93 @@ class PodInjectorTest {
         .singleElement()
         .asString()
         .contains("container agent sets [HTTPS_PROXY]", "keyrelay.dev/override-env");
+  }
+
+  @Test
+  void aProxyVariableKeptInOneSpellingIsGivenToTheOtherSoEveryClientAgrees() {
+    InjectionResult result = inject(InjectFixtures.pod("agent-pod.yaml"));
+
+    Map<String, String> agent = env(result.pod().getSpec().getContainers().get(0));
+    assertThat(agent)
+        .containsEntry("HTTPS_PROXY", "http://corp-proxy:3128")
+        .containsEntry("https_proxy", "http://corp-proxy:3128")
+        .containsEntry("HTTP_PROXY", "http://127.0.0.1:6790")
+        .containsEntry("http_proxy", "http://127.0.0.1:6790");
+    assertThat(result.warnings())
+        .singleElement()
+        .asString()
+        .contains("[HTTPS_PROXY]", "[https_proxy] take the same values");
+  }
+
+  @Test
+  void aKeptProxyVariableFromASecretIsGivenToTheOtherSpellingAsTheSameReference() {
+    Pod pod =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editSpec()
+            .editLastContainer()
+            .addNewEnv()
+            .withName("http_proxy")
+            .withNewValueFrom()
+            .withNewSecretKeyRef("url", "corp-proxy", false)
+            .endValueFrom()
+            .endEnv()
+            .endContainer()
+            .endSpec()
+            .build();
+
+    List<EnvVar> env = inject(pod).pod().getSpec().getContainers().get(1).getEnv();
+    assertThat(env)
+        .filteredOn(e -> e.getName().equalsIgnoreCase("http_proxy"))
+        .extracting(e -> e.getValueFrom().getSecretKeyRef().getName())
+        .containsExactly("corp-proxy", "corp-proxy");
+  }
+
+  @Test
+  void withOverrideEnvAllFourProxyVariablesPointAtTheSidecar() {
+    InjectionResult result = inject(annotated(InjectionAnnotations.OVERRIDE_ENV, "true"));
+
+    assertThat(env(result.pod().getSpec().getContainers().get(0)))
+        .containsEntry("HTTPS_PROXY", "http://127.0.0.1:6790")
+        .containsEntry("https_proxy", "http://127.0.0.1:6790")
+        .containsEntry("HTTP_PROXY", "http://127.0.0.1:6790")
+        .containsEntry("http_proxy", "http://127.0.0.1:6790");
+    assertThat(result.warnings()).isEmpty();
+  }
+
+  /**
+   * envFrom may bring proxy variables keyrelay cannot see; explicit env entries win over it in
+   * Kubernetes, so all four must be set explicitly.
+   */
+  @Test
+  void aContainerWithEnvFromGetsAllFourProxyVariablesExplicitly() {
+    Pod pod =
+        new PodBuilder(InjectFixtures.pod("agent-pod.yaml"))
+            .editSpec()
+            .editLastContainer()
+            .addNewEnvFrom()
+            .withNewConfigMapRef("corp-proxy-env", false)
+            .endEnvFrom()
+            .addNewEnvFrom()
+            .withNewSecretRef("more-env", true)
+            .endEnvFrom()
+            .endContainer()
+            .endSpec()
+            .build();
+
+    InjectionResult result = inject(pod);
+    Container tools = result.pod().getSpec().getContainers().get(1);
+    assertThat(tools.getEnvFrom()).hasSize(2);
+    assertThat(tools.getEnv())
+        .filteredOn(
+            e ->
+                List.of("HTTPS_PROXY", "HTTP_PROXY").contains(e.getName().toUpperCase(Locale.ROOT)))
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactlyInAnyOrder(
+            "HTTPS_PROXY=http://127.0.0.1:6790",
+            "HTTP_PROXY=http://127.0.0.1:6790",
+            "https_proxy=http://127.0.0.1:6790",
+            "http_proxy=http://127.0.0.1:6790");
+    assertThat(tools.getEnv()).allMatch(e -> e.getValueFrom() == null);
   }
 
   @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** AdmissionReview requests shaped as kube-apiserver sends them. */
-final class AdmissionReviews {
+public final class AdmissionReviews {
 
   static final String UID = "705ab4f5-6393-11e8-b7cc-42010a800002";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -13,7 +13,8 @@ final class AdmissionReviews {
   private AdmissionReviews() {}
 
   /** An AdmissionReview as kube-apiserver sends it for a pod. */
-  static ObjectNode review(String operation, String namespace, JsonNode pod, JsonNode oldPod) {
+  public static ObjectNode review(
+      String operation, String namespace, JsonNode pod, JsonNode oldPod) {
     return review(operation, namespace, pod, oldPod, true);
   }
 

@@ -9,21 +9,15 @@ import dev.keyrelay.operator.inject.InjectFixtures;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,27 +47,12 @@ class WebhookServerIT {
             null,
             null);
     server = WebhookServer.start(0, cert::toSslContext, handler);
-    client = HttpClient.newBuilder().sslContext(trusting(cert.caPem())).build();
+    client = HttpClient.newBuilder().sslContext(WebhookClients.trusting(cert.caPem())).build();
   }
 
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  static SSLContext trusting(String caPem) throws Exception {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry(
-        "ca",
-        CertificateFactory.getInstance("X.509")
-            .generateCertificate(
-                new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
   }
 
   static HttpResponse<String> post(String path, String body) throws Exception {
