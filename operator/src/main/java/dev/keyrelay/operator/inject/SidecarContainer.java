@@ -17,10 +17,11 @@ import java.util.List;
  * ... -jar /app/keyrelay-sidecar.jar}, whose JVM options size the heap to the memory limit); the
  * injector adds {@code --config} pointing into the mounted routes ConfigMap with {@code
  * --config-optional} (the ConfigMap may not exist yet: the sidecar starts without routes and picks
- * them up when it appears), {@code --admin-listen} on every interface for the kubelet's probes
- * (which the defaults of an absent ConfigMap would keep on loopback), {@code --proxy-port} when the
- * pod asks for another port, and {@code --transparent} (the listeners the redirected traffic
- * reaches) when its egress is enforced.
+ * them up when it appears) and, since the defaults of an absent ConfigMap would keep the admin port
+ * on loopback and the CA key in memory, {@code --admin-listen} on every interface for the kubelet's
+ * probes and {@code --ca-key-file} on the CA key's volume; {@code --proxy-port} when the pod asks
+ * for another port, and {@code --transparent} (the listeners the redirected traffic reaches) when
+ * its egress is enforced.
  */
 final class SidecarContainer {
 
@@ -50,7 +51,9 @@ final class SidecarContainer {
                 SidecarPaths.CONFIG_FILE,
                 "--config-optional",
                 "--admin-listen",
-                "0.0.0.0:" + PodLayout.ADMIN_PORT));
+                "0.0.0.0:" + PodLayout.ADMIN_PORT,
+                "--ca-key-file",
+                PodLayout.CA_KEY_FILE));
     if (options.proxyPort() != SidecarPaths.PROXY_PORT) {
       args.addAll(List.of("--proxy-port", Integer.toString(options.proxyPort())));
     }

@@ -203,6 +203,8 @@ class PodInjectorTest {
             "--config-optional",
             "--admin-listen",
             "0.0.0.0:9090",
+            "--ca-key-file",
+            PodLayout.CA_KEY_FILE,
             "--proxy-port",
             "15001");
     Map<String, String> tools = env(pod.getSpec().getContainers().get(1));
@@ -225,7 +227,9 @@ class PodInjectorTest {
             SidecarPaths.CONFIG_FILE,
             "--config-optional",
             "--admin-listen",
-            "0.0.0.0:9090");
+            "0.0.0.0:9090",
+            "--ca-key-file",
+            PodLayout.CA_KEY_FILE);
     assertThat(env(pod.getSpec().getContainers().get(1)))
         .containsEntry("HTTPS_PROXY", "http://127.0.0.1:6790");
   }
