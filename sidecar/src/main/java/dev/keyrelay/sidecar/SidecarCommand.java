@@ -13,9 +13,16 @@ sealed interface SidecarCommand {
    *
    * @param exitWhenReady stop and exit 0 as soon as it is ready, which trains the image's
    *     class-data-sharing archive at build time
+   * @param configOptional start with the built-in defaults while {@code config} does not exist yet,
+   *     and pick it up when it appears
    */
-  record Run(Path config, ConfigOverrides overrides, boolean exitWhenReady)
-      implements SidecarCommand {}
+  record Run(Path config, ConfigOverrides overrides, boolean exitWhenReady, boolean configOptional)
+      implements SidecarCommand {
+
+    Run(Path config, ConfigOverrides overrides, boolean exitWhenReady) {
+      this(config, overrides, exitWhenReady, false);
+    }
+  }
 
   /**
    * Exit 0 once {@code file} exists and is not empty, 1 after {@code timeout}; starts nothing else.

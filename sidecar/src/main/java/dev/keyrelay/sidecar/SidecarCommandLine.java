@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,9 @@ final class SidecarCommandLine {
 
   static final String USAGE =
       """
-      usage: keyrelay-sidecar --config FILE [--proxy-port PORT] [--transparent] [--exit-when-ready]
+      usage: keyrelay-sidecar --config FILE [--config-optional] [--proxy-port PORT]
+                              [--admin-listen HOST:PORT] [--ca-dir DIR] [--ca-key-file FILE]
+                              [--transparent] [--exit-when-ready]
              keyrelay-sidecar doctor --config FILE [--proxy-port PORT]
              keyrelay-sidecar --wait-for-file FILE [--timeout-seconds N]
       """
@@ -27,6 +30,10 @@ final class SidecarCommandLine {
   static final Duration DEFAULT_WAIT = Duration.ofSeconds(120);
 
   private static final String CONFIG = "--config";
+  private static final String CONFIG_OPTIONAL = "--config-optional";
+  private static final String ADMIN_LISTEN = "--admin-listen";
+  private static final String CA_DIR = "--ca-dir";
+  private static final String CA_KEY_FILE = "--ca-key-file";
   private static final String PROXY_PORT = "--proxy-port";
   private static final String EXIT_WHEN_READY = "--exit-when-ready";
   private static final String TRANSPARENT = "--transparent";
@@ -35,8 +42,9 @@ final class SidecarCommandLine {
   private static final String HELP = "--help";
   private static final String DOCTOR = "doctor";
   private static final Set<String> WITH_VALUE =
-      Set.of(CONFIG, PROXY_PORT, WAIT_FOR_FILE, TIMEOUT_SECONDS);
-  private static final Set<String> FLAGS = Set.of(EXIT_WHEN_READY, TRANSPARENT, HELP);
+      Set.of(CONFIG, PROXY_PORT, ADMIN_LISTEN, CA_DIR, CA_KEY_FILE, WAIT_FOR_FILE, TIMEOUT_SECONDS);
+  private static final Set<String> FLAGS =
+      Set.of(CONFIG_OPTIONAL, EXIT_WHEN_READY, TRANSPARENT, HELP);
   private static final long MAX_WAIT_SECONDS = 86_400;
 
   /** A command line that cannot be run, with the reason. */
@@ -86,7 +94,10 @@ final class SidecarCommandLine {
       throw new UsageException(CONFIG + " FILE is required");
     }
     return new SidecarCommand.Run(
-        Path.of(given.get(CONFIG)), overrides(given), given.containsKey(EXIT_WHEN_READY));
+        Path.of(given.get(CONFIG)),
+        overrides(given),
+        given.containsKey(EXIT_WHEN_READY),
+        given.containsKey(CONFIG_OPTIONAL));
   }
 
   private static SidecarCommand doctor(Map<String, String> given) throws UsageException {
@@ -107,7 +118,25 @@ final class SidecarCommandLine {
         port == null
             ? OptionalInt.empty()
             : OptionalInt.of((int) number(PROXY_PORT, port, 65_535, "a port")),
-        given.containsKey(TRANSPARENT));
+        given.containsKey(TRANSPARENT),
+        adminListen(given.get(ADMIN_LISTEN)),
+        path(given.get(CA_DIR)),
+        path(given.get(CA_KEY_FILE)));
+  }
+
+  private static Path path(String text) {
+    return text == null ? null : Path.of(text);
+  }
+
+  private static HostPort adminListen(String text) throws UsageException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return ConfigOverrides.listenAddress(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(ADMIN_LISTEN + ": " + e.getMessage());
+    }
   }
 
   /** Option name to value (empty for flags), refusing unknown, repeated and valueless options. */

@@ -76,7 +76,10 @@ public final class SidecarMain {
                 "keyrelay-shutdown"));
     SidecarConfig config;
     try {
-      config = ConfigLoader.load(run.config(), run.overrides());
+      config =
+          run.configOptional()
+              ? ConfigLoader.loadOrDefaults(run.config(), run.overrides())
+              : ConfigLoader.load(run.config(), run.overrides());
     } catch (ConfigException e) {
       System.err.println("keyrelay: invalid configuration\n" + e.getMessage());
       System.exit(2);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyrelay.sidecar.config.ConfigOverrides;
+import dev.keyrelay.sidecar.config.HostPort;
 import dev.keyrelay.sidecar.netinit.InitNetworkArguments;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,5 +119,45 @@ class SidecarCommandLineTest {
                 Path.of("k.yaml"), new ConfigOverrides(OptionalInt.empty(), true), false));
     assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k.yaml", "--transparent=yes"))
         .hasMessage("--transparent takes no value");
+  }
+
+  @Test
+  void theInjectorsCommandLineMakesTheConfigOptionalAndPlacesAdminAndCaKey() throws Exception {
+    SidecarCommand.Run run =
+        (SidecarCommand.Run)
+            SidecarCommandLine.parse(
+                "--config",
+                "/etc/keyrelay/config/routes.yaml",
+                "--config-optional",
+                "--admin-listen",
+                "0.0.0.0:9090",
+                "--ca-key-file=/var/run/keyrelay-ca-key/ca.pem",
+                "--ca-dir",
+                "ca");
+
+    assertThat(run.configOptional()).isTrue();
+    assertThat(run.overrides())
+        .isEqualTo(
+            new ConfigOverrides(
+                OptionalInt.empty(),
+                false,
+                new HostPort("0.0.0.0", 9090),
+                Path.of("ca"),
+                Path.of("/var/run/keyrelay-ca-key/ca.pem")));
+    assertThat(SidecarCommandLine.parse("--config", "k.yaml"))
+        .extracting(c -> ((SidecarCommand.Run) c).configOptional())
+        .isEqualTo(false);
+  }
+
+  @Test
+  void badOverridesAreRefusedByName() {
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k", "--admin-listen", "9090"))
+        .hasMessage(
+            "--admin-listen: \"9090\" has no port; use host:port such as 127.0.0.1:6790 or"
+                + " [::1]:6790");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("--config", "k", "--config-optional=yes"))
+        .hasMessage("--config-optional takes no value");
+    assertThatThrownBy(() -> SidecarCommandLine.parse("doctor", "--config", "k", "--ca-dir", "c"))
+        .hasMessage("doctor takes only --config and --proxy-port");
   }
 }

@@ -69,7 +69,15 @@ class ExampleInjectionTest {
     assertThat(sidecar.getName()).isEqualTo(SidecarPaths.CONTAINER);
     assertThat(sidecar.getImage()).isEqualTo(SETTINGS.sidecarImage());
     assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
-    assertThat(sidecar.getArgs()).containsExactly("--config", SidecarPaths.CONFIG_FILE);
+    assertThat(sidecar.getArgs())
+        .containsExactly(
+            "--config",
+            SidecarPaths.CONFIG_FILE,
+            "--config-optional",
+            "--admin-listen",
+            "0.0.0.0:" + PodLayout.ADMIN_PORT,
+            "--ca-key-file",
+            PodLayout.CA_KEY_FILE);
 
     Container agent = pod.getContainers().get(0);
     assertThat(env(agent))

@@ -15,9 +15,13 @@ import java.util.List;
 /**
  * Builds the sidecar container. The image's entrypoint runs the jar ({@code java @/app/jvm.options
  * ... -jar /app/keyrelay-sidecar.jar}, whose JVM options size the heap to the memory limit); the
- * injector adds {@code --config} pointing into the mounted routes ConfigMap, {@code --proxy-port}
- * when the pod asks for another port, and {@code --transparent} (the listeners the redirected
- * traffic reaches) when its egress is enforced.
+ * injector adds {@code --config} pointing into the mounted routes ConfigMap with {@code
+ * --config-optional} (the ConfigMap may not exist yet: the sidecar starts without routes and picks
+ * them up when it appears) and, since the defaults of an absent ConfigMap would keep the admin port
+ * on loopback and the CA key in memory, {@code --admin-listen} on every interface for the kubelet's
+ * probes and {@code --ca-key-file} on the CA key's volume; {@code --proxy-port} when the pod asks
+ * for another port, and {@code --transparent} (the listeners the redirected traffic reaches) when
+ * its egress is enforced.
  */
 final class SidecarContainer {
 
@@ -40,7 +44,16 @@ final class SidecarContainer {
 
   static Container build(
       PodOptions options, String image, String pullPolicy, List<VolumeMount> mounts) {
-    List<String> args = new ArrayList<>(List.of("--config", SidecarPaths.CONFIG_FILE));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--config",
+                SidecarPaths.CONFIG_FILE,
+                "--config-optional",
+                "--admin-listen",
+                "0.0.0.0:" + PodLayout.ADMIN_PORT,
+                "--ca-key-file",
+                PodLayout.CA_KEY_FILE));
     if (options.proxyPort() != SidecarPaths.PROXY_PORT) {
       args.addAll(List.of("--proxy-port", Integer.toString(options.proxyPort())));
     }

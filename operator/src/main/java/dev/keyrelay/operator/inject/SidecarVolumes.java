@@ -43,6 +43,9 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
             .withName(SidecarPaths.CONFIG_VOLUME)
             .withNewConfigMap()
             .withName(RoutesConfigMap.NAME)
+            // A pod created before the operator publishes its namespace's routes starts anyway:
+            // the sidecar runs without routes until the kubelet fills the volume.
+            .withOptional(true)
             .endConfigMap()
             .build());
     mounts.add(mount(SidecarPaths.CONFIG_VOLUME, PodLayout.CONFIG_DIR, true));
@@ -123,11 +126,20 @@ record SidecarVolumes(List<Volume> volumes, List<VolumeMount> sidecarMounts) {
   }
 
   private static Volume trustVolume(String name, InjectionRoute route) {
+    // Optional like the route's Secret: a missing CA must not hold every pod the route selects.
     VolumeBuilder b = new VolumeBuilder().withName(name);
     if (route.trustConfigMap() != null) {
-      return b.withNewConfigMap().withName(route.trustConfigMap()).endConfigMap().build();
+      return b.withNewConfigMap()
+          .withName(route.trustConfigMap())
+          .withOptional(true)
+          .endConfigMap()
+          .build();
     }
-    return b.withNewSecret().withSecretName(route.trustSecret()).endSecret().build();
+    return b.withNewSecret()
+        .withSecretName(route.trustSecret())
+        .withOptional(true)
+        .endSecret()
+        .build();
   }
 
   private static Volume vaultToken() {

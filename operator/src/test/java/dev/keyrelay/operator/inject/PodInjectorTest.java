@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -285,7 +286,16 @@ class PodInjectorTest {
     Pod pod = inject(annotated(InjectionAnnotations.PROXY_PORT, "15001")).pod();
 
     assertThat(sidecarOf(pod).getArgs())
-        .containsExactly("--config", SidecarPaths.CONFIG_FILE, "--proxy-port", "15001");
+        .containsExactly(
+            "--config",
+            SidecarPaths.CONFIG_FILE,
+            "--config-optional",
+            "--admin-listen",
+            "0.0.0.0:9090",
+            "--ca-key-file",
+            PodLayout.CA_KEY_FILE,
+            "--proxy-port",
+            "15001");
     Map<String, String> tools = env(pod.getSpec().getContainers().get(1));
     assertThat(tools)
         .containsEntry("HTTPS_PROXY", "http://127.0.0.1:15001")
@@ -300,9 +310,41 @@ class PodInjectorTest {
   void withoutTheAnnotationTheSidecarKeepsItsConfiguredPort() {
     Pod pod = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
 
-    assertThat(sidecarOf(pod).getArgs()).containsExactly("--config", SidecarPaths.CONFIG_FILE);
+    assertThat(sidecarOf(pod).getArgs())
+        .containsExactly(
+            "--config",
+            SidecarPaths.CONFIG_FILE,
+            "--config-optional",
+            "--admin-listen",
+            "0.0.0.0:9090",
+            "--ca-key-file",
+            PodLayout.CA_KEY_FILE);
     assertThat(env(pod.getSpec().getContainers().get(1)))
         .containsEntry("HTTPS_PROXY", "http://127.0.0.1:6790");
+  }
+
+  @Test
+  void theRoutesConfigMapSecretsAndTrustMaterialMayNotExistYet() {
+    Pod pod = inject(InjectFixtures.pod("agent-pod.yaml")).pod();
+
+    List<Volume> objects =
+        pod.getSpec().getVolumes().stream()
+            .filter(v -> v.getConfigMap() != null || v.getSecret() != null)
+            .toList();
+    assertThat(objects)
+        .extracting(Volume::getName)
+        .contains(SidecarPaths.CONFIG_VOLUME)
+        .anyMatch(name -> name.startsWith("keyrelay-secret-"))
+        .anyMatch(name -> name.startsWith("keyrelay-trust-"));
+    assertThat(objects)
+        .allSatisfy(
+            v ->
+                assertThat(
+                        v.getConfigMap() != null
+                            ? v.getConfigMap().getOptional()
+                            : v.getSecret().getOptional())
+                    .as(v.getName())
+                    .isTrue());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import dev.keyrelay.contract.PodLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,10 +41,29 @@ public final class ConfigLoader {
     return overrides.applyTo(read(file));
   }
 
+  /**
+   * Loads the file as {@link #load(Path, ConfigOverrides)} does or, while it does not exist in a
+   * directory that does (an optional ConfigMap volume the kubelet has not filled yet), reads it as
+   * an empty file: the built-in defaults, no routes and no listeners.
+   *
+   * @throws ConfigException listing every problem found, each naming the file and the field
+   */
+  public static SidecarConfig loadOrDefaults(Path file, ConfigOverrides overrides)
+      throws ConfigException {
+    Path source = file.toAbsolutePath();
+    if (Files.notExists(source) && Files.isDirectory(source.getParent())) {
+      return overrides.applyTo(read(source, RawConfig.EMPTY));
+    }
+    return load(file, overrides);
+  }
+
   private static SidecarConfig read(Path file) throws ConfigException {
     Path source = file.toAbsolutePath();
+    return read(source, RawConfigReader.read(source));
+  }
+
+  private static SidecarConfig read(Path source, RawConfig raw) throws ConfigException {
     Path dir = source.getParent();
-    RawConfig raw = RawConfigReader.read(source);
     Problems problems = new Problems(source);
     RawConfig.Proxy rawProxy = Objects.requireNonNullElse(raw.proxy(), RawConfig.Proxy.EMPTY);
     ProxySettings proxy = proxy(rawProxy, problems);

@@ -7,6 +7,7 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It watches the files' directories rather than the files, because Kubernetes ConfigMap and
  * downward-API volumes update by swapping the directory's {@code ..data} symlink, which never
- * touches the file itself.
+ * touches the file itself. The file may not exist yet (an optional ConfigMap volume stays an empty
+ * directory until the ConfigMap is created): it is read when it appears.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -71,7 +73,7 @@ public final class ConfigWatcher implements AutoCloseable {
     }
     watchService = file.getFileSystem().newWatchService();
     for (Path dir : watched.keySet()) {
-      dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+      register(dir);
     }
     thread = new Thread(this::run, "keyrelay-config-watcher");
     thread.setDaemon(true);
@@ -79,8 +81,8 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   /**
-   * The file names to watch by directory. The pod files are those of the config at start: the
-   * injector always renders the same paths.
+   * The file names to watch by directory. The pod files are those of the config at start, or of the
+   * first one that names them: the injector always renders the same paths.
    */
   private static Map<Path, Set<Path>> watchedFiles(Path file, PodSettings pod) {
     Map<Path, Set<Path>> byDir = new LinkedHashMap<>();
@@ -95,10 +97,34 @@ public final class ConfigWatcher implements AutoCloseable {
     return byDir;
   }
 
-  /** The config most recently applied (or the one given at construction). */
+  private void register(Path dir) throws IOException {
+    dir.register(watchService, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+  }
+
   /**
-   * What happened the last time the file changed: {@code none} (not since start), {@code applied},
-   * {@code unchanged}, {@code rejected} (with the problems) or {@code failed}.
+   * Starts watching the pod files of a config that names them when the config at start did not (it
+   * was the defaults of a file that did not exist yet).
+   */
+  private void watchPodFiles(PodSettings pod) {
+    if (pod == null) {
+      return;
+    }
+    for (Map.Entry<Path, Set<Path>> entry : watchedFiles(file, pod).entrySet()) {
+      try {
+        if (!watched.containsKey(entry.getKey())) {
+          register(entry.getKey());
+        }
+        watched.computeIfAbsent(entry.getKey(), d -> new HashSet<>()).addAll(entry.getValue());
+      } catch (IOException e) {
+        log.warn("Cannot watch {}: pod label changes are not picked up: {}", entry.getKey(), e);
+      }
+    }
+  }
+
+  /**
+   * What happened the last time the file changed: {@code none} (not since start), {@code missing}
+   * (the file does not exist), {@code applied}, {@code unchanged}, {@code rejected} (with the
+   * problems) or {@code failed}.
    */
   public record Reload(String outcome, Instant at, List<String> problems) {}
 
@@ -106,6 +132,7 @@ public final class ConfigWatcher implements AutoCloseable {
     return lastReload;
   }
 
+  /** The config most recently applied (or the one given at construction). */
   public SidecarConfig current() {
     return current;
   }
@@ -167,6 +194,11 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   private void reload() {
+    if (Files.notExists(file)) {
+      lastReload = new Reload("missing", Instant.now(), List.of(file + " does not exist"));
+      log.info("{} does not exist; keeping the running config until it appears", file);
+      return;
+    }
     SidecarConfig next;
     try {
       next = ConfigLoader.load(file, overrides);
@@ -189,6 +221,7 @@ public final class ConfigWatcher implements AutoCloseable {
       return;
     }
     current = next;
+    watchPodFiles(next.pod());
     lastReload = new Reload("applied", Instant.now(), List.of());
     log.info("Applied the changed config in {}: {} routes", file, next.routes().size());
   }

@@ -41,6 +41,40 @@ public record SidecarConfig(
         source, proxy, admin, ca, egress, routes, secrets, vault, listeners, next, pod, withheld);
   }
 
+  /** The same config with other admin settings. */
+  public SidecarConfig withAdmin(AdminSettings next) {
+    return new SidecarConfig(
+        source,
+        proxy,
+        next,
+        ca,
+        egress,
+        routes,
+        secrets,
+        vault,
+        listeners,
+        transparent,
+        pod,
+        withheld);
+  }
+
+  /** The same config with other CA settings. */
+  public SidecarConfig withCa(CaSettings next) {
+    return new SidecarConfig(
+        source,
+        proxy,
+        admin,
+        next,
+        egress,
+        routes,
+        secrets,
+        vault,
+        listeners,
+        transparent,
+        pod,
+        withheld);
+  }
+
   /** The same config with other proxy settings. */
   public SidecarConfig withProxy(ProxySettings next) {
     return new SidecarConfig(

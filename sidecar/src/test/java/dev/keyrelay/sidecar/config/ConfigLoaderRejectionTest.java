@@ -629,4 +629,15 @@ class ConfigLoaderRejectionTest {
 
     assertThat(e.getMessage()).isEqualTo(file + ": (file): cannot be read (NoSuchFileException)");
   }
+
+  @Test
+  void anOptionalFileInAMissingDirectoryIsStillReported() {
+    Path file = dir.resolve("no-volume/routes.yaml");
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> ConfigLoader.loadOrDefaults(file, ConfigOverrides.NONE));
+
+    assertThat(e.getMessage()).isEqualTo(file + ": (file): cannot be read (NoSuchFileException)");
+  }
 }

@@ -399,4 +399,28 @@ class ConfigLoaderTest {
                 null,
                 new VaultSettings.TokenFile(dir.resolve("tok"))));
   }
+
+  @Test
+  void anOptionalFileNotYetInItsDirectoryReadsAsTheDefaultsWithTheOverrides() throws Exception {
+    Path file = dir.resolve("routes.yaml");
+    ConfigOverrides overrides =
+        new ConfigOverrides(
+            OptionalInt.of(7001),
+            false,
+            ConfigOverrides.listenAddress("0.0.0.0:9090"),
+            dir.resolve("ca"),
+            dir.resolve("key/ca.pem"));
+
+    SidecarConfig config = ConfigLoader.loadOrDefaults(file, overrides);
+
+    assertThat(config.source()).isEqualTo(file);
+    assertThat(config.routes()).isEmpty();
+    assertThat(config.listeners()).isEmpty();
+    assertThat(config.pod()).isNull();
+    assertThat(config.egress())
+        .isEqualTo(ConfigLoader.load(ConfigFiles.write(dir, "empty.yaml", "")).egress());
+    assertThat(config.proxy().listen()).isEqualTo(new HostPort("127.0.0.1", 7001));
+    assertThat(config.admin().listen()).isEqualTo(new HostPort("0.0.0.0", 9090));
+    assertThat(config.ca()).isEqualTo(new CaSettings(dir.resolve("ca"), dir.resolve("key/ca.pem")));
+  }
 }

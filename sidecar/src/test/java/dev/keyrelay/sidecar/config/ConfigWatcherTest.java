@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import dev.keyrelay.sidecar.testing.KubeletVolume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -202,5 +203,49 @@ class ConfigWatcherTest {
     SidecarConfig next = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(next).isNotNull();
     assertThat(next.routes()).extracting(Route::name).containsExactly("a");
+  }
+
+  @Test
+  void aFileThatAppearsLaterIsAppliedAndItsPodFilesAreWatchedFromThen() throws Exception {
+    Path podinfo = dir.resolve("podinfo");
+    Path firstLabels = ConfigFiles.write(podinfo, "..v1/labels", "app=\"agent\"\n");
+    ConfigFiles.write(podinfo, "..v1/annotations", "");
+    Files.createSymbolicLink(podinfo.resolve("..data"), firstLabels.getParent().getFileName());
+    for (String name : new String[] {"labels", "annotations"}) {
+      Files.createSymbolicLink(podinfo.resolve(name), Path.of("..data", name));
+    }
+    Path volume = Files.createDirectory(dir.resolve("config"));
+    Path file = volume.resolve("routes.yaml");
+    watcher =
+        new ConfigWatcher(
+            file,
+            ConfigLoader.loadOrDefaults(file, ConfigOverrides.NONE),
+            ConfigOverrides.NONE,
+            applied::add);
+    watcher.start();
+    awaitLog(Level.INFO, file + " does not exist");
+    assertThat(watcher.lastReload().outcome()).isEqualTo("missing");
+
+    KubeletVolume.create(
+        volume,
+        "routes.yaml",
+        "pod: { labelsFile: ../podinfo/labels, annotationsFile: ../podinfo/annotations }\n"
+            + routes("a", "b")
+            + "    podSelector: { matchLabels: { tier: gold } }\n");
+
+    SidecarConfig first = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(first).isNotNull();
+    assertThat(first.routes()).extracting(Route::name).containsExactly("a");
+    awaitLog(Level.INFO, "1 routes");
+
+    Path secondLabels = ConfigFiles.write(podinfo, "..v2/labels", "app=\"agent\"\ntier=\"gold\"\n");
+    ConfigFiles.write(podinfo, "..v2/annotations", "");
+    Path tmp = podinfo.resolve("..data_tmp");
+    Files.createSymbolicLink(tmp, secondLabels.getParent().getFileName());
+    Files.move(tmp, podinfo.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+
+    SidecarConfig second = applied.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertThat(second).isNotNull();
+    assertThat(second.routes()).extracting(Route::name).containsExactly("a", "b");
   }
 }
