@@ -193,6 +193,8 @@ public final class SidecarProcess implements AutoCloseable {
       }
       Thread.sleep(50);
     }
+    // The caller gets no handle to close: a sidecar left running would outlive the test run.
+    process.destroyForcibly().waitFor();
     throw new AssertionError("sidecar not ready after 30 s:\n" + logs());
   }
 
