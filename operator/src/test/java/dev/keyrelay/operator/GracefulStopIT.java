@@ -104,9 +104,11 @@ class GracefulStopIT {
     Thread stop = new Thread(new GracefulStop(health, List.of(webhook, admin)), "test-stop");
     stop.start();
     try {
-      HttpResponse<String> notReady = readyz(adminPort);
-      assertThat(notReady.statusCode()).isEqualTo(503);
-      assertThat(notReady.body()).isEqualTo("stopping\n");
+      // The stop runs on its own thread: readiness turns as soon as it starts.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(readyz(adminPort).statusCode()).isEqualTo(503));
+      assertThat(readyz(adminPort).body()).isEqualTo("stopping\n");
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertRefused(webhookPort));
       // still draining: the admission holds the stop, and the admin port still answers 503
       assertThat(stop.isAlive()).isTrue();
