@@ -67,11 +67,17 @@ class ConnectTargetFuzzTest {
     }
     if (host.startsWith("[")) {
       URI uri = uri(host);
-      return uri == null || uri.getHost() == null || !uri.getRawAuthority().equals(host)
-          ? null
-          : new RequestTargets.Authority(
-              uri.getHost().substring(1, uri.getHost().length() - 1).toLowerCase(Locale.ROOT),
-              port);
+      if (uri == null || uri.getHost() == null || !uri.getRawAuthority().equals(host)) {
+        return null;
+      }
+      String literal = host.substring(1, host.length() - 1);
+      // Our rules: an IPv4 tail ("::ffff:10.0.0.1") is a dotted quad of decimal octets, as in a
+      // plain name; URI takes "::0177.0.0.1", which some readers take as octal.
+      String tail = literal.substring(literal.lastIndexOf(':') + 1);
+      if (tail.contains(".") && !isDottedQuad(tail.split("\\.", -1))) {
+        return null;
+      }
+      return new RequestTargets.Authority(literal.toLowerCase(Locale.ROOT), port);
     }
     String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     // URI (RFC 2396) wants the top label to start with a letter, DNS (RFC 1123) does not: check the
