@@ -46,7 +46,7 @@ final class RequestTargets {
         throw new IllegalArgumentException("unterminated IPv6 literal");
       }
       host = authority.substring(1, end);
-      if (!NetUtil.isValidIpV6Address(host) || host.indexOf('%') >= 0) {
+      if (!NetUtil.isValidIpV6Address(host) || host.indexOf('%') >= 0 || !plainIpv4Tail(host)) {
         throw new IllegalArgumentException("invalid IPv6 literal");
       }
       String rest = authority.substring(end + 1);
@@ -81,6 +81,21 @@ final class RequestTargets {
       throw new IllegalArgumentException(
           "numeric host is not a dotted quad of decimal octets without leading zeros");
     }
+  }
+
+  /**
+   * An IPv6 literal may end in an IPv4 address only in the two forms RFC 4291 defines, {@code
+   * ::ffff:a.b.c.d} and the deprecated {@code ::a.b.c.d}, and only as a dotted quad: parsers
+   * disagree on the rest ({@code ::ff:1.2.3.4}, {@code ::ffff:01.2.3.4}).
+   */
+  private static boolean plainIpv4Tail(String literal) {
+    if (literal.indexOf('.') < 0) {
+      return true;
+    }
+    int colon = literal.lastIndexOf(':');
+    String prefix = literal.substring(0, colon + 1);
+    return (prefix.equals("::") || prefix.equalsIgnoreCase("::ffff:"))
+        && isDottedQuad(literal.substring(colon + 1));
   }
 
   private static boolean isDottedQuad(String name) {

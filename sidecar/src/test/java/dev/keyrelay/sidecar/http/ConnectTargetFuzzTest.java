@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -71,10 +72,14 @@ class ConnectTargetFuzzTest {
         return null;
       }
       String literal = host.substring(1, host.length() - 1);
-      // Our rules: an IPv4 tail ("::ffff:10.0.0.1") is a dotted quad of decimal octets, as in a
-      // plain name; URI takes "::0177.0.0.1", which some readers take as octal.
-      String tail = literal.substring(literal.lastIndexOf(':') + 1);
-      if (tail.contains(".") && !isDottedQuad(tail.split("\\.", -1))) {
+      // Our rules: an IPv4 tail only after "::" or "::ffff:" (RFC 4291's two forms), and as a
+      // dotted quad of decimal octets, as in a plain name. URI takes any IPv6 form with any
+      // digits there ("::ff:1.2.3.4", "::0177.0.0.1").
+      int lastColon = literal.lastIndexOf(':');
+      if (literal.contains(".")
+          && (!isDottedQuad(literal.substring(lastColon + 1).split("\\.", -1))
+              || !List.of("::", "::ffff:")
+                  .contains(literal.substring(0, lastColon + 1).toLowerCase(Locale.ROOT)))) {
         return null;
       }
       return new RequestTargets.Authority(literal.toLowerCase(Locale.ROOT), port);

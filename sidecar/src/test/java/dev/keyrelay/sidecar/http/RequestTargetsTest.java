@@ -25,6 +25,8 @@ class RequestTargetsTest {
     "[::1]:8443, ::1, 8443",
     "[2001:DB8::7], 2001:db8::7, 443",
     "[::ffff:127.0.0.1]:443, ::ffff:127.0.0.1, 443",
+    "[::FFFF:10.0.0.1], ::ffff:10.0.0.1, 443",
+    "[::10.0.0.1], ::10.0.0.1, 443",
   })
   void acceptsPlainNamesDottedQuadsAndBracketedIpv6(String authority, String host, int port) {
     assertThat(RequestTargets.parseAuthority(authority, 443))
@@ -108,6 +110,12 @@ class RequestTargetsTest {
         "[not-v6]:443",
         "[fe80::1%25eth0]:443",
         "[::1]443",
+        "[::ff:127.0.0.1]",
+        "[::ffff:0:127.0.0.1]",
+        "[0:0:0:0:0:ffff:127.0.0.1]",
+        "[::ffff:0177.0.0.1]",
+        "[::ffff:01.2.3.4]",
+        "[::0177.0.0.1]",
       })
   void refusesWhatIsNotAHost(String authority) {
     assertThatThrownBy(() -> RequestTargets.parseAuthority(authority, 443))
