@@ -4,7 +4,8 @@
 # HTTPS, hey keep-alive with 16 connections against a TLS nginx upstream on loopback (small body):
 #   direct; nginx as a TLS reverse proxy adding a header (own process, one worker); mitmproxy
 #   (mitmdump, intercepting forward proxy adding the header) when installed; the sidecar
-#   (CONNECT interception, credential injected, audit line per request).
+#   (CONNECT interception, credential injected, audit line per request); the Netty floor
+#   (bench/floor/NettyFloor.java: the sidecar's libraries and flags doing only what the leg needs).
 # PostgreSQL, pgbench select-only (scale 10, scram-sha-256 server), then with -C (a new connection
 #   per transaction): direct; pgbouncer in session mode; the sidecar's listener. sslMode disable on
 #   both legs, so only the relay differs.
@@ -229,9 +230,34 @@ if [ -n "$B_FLAGS" ]; then
   start_sidecar b "$B_ADMIN" "$B_JAR" $B_FLAGS
   b=$started
 fi
+# The platform floor (bench/floor/NettyFloor.java): the sidecar's libraries and flags doing only
+# CONNECT, TLS on both legs and one header, with a class-data archive of its own as the sidecar has.
+# What keyrelay spends above it is keyrelay's; what it spends above nginx is the JVM's and Netty's.
+FLOOR=$(free_port)
+mkdir "$work/floor"
+javac -d "$work/floor" -cp "$jar" bench/floor/NettyFloor.java
+floor_args=(-cp "$jar:$work/floor" NettyFloor "$FLOOR" "$UP" "$work/ca.pem" "$work/server.pem"
+  "$work/server.key" x-api-key "$SECRET")
+java -XX:ArchiveClassesAtExit="$work/floor.jsa" @sidecar/jvm.options -Dfloor.exitWhenReady=true \
+  "${floor_args[@]}" >/dev/null 2>&1
+floor_flags="${JVM_FLAGS%% -XX:SharedArchiveFile=*} -XX:SharedArchiveFile=$work/floor.jsa"
+floor_ready_runs=()
+for attempt in 1 2 3 4 5; do
+  begin=$(date +%s%N)
+  # shellcheck disable=SC2086
+  java $floor_flags "${floor_args[@]}" > "$work/floor/log" 2>&1 &
+  floor=$!
+  until (exec 3<>"/dev/tcp/127.0.0.1/$FLOOR") 2>/dev/null; do
+    kill -0 $floor 2>/dev/null || { cat "$work/floor/log"; exit 1; }
+    sleep 0.005
+  done
+  floor_ready_runs+=($(( ($(date +%s%N) - begin) / 1000000 )))
+  if [ "$attempt" -lt 5 ]; then kill $floor; wait $floor 2>/dev/null || true; fi
+done
 # Idle: ten seconds after ready, past the sidecar's post-start collection and a native heap trim.
 sleep 10
 idle_rss=$(rss $sidecar)
+floor_idle_rss=$(rss $floor)
 [ -z "$b" ] || b_idle_rss=$(rss $b)
 
 # --- load ----------------------------------------------------------------------------------------
@@ -263,7 +289,7 @@ https="https://localhost:$UP/"
 # Warm the sidecar as it spends its life, warm: rounds of load until a round adds under 0.15 s of
 # JIT compile time (jstat). Measured while the JIT still compiles, the proxy shares the cores with
 # the compiler threads.
-warm() { # pid, proxy port, listener port
+warm() { # pid, proxy port[, listener port]
   local compiled=0 now settled
   for _ in $(seq 1 10); do
     hey -n 50000 -c "$C" -x "http://127.0.0.1:$2" "$https" >/dev/null
@@ -272,10 +298,11 @@ warm() { # pid, proxy port, listener port
     compiled=$now
     [ "$settled" = 1 ] && break
   done
-  PG_SECONDS=5 pg_run warm "$3" "" - -S -T 5
+  [ -z "${3:-}" ] || PG_SECONDS=5 pg_run warm "$3" "" - -S -T 5
 }
 warm $sidecar "$PROXY" "$LISTENER"
 [ -z "$b" ] || warm $b "$B_PROXY" "$B_LISTENER"
+warm $floor "$FLOOR"
 hey -n 20000 -c "$C" "https://localhost:$RP/" >/dev/null
 [ -z "$mitm_pid" ] || hey -n 2000 -c "$C" -x "http://127.0.0.1:$MITM" "$https" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
@@ -284,6 +311,7 @@ for round in $(seq 1 "$ROUNDS"); do
   [ -z "$mitm_pid" ] || hey_run mitm "$mitm_pid" -x "http://127.0.0.1:$MITM" "$https"
   hey_run keyrelay "$sidecar" -x "http://127.0.0.1:$PROXY" "$https"
   [ -z "$b" ] || hey_run b "$b" -x "http://127.0.0.1:$B_PROXY" "$https"
+  hey_run floor "$floor" -x "http://127.0.0.1:$FLOOR" "$https"
   pg_run pg_direct "$PG" "$PASSWORD" - -S -T "$PG_SECONDS"
   pg_run pgbouncer "$BOUNCER" "" "$bouncer_pid" -S -T "$PG_SECONDS"
   pg_run listener "$LISTENER" "" "$sidecar" -S -T "$PG_SECONDS"
@@ -335,11 +363,11 @@ mint_histogram=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '
     match($0, /le="[^"]+"/); le=substr($0, RSTART+4, RLENGTH-5); les[n]=le; cum[n]=$2; n++ }
   END { for (i=0;i<n;i++) if (cum[i] >= count/2) { printf "<= %.2f ms", les[i]*1000; exit } }')
 cat "$work"/*/sidecar.log | grep -q "$SECRET\|$PASSWORD" && { echo "A SECRET LEAKED INTO THE LOG"; exit 1; }
-kill $sidecar $b; wait $sidecar $b 2>/dev/null || true
+kill $sidecar $b $floor; wait $sidecar $b $floor 2>/dev/null || true
 # SSE delay, with everything else idle (its own sidecar: same flags, the jar in sidecar/target).
 # shellcheck disable=SC2001
 sse=$(python3 bench/load-shapes.py --shapes sse --jvm-flags "$(sed 's/-XX:MaxRAM=[^ ]*//' <<<"$JVM_FLAGS")" \
-  | sed -n 's/.*through the sidecar p50=\([0-9.]*\) p99=\([0-9.]*\); direct p50=\([0-9.]*\) p99=\([0-9.]*\).*/p50 \1, p99 \2 ms (direct p50 \3, p99 \4)/p')
+  | sed -n 's/.*through the sidecar p50=\([0-9.]*\) p99=\([0-9.]*\); direct p50=\([0-9.]*\) p99=\([0-9.]*\); first stream p50=\([0-9.]*\) p99=\([0-9.]*\).*/p50 \1, p99 \2 ms (direct p50 \3, p99 \4; first stream p50 \5, p99 \6)/p')
 
 # --- the table -----------------------------------------------------------------------------------
 ratio() { # a, b: per-round a/b, space-separated
@@ -368,9 +396,13 @@ if [ -n "$mitm_pid" ]; then
   row "HTTPS req/s, mitmproxy / direct" "$(ratio mitm_rps direct_rps)" x ""
   row "HTTPS req/s, keyrelay / mitmproxy" "$(ratio keyrelay_rps mitm_rps)" x ""
 fi
+row "HTTPS req/s, keyrelay / Netty floor" "$(ratio keyrelay_rps floor_rps)" x ""
+row "HTTPS CPU per request, keyrelay / Netty floor" "$(ratio keyrelay_cpu floor_cpu)" x ""
+row "HTTPS CPU per request, Netty floor / nginx" "$(ratio floor_cpu nginx_cpu)" x ""
 row "HTTPS req/s direct" "${fig[direct_rps]}" "" ""
 row "HTTPS CPU per request, keyrelay" "${fig[keyrelay_cpu]}" " us" ""
 row "HTTPS CPU per request, nginx" "${fig[nginx_cpu]}" " us" ""
+row "HTTPS CPU per request, Netty floor" "${fig[floor_cpu]}" " us" ""
 [ -z "$mitm_pid" ] || row "HTTPS CPU per request, mitmproxy" "${fig[mitm_cpu]}" " us" ""
 row "pgbench -S tps, listener / pgbouncer" "$(ratio listener_tps pgbouncer_tps)" x ">= 1.0x"
 row "pgbench -S tps, listener / direct" "$(ratio listener_tps pg_direct_tps)" x ""
@@ -383,7 +415,9 @@ row "pgbench -C connect time, listener" "${fig[pgc_listener_conn]}" " ms" ""
 row "pgbench -C connect time, direct" "${fig[pgc_direct_conn]}" " ms" ""
 row "pgbench -C CPU per connection + transaction, listener" "${fig[pgc_listener_cpu]}" " us" ""
 row "ready, launch to /readyz 200 (5 starts)" "${ready_runs[*]}" " ms" "<= 500 ms"
+row "Netty floor: launch to accepting (5 starts)" "${floor_ready_runs[*]}" " ms" ""
 echo "| idle RSS, 10 s after ready | | **$idle_rss** | <= 64 MB |"
+echo "| Netty floor idle RSS | | $floor_idle_rss | |"
 echo "| RSS after the rounds | | $loaded_rss MB | |"
 echo "| added latency p50, one kept-alive connection (curl) | | $((lat_proxy - lat_direct)) us | |"
 echo "| new-host certificate mint: histogram / CONNECT to 200 | | $mint_histogram / $mint_client | |"
