@@ -120,6 +120,17 @@ final class Exchange implements UpstreamListener {
       fail(malformed);
       return;
     }
+    if (request.method().equals(HttpMethod.CONNECT)) {
+      // Only the first request of a proxy connection may be a CONNECT (ProxyEntryHandler).
+      // Forwarded,
+      // a 2xx would turn the upstream connection into a tunnel the sidecar no longer reads.
+      fail(
+          new ProxyRejection(
+              ProblemType.BAD_REQUEST,
+              null,
+              "CONNECT is not forwarded: send it on a new connection to the proxy port"));
+      return;
+    }
     // Read before any header changes, and only from a head the decoder accepted.
     framing = RequestFraming.of(request);
     CompletableFuture<ExchangeTarget> selected;

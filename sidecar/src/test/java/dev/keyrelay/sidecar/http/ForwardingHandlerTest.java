@@ -86,6 +86,20 @@ class ForwardingHandlerTest {
   }
 
   @Test
+  void aConnectInsideTheTunnelIsRefusedAndNeverReachesTheUpstream() {
+    // Forwarded, the upstream's 200 would have made the pooled connection an opaque tunnel.
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "CONNECT /one HTTP/1.1\r\n" + HOST + "\r\nGET /two HTTP/1.1\r\n" + HOST + "\r\n");
+
+    assertThat(outcome.agentReceived())
+        .startsWith("HTTP/1.1 400 Bad Request")
+        .contains("CONNECT is not forwarded");
+    assertThat(outcome.upstreamRequests()).isEmpty();
+    assertThat(tunnel.agentConnectionOpen()).isFalse();
+  }
+
+  @Test
   void aBodyThatFailsToDecodeLeavesTheUpstreamRequestUnfinishedAndItsConnectionDiscarded() {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
