@@ -2,7 +2,8 @@
 # Benchmark (not a test): every yardstick in one run, in interleaved rounds, one table of results.
 #
 # HTTPS, hey keep-alive with 16 connections against a TLS nginx upstream on loopback (small body):
-#   direct; nginx as a TLS reverse proxy adding a header (own process, one worker); mitmproxy
+#   direct; nginx as a TLS reverse proxy adding a header (own process, one worker), and the same
+#   writing a buffered JSON access-log line per request (the sidecar's audit line); mitmproxy
 #   (mitmdump, intercepting forward proxy adding the header) when installed; the sidecar
 #   (CONNECT interception, credential injected, audit line per request); the Netty floor
 #   (bench/floor/NettyFloor.java: the sidecar's libraries and flags doing only what the leg needs).
@@ -55,14 +56,14 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ms() { awk -v hz="$hz" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-UP=$(free_port); RP=$(free_port); MITM=$(free_port); PROXY=$(free_port); ADMIN=$(free_port)
+UP=$(free_port); RP=$(free_port); RPLOG=$(free_port); MITM=$(free_port); PROXY=$(free_port); ADMIN=$(free_port)
 PG=$(free_port); LISTENER=$(free_port); BOUNCER=$(free_port)
 PASSWORD="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 SECRET=bench-secret
 
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true
-  for conf in up/nginx.conf rp/nginx.conf; do nginx -p "$work" -c "$conf" -s stop 2>/dev/null || true; done
+  for conf in up/nginx.conf rp/nginx.conf rplog/nginx.conf; do nginx -p "$work" -c "$conf" -s stop 2>/dev/null || true; done
   [ -f "$work/pg/pgbouncer.pid" ] && kill "$(cat "$work/pg/pgbouncer.pid")" 2>/dev/null || true
   [ -d "$work/pg/data" ] && as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$work"
@@ -97,9 +98,19 @@ nginx_conf rp "upstream origin { server 127.0.0.1:$UP; keepalive 32; }
   server { listen 127.0.0.1:$RP ssl; $tls location / { proxy_pass https://origin;
     proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_set_header x-api-key $SECRET;
     proxy_ssl_server_name on; proxy_ssl_name localhost; } }"
+# The same reverse proxy writing a JSON access-log line per request, buffered as the sidecar's audit
+# lines are: what nginx pays for the audit trail the sidecar always keeps.
+nginx_conf rplog "log_format audit escape=json '{\"time\":\"\$time_iso8601\",\"host\":\"\$host\",'
+    '\"method\":\"\$request_method\",\"path\":\"\$uri\",\"status\":\$status,'
+    '\"duration_ms\":\$request_time}';
+  upstream origin { server 127.0.0.1:$UP; keepalive 32; }
+  server { listen 127.0.0.1:$RPLOG ssl; $tls access_log $work/rplog/logs/access.log audit buffer=64k flush=20ms;
+    location / { proxy_pass https://origin; proxy_http_version 1.1; proxy_set_header Connection \"\";
+    proxy_set_header x-api-key $SECRET; proxy_ssl_server_name on; proxy_ssl_name localhost; } }"
 sleep 0.5
 up_worker=$(pgrep -P "$(cat "$work/up/nginx.pid")")
 rp_worker=$(pgrep -P "$(cat "$work/rp/nginx.pid")")
+rplog_worker=$(pgrep -P "$(cat "$work/rplog/nginx.pid")")
 mitm_pid=
 if command -v mitmdump >/dev/null; then
   mitmdump -q --mode regular --listen-host 127.0.0.1 --listen-port "$MITM" \
@@ -235,8 +246,10 @@ fi
 # What keyrelay spends above it is keyrelay's; what it spends above nginx is the JVM's and Netty's.
 FLOOR=$(free_port)
 mkdir "$work/floor"
-javac -d "$work/floor" -cp "$jar" bench/floor/NettyFloor.java
-floor_args=(-cp "$jar:$work/floor" NettyFloor "$FLOOR" "$UP" "$work/ca.pem" "$work/server.pem"
+javac -d "$work/floor/classes" -cp "$jar" bench/floor/NettyFloor.java
+# A jar: a class-data archive takes no directory on the class path.
+jar cf "$work/floor/floor.jar" -C "$work/floor/classes" .
+floor_args=(-cp "$jar:$work/floor/floor.jar" NettyFloor "$FLOOR" "$UP" "$work/ca.pem" "$work/server.pem"
   "$work/server.key" x-api-key "$SECRET")
 java -XX:ArchiveClassesAtExit="$work/floor.jsa" @sidecar/jvm.options -Dfloor.exitWhenReady=true \
   "${floor_args[@]}" >/dev/null 2>&1
@@ -304,10 +317,12 @@ warm $sidecar "$PROXY" "$LISTENER"
 [ -z "$b" ] || warm $b "$B_PROXY" "$B_LISTENER"
 warm $floor "$FLOOR"
 hey -n 20000 -c "$C" "https://localhost:$RP/" >/dev/null
+hey -n 20000 -c "$C" "https://localhost:$RPLOG/" >/dev/null
 [ -z "$mitm_pid" ] || hey -n 2000 -c "$C" -x "http://127.0.0.1:$MITM" "$https" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   hey_run direct - "$https"
   hey_run nginx "$rp_worker" "https://localhost:$RP/"
+  hey_run nginx_log "$rplog_worker" "https://localhost:$RPLOG/"
   [ -z "$mitm_pid" ] || hey_run mitm "$mitm_pid" -x "http://127.0.0.1:$MITM" "$https"
   hey_run keyrelay "$sidecar" -x "http://127.0.0.1:$PROXY" "$https"
   [ -z "$b" ] || hey_run b "$b" -x "http://127.0.0.1:$B_PROXY" "$https"
@@ -390,6 +405,7 @@ echo "| Figure | Rounds | Median | Target |"
 echo "| --- | --- | --- | --- |"
 row "HTTPS req/s, keyrelay / nginx reverse proxy" "$(ratio keyrelay_rps nginx_rps)" x ">= 1.0x"
 row "HTTPS CPU per request, keyrelay / nginx" "$(ratio keyrelay_cpu nginx_cpu)" x "<= 1.0x"
+row "HTTPS CPU per request, keyrelay / nginx with an access-log line" "$(ratio keyrelay_cpu nginx_log_cpu)" x ""
 row "HTTPS req/s, keyrelay / direct" "$(ratio keyrelay_rps direct_rps)" x ""
 row "HTTPS req/s, nginx / direct" "$(ratio nginx_rps direct_rps)" x ""
 if [ -n "$mitm_pid" ]; then
@@ -402,6 +418,7 @@ row "HTTPS CPU per request, Netty floor / nginx" "$(ratio floor_cpu nginx_cpu)" 
 row "HTTPS req/s direct" "${fig[direct_rps]}" "" ""
 row "HTTPS CPU per request, keyrelay" "${fig[keyrelay_cpu]}" " us" ""
 row "HTTPS CPU per request, nginx" "${fig[nginx_cpu]}" " us" ""
+row "HTTPS CPU per request, nginx with an access-log line" "${fig[nginx_log_cpu]}" " us" ""
 row "HTTPS CPU per request, Netty floor" "${fig[floor_cpu]}" " us" ""
 [ -z "$mitm_pid" ] || row "HTTPS CPU per request, mitmproxy" "${fig[mitm_cpu]}" " us" ""
 row "pgbench -S tps, listener / pgbouncer" "$(ratio listener_tps pgbouncer_tps)" x ">= 1.0x"

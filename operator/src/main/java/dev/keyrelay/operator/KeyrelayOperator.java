@@ -32,9 +32,8 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
             o -> {
               o.withKubernetesClient(client)
                   .withCloseClientOnStop(false)
-                  // status and finalizers go through JSON patches rather than server-side apply:
-                  // the same
-                  // result for a single writer, and the path the mock-API-server tests exercise
+                  // Status and finalizers go through JSON patches rather than server-side
+                  // apply: the same result for a single writer.
                   .withUseSSAToPatchPrimaryResource(false)
                   .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
               if (settings.leaderElection()) {
@@ -44,9 +43,7 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
                         .withLeaseNamespace(settings.leaseNamespace())
                         .withIdentity(settings.identity())
                         // java-operator-sdk would call System.exit when leadership ends, which
-                        // deadlocks when
-                        // that happens inside our own shutdown hook; exit only on a real loss of
-                        // leadership
+                        // deadlocks inside our own shutdown hook; exit only on a real loss.
                         .withExitOnStopLeading(false)
                         .withLeaderCallbacks(
                             new LeaderCallbacks(
