@@ -1,10 +1,10 @@
 package dev.keyrelay.sidecar.audit;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
+import static dev.keyrelay.sidecar.logging.JsonField.field;
 
+import dev.keyrelay.sidecar.logging.JsonField;
 import java.util.ArrayList;
 import java.util.List;
-import net.logstash.logback.argument.StructuredArgument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,28 +45,28 @@ public final class AuditLog {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
-    List<StructuredArgument> fields = new ArrayList<>(12);
-    fields.add(kv("decision", event.decision()));
+    List<JsonField> fields = new ArrayList<>(12);
+    fields.add(field("decision", event.decision()));
     if (via != null) {
-      fields.add(kv("via", via));
+      fields.add(field("via", via));
     }
     if (proxyToken != null) {
-      fields.add(kv("proxy_token", proxyToken));
+      fields.add(field("proxy_token", proxyToken));
     }
-    fields.add(kv("host", event.host()));
-    fields.add(kv("route", event.route()));
-    fields.add(kv("method", event.method()));
+    fields.add(field("host", event.host()));
+    fields.add(field("route", event.route()));
+    fields.add(field("method", event.method()));
     if (event.bytesSent() >= 0) {
-      fields.add(kv("bytes_sent", event.bytesSent()));
-      fields.add(kv("bytes_received", event.bytesReceived()));
+      fields.add(field("bytes_sent", event.bytesSent()));
+      fields.add(field("bytes_received", event.bytesReceived()));
     } else {
-      fields.add(kv("path", event.path()));
+      fields.add(field("path", event.path()));
     }
-    fields.add(kv("status", event.status()));
+    fields.add(field("status", event.status()));
     if (event.scrubbed()) {
-      fields.add(kv("scrubbed", true));
+      fields.add(field("scrubbed", true));
     }
-    fields.add(kv("duration_ms", millis(event.durationNanos())));
+    fields.add(field("duration_ms", millis(event.durationNanos())));
     write(fields);
   }
 
@@ -76,20 +76,20 @@ public final class AuditLog {
     }
     write(
         List.of(
-            kv("decision", "postgres_session"),
-            kv("listener", event.listener()),
-            kv("upstream", event.upstream()),
-            kv("database", event.database()),
-            kv("user", event.user()),
-            kv("outcome", event.outcome()),
-            kv("sqlstate", event.sqlState()),
-            kv("duration_ms", millis(event.durationNanos())),
-            kv("bytes_from_client", event.bytesFromClient()),
-            kv("bytes_to_client", event.bytesToClient())));
+            field("decision", "postgres_session"),
+            field("listener", event.listener()),
+            field("upstream", event.upstream()),
+            field("database", event.database()),
+            field("user", event.user()),
+            field("outcome", event.outcome()),
+            field("sqlstate", event.sqlState()),
+            field("duration_ms", millis(event.durationNanos())),
+            field("bytes_from_client", event.bytesFromClient()),
+            field("bytes_to_client", event.bytesToClient())));
   }
 
   /** The fields become top-level JSON keys; the message names the decision for plain readers. */
-  private static void write(List<StructuredArgument> fields) {
+  private static void write(List<JsonField> fields) {
     AUDIT.info("{}", fields.toArray());
   }
 

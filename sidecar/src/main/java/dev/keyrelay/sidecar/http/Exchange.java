@@ -5,6 +5,7 @@ import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.secrets.AwsCredentials;
 import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretValue;
+import dev.keyrelay.sidecar.upstream.UpstreamKey;
 import dev.keyrelay.sidecar.upstream.UpstreamListener;
 import dev.keyrelay.sidecar.upstream.UpstreamPool;
 import io.netty.channel.Channel;
@@ -47,6 +48,16 @@ final class Exchange implements UpstreamListener {
 
     /** Done, and the client connection is closing or leaves HTTP: read nothing more. */
     void ended();
+
+    /**
+     * Keeps the upstream connection of a clean exchange for this client connection's next request
+     * (an agent in a tunnel calls one host again and again); it goes back to the pool when the next
+     * request is for another upstream or the client connection ends.
+     */
+    void keep(Channel upstream, UpstreamKey key);
+
+    /** The kept connection if it is open and to {@code key}, else null (it went to the pool). */
+    Channel kept(UpstreamKey key);
   }
 
   private enum State {
@@ -188,6 +199,11 @@ final class Exchange implements UpstreamListener {
   }
 
   private void acquire(SecretValue secret) {
+    Channel kept = owner.kept(target.upstream());
+    if (kept != null) {
+      start(kept, secret);
+      return;
+    }
     services
         .upstreams()
         .acquire(ctx.channel().eventLoop(), target.upstream())
@@ -495,7 +511,7 @@ final class Exchange implements UpstreamListener {
     // framed, and the response was read to its end.
     boolean reusable = requestWritten && upstreamKeepAlive;
     if (reusable) {
-      services.upstreams().release(upstream);
+      owner.keep(upstream, target.upstream());
     } else {
       services.upstreams().discard(upstream);
     }

@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
+import dev.keyrelay.sidecar.upstream.UpstreamKey;
+import dev.keyrelay.sidecar.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,6 +28,8 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
   private ChannelHandlerContext ctx;
   private Exchange exchange;
   private boolean closing;
+  private Channel keptUpstream;
+  private UpstreamKey keptKey;
 
   ForwardingHandler(ProxyServices services, TargetSelector targets) {
     this.services = services;
@@ -60,6 +64,7 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
     releasePending();
+    releaseKept();
     if (exchange != null) {
       exchange.abandon();
       exchange = null;
@@ -122,6 +127,37 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
     exchange = null;
     closing = true;
     releasePending();
+    releaseKept();
+  }
+
+  @Override
+  public void keep(Channel upstream, UpstreamKey key) {
+    releaseKept();
+    UpstreamPool.idle(upstream);
+    keptUpstream = upstream;
+    keptKey = key;
+  }
+
+  @Override
+  public Channel kept(UpstreamKey key) {
+    Channel kept = keptUpstream;
+    if (kept == null) {
+      return null;
+    }
+    if (kept.isActive() && (keptKey == key || keptKey.equals(key))) {
+      keptUpstream = null;
+      return kept;
+    }
+    releaseKept();
+    return null;
+  }
+
+  /** Hands the kept upstream connection back to its pool, which drops it if it closed. */
+  private void releaseKept() {
+    if (keptUpstream != null) {
+      services.upstreams().release(keptUpstream);
+      keptUpstream = null;
+    }
   }
 
   private void releasePending() {

@@ -5,6 +5,7 @@ import dev.keyrelay.sidecar.upstream.HostResolver;
 import dev.keyrelay.sidecar.upstream.UpstreamKey;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 
@@ -20,8 +21,9 @@ final class InterceptedTargets implements TargetSelector {
   private final HostResolver resolver;
   private final String authority;
   private final String hostAndPort;
-  // Resolved once per tunnel: every request of the tunnel goes to the same checked address.
-  private volatile InetSocketAddress address;
+  // Resolved once per tunnel: every request of the tunnel goes to the same checked address, under
+  // one target (and so one upstream key, which the client connection's kept upstream compares).
+  private volatile ExchangeTarget target;
 
   InterceptedTargets(Route route, String host, int port, HostResolver resolver) {
     this.route = route;
@@ -49,21 +51,16 @@ final class InterceptedTargets implements TargetSelector {
               route.name(),
               "Host header does not match the CONNECT destination " + host));
     }
-    ProxyRejection target = toOriginForm(request);
-    if (target != null) {
-      return CompletableFuture.failedFuture(target);
+    ProxyRejection refused = toOriginForm(request);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
     }
     request.headers().set(HttpHeaderNames.HOST, authority);
-    if (address != null) {
-      return CompletableFuture.completedFuture(target());
+    ExchangeTarget resolved = target;
+    if (resolved != null) {
+      return CompletableFuture.completedFuture(resolved);
     }
-    return resolver
-        .resolve(host)
-        .thenApply(
-            resolved -> {
-              address = new InetSocketAddress(resolved, port);
-              return target();
-            });
+    return resolver.resolve(host).thenApply(this::target);
   }
 
   /**
@@ -95,9 +92,16 @@ final class InterceptedTargets implements TargetSelector {
     return null;
   }
 
-  private ExchangeTarget target() {
-    UpstreamKey key = new UpstreamKey(host, port, true, route.upstreamCaFile(), address);
-    return new ExchangeTarget(route, key, authority);
+  private ExchangeTarget target(InetAddress resolved) {
+    ExchangeTarget first = target;
+    if (first == null) {
+      UpstreamKey key =
+          new UpstreamKey(
+              host, port, true, route.upstreamCaFile(), new InetSocketAddress(resolved, port));
+      first = new ExchangeTarget(route, key, authority);
+      target = first;
+    }
+    return first;
   }
 
   private boolean sameHost(String hostHeader) {

@@ -117,16 +117,24 @@ public final class UpstreamPool implements Upstreams, AutoCloseable {
     }
   }
 
+  /**
+   * Readies a connection to wait between exchanges: no exchange gets its events, so the server's
+   * close or bytes out of turn close it, and it reads again if an exchange had paused it.
+   */
+  public static void idle(Channel channel) {
+    unbind(channel);
+    channel.config().setAutoRead(true);
+  }
+
   @Override
   public void release(Channel channel) {
-    unbind(channel);
+    idle(channel);
     PoolRef ref = channel.attr(POOL).get();
     if (ref.pool() != current(channel.eventLoop(), ref.key())) {
       // its pool was dropped while the connection was in use
       channel.close();
       return;
     }
-    channel.config().setAutoRead(true);
     ref.pool().release(channel);
   }
 

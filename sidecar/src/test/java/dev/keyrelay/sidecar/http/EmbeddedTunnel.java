@@ -192,6 +192,11 @@ final class EmbeddedTunnel implements AutoCloseable {
     return agentSends(raw.getBytes(StandardCharsets.ISO_8859_1));
   }
 
+  /** Every upstream connection is closed by its server, as an idle keep-alive connection is. */
+  void upstreamsClose() {
+    upstreams.opened.forEach(EmbeddedChannel::close);
+  }
+
   boolean agentConnectionOpen() {
     return agent.isActive();
   }
@@ -239,7 +244,10 @@ final class EmbeddedTunnel implements AutoCloseable {
     public void release(Channel channel) {
       UpstreamPool.unbind(channel);
       released++;
-      idle.add((EmbeddedChannel) channel);
+      // Netty's pool checks health on release too: a closed connection is dropped.
+      if (channel.isActive()) {
+        idle.add((EmbeddedChannel) channel);
+      }
     }
 
     @Override

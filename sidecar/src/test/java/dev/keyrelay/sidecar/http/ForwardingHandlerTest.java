@@ -32,7 +32,7 @@ class ForwardingHandlerTest {
   }
 
   @Test
-  void replacesTheAgentsCredentialsWithTheRealOneAndPoolsTheConnectionAfterwards() {
+  void replacesTheAgentsCredentialsWithTheRealOneAndPoolsTheConnectionWhenTheAgentLeaves() {
     EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
             "GET /v1/models HTTP/1.1\r\n"
@@ -50,8 +50,10 @@ class ForwardingHandlerTest {
               assertThat(request.header("proxy-authorization")).isEmpty();
               assertThat(request.header("host")).containsExactly(EmbeddedTunnel.HOST);
             });
-    assertThat(outcome.released()).isEqualTo(1);
+    // Kept for the agent's next request until the agent goes.
+    assertThat(outcome.released()).isZero();
     assertThat(outcome.discarded()).isZero();
+    assertThat(tunnel.agentCloses().released()).isEqualTo(1);
   }
 
   @Test
@@ -65,7 +67,23 @@ class ForwardingHandlerTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("/one", 1),
             org.assertj.core.groups.Tuple.tuple("/two", 1));
-    assertThat(outcome.released()).isEqualTo(2);
+    assertThat(outcome.released()).isZero();
+    assertThat(tunnel.agentCloses().released()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeptConnectionThatTheUpstreamClosedIsNotUsedAgain() {
+    tunnel.agentSends("GET /one HTTP/1.1\r\n" + HOST + "\r\n");
+    tunnel.upstreamsClose();
+
+    EmbeddedTunnel.Outcome outcome = tunnel.agentSends("GET /two HTTP/1.1\r\n" + HOST + "\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
+    assertThat(outcome.upstreamRequests())
+        .extracting(ParsingUpstream.Parsed::target, ParsingUpstream.Parsed::connection)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("/one", 1),
+            org.assertj.core.groups.Tuple.tuple("/two", 2));
   }
 
   @Test

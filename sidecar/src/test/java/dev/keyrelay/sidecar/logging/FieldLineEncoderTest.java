@@ -1,0 +1,76 @@
+package dev.keyrelay.sidecar.logging;
+
+import static dev.keyrelay.sidecar.logging.JsonField.field;
+import static net.logstash.logback.argument.StructuredArguments.kv;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The direct line and the LogstashEncoder's line of the same event are the same bytes. */
+class FieldLineEncoderTest {
+
+  private static final LoggerContext CONTEXT = new LoggerContext();
+
+  static {
+    CONTEXT.setMDCAdapter(new LogbackMDCAdapter());
+  }
+
+  static Stream<LoggingEvent> events() {
+    return Stream.of(
+        event(
+            "{}",
+            null,
+            field("decision", "injected"),
+            field("host", "api.example.com"),
+            field("route", (String) null),
+            field("status", 200),
+            field("bytes_sent", 1L << 40),
+            field("scrubbed", true),
+            field("duration_ms", 0.07),
+            field("big", 1.0e21)),
+        // Escapes: quotes, backslashes, controls, and text outside ASCII.
+        event(
+            "{}",
+            null,
+            field("path", "/a\"b\\c\n\t\u0001/\u00e9\u4e2d\ud83d\ude00"),
+            field("zero", 0.0)),
+        // Not only JsonFields, or more than arguments: the LogstashEncoder writes these itself.
+        event("agent connection failed {} {}", null, kv("kind", "x"), field("suppressed", 3)),
+        event("start-up failed", new IllegalStateException("no \"config\"")),
+        event("plain", null));
+  }
+
+  private static LoggingEvent event(String message, Throwable thrown, Object... arguments) {
+    LoggingEvent event =
+        new LoggingEvent(
+            FieldLineEncoderTest.class.getName(),
+            CONTEXT.getLogger("keyrelay.audit"),
+            Level.INFO,
+            message,
+            thrown,
+            arguments.length == 0 ? null : arguments);
+    event.setTimeStamp(1_764_700_000_000L + (arguments.length % 2) * 7);
+    return event;
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void writesTheSameLineAsTheLogstashEncoder(LoggingEvent event) {
+    LogstashEncoder logstash = JsonLogConfigurator.logstashEncoder(CONTEXT);
+    Encoder<ILoggingEvent> direct = JsonLogConfigurator.encoder(CONTEXT);
+
+    String expected = new String(logstash.encode(event), StandardCharsets.UTF_8);
+    assertThat(new String(direct.encode(event), StandardCharsets.UTF_8)).isEqualTo(expected);
+    assertThat(expected).startsWith("{\"time\":\"").endsWith("}" + System.lineSeparator());
+  }
+}
