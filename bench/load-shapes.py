@@ -11,7 +11,8 @@ upstream of this script's own, and drives it through CONNECT interception (crede
   upload      one 200 MB request body, streamed
   sse         300 server-sent events 20 ms apart: the delay from the upstream writing an event to
               the client reading it (both stamp CLOCK_MONOTONIC, which the processes share), on a
-              new sidecar's first stream and on its second
+              new sidecar's first stream and on its second (after 20,000 requests when hey is
+              installed), and through nginx (when installed) as an unbuffered TLS reverse proxy
 
 For each shape it prints the sidecar's peak RSS (VmHWM, reset before the shape) against 80 % of the
 limit, and the JVM's heap and direct memory from /metrics. Usage:
@@ -26,6 +27,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -298,13 +300,60 @@ async def sse_shape(agent, pid, admin_port, limit_mb, work, upstream_port):
     direct = await sse_delays(*await asyncio.open_connection(
         "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
     # The first stream through a new sidecar runs its streaming path in the interpreter and the
-    # first JIT tier; the second shows a sidecar that has served a stream before.
+    # first JIT tier; the second shows a sidecar that has served a stream and, with hey installed,
+    # 20,000 requests before it, as a sidecar in a busy pod has.
     first = await sse_delays(*await agent.tunnel(), "placeholder")
+    if shutil.which("hey"):
+        hey = await asyncio.create_subprocess_exec(
+            "hey", "-n", "20000", "-c", "16", "-x", f"http://127.0.0.1:{agent.proxy_port}",
+            f"https://{HOST}:{upstream_port}/", stdout=asyncio.subprocess.DEVNULL)
+        await hey.wait()
     proxied = await sse_delays(*await agent.tunnel(), "placeholder")
+    # The yardstick: nginx as a TLS reverse proxy, unbuffered. Direct, one process writes and reads
+    # its own loopback socket; through any proxy two other processes must wake per event.
+    through_nginx = ""
+    if shutil.which("nginx"):
+        nginx_port = await nginx_reverse_proxy(work, upstream_port)
+        try:
+            delays = await sse_delays(*await asyncio.open_connection(
+                "127.0.0.1", nginx_port, ssl=direct_tls, server_hostname=HOST), "placeholder")
+            through_nginx = f"; nginx p50={p50(delays):.3f} p99={p99(delays):.3f}"
+        finally:
+            subprocess.run(["nginx", "-p", work, "-c", "nginx.conf", "-s", "stop"], check=False)
     report("sse", pid, admin_port, limit_mb,
            f"delay_ms through the sidecar p50={p50(proxied):.3f} p99={p99(proxied):.3f};"
            f" direct p50={p50(direct):.3f} p99={p99(direct):.3f};"
-           f" first stream p50={p50(first):.3f} p99={p99(first):.3f}")
+           f" first stream p50={p50(first):.3f} p99={p99(first):.3f}{through_nginx}")
+
+
+async def nginx_reverse_proxy(work, upstream_port):
+    """nginx (one worker) in front of the upstream, setting the key, not buffering; its port."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    pathlib.Path(work, "logs").mkdir(exist_ok=True)
+    pathlib.Path(work, "nginx.conf").write_text(f"""\
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/logs/error.log;
+events {{ worker_connections 64; }}
+http {{ access_log off;
+  server {{ listen 127.0.0.1:{port} ssl;
+    ssl_certificate {work}/server.pem; ssl_certificate_key {work}/server.key;
+    location / {{ proxy_pass https://127.0.0.1:{upstream_port}; proxy_http_version 1.1;
+      proxy_buffering off; proxy_set_header Connection ""; proxy_set_header x-api-key {SECRET};
+      proxy_ssl_server_name on; proxy_ssl_name {HOST}; }} }} }}
+""")
+    subprocess.run(["nginx", "-p", work, "-c", "nginx.conf"], check=True)
+    for _ in range(100):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return port
+        except OSError:
+            await asyncio.sleep(0.02)
+    sys.exit("nginx did not start")
 
 
 def p50(sorted_delays):

@@ -381,8 +381,9 @@ cat "$work"/*/sidecar.log | grep -q "$SECRET\|$PASSWORD" && { echo "A SECRET LEA
 kill $sidecar $b $floor; wait $sidecar $b $floor 2>/dev/null || true
 # SSE delay, with everything else idle (its own sidecar: same flags, the jar in sidecar/target).
 # shellcheck disable=SC2001
-sse=$(python3 bench/load-shapes.py --shapes sse --jvm-flags "$(sed 's/-XX:MaxRAM=[^ ]*//' <<<"$JVM_FLAGS")" \
-  | sed -n 's/.*through the sidecar p50=\([0-9.]*\) p99=\([0-9.]*\); direct p50=\([0-9.]*\) p99=\([0-9.]*\); first stream p50=\([0-9.]*\) p99=\([0-9.]*\).*/p50 \1, p99 \2 ms (direct p50 \3, p99 \4; first stream p50 \5, p99 \6)/p')
+sse_out=$(python3 bench/load-shapes.py --shapes sse --jvm-flags "$(sed 's/-XX:MaxRAM=[^ ]*//' <<<"$JVM_FLAGS")")
+sse=$(sed -n 's/.*through the sidecar p50=\([0-9.]*\) p99=\([0-9.]*\); direct p50=\([0-9.]*\) p99=\([0-9.]*\); first stream p50=\([0-9.]*\) p99=\([0-9.]*\).*/p50 \1, p99 \2 ms (direct p50 \3, p99 \4; first stream p50 \5, p99 \6/p' <<<"$sse_out")
+sse="$sse$(sed -n 's/.*; nginx p50=\([0-9.]*\) p99=\([0-9.]*\).*/; through nginx p50 \1, p99 \2/p' <<<"$sse_out"))"
 
 # --- the table -----------------------------------------------------------------------------------
 ratio() { # a, b: per-round a/b, space-separated

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.secrets;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ final class CaTrust {
    * @throws IllegalArgumentException when the file cannot be read or holds no usable certificate
    */
   static SSLContext of(Path caFile, String field) {
-    try (InputStream in = Files.newInputStream(caFile)) {
+    // Read whole: the certificate parser reads a stream a byte at a time.
+    try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(caFile))) {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
