@@ -55,6 +55,19 @@ jar=${JAR:-sidecar/target/keyrelay-sidecar.jar}
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_ms() { awk -v hz="$hz" '{print ($14 + $15) * 1000 / hz}' "/proc/$1/stat"; }
+# CPU of a JVM's JIT compiler threads (0 for other processes): a JVM that is still compiling pays
+# for it in the rounds, so its CPU per request is also shown without them.
+jit_ms() {
+  local task total=0
+  for task in /proc/"$1"/task/*; do
+    case $(cat "$task/comm" 2>/dev/null) in
+      C1\ CompilerThre* | C2\ CompilerThre*)
+        total=$(awk -v t="$total" -v hz="$hz" '{sub(/.*\) /, ""); print t + ($12 + $13) * 1000 / hz}' \
+          "$task/stat") ;;
+    esac
+  done
+  echo "$total"
+}
 median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 UP=$(free_port); RP=$(free_port); RPLOG=$(free_port); MITM=$(free_port); PROXY=$(free_port); ADMIN=$(free_port)
 PG=$(free_port); LISTENER=$(free_port); BOUNCER=$(free_port)
@@ -275,28 +288,35 @@ floor_idle_rss=$(rss $floor)
 
 # --- load ----------------------------------------------------------------------------------------
 declare -A fig # figure name -> the value of each round, space-separated
-hey_run() { # name, pid or -, hey args...: records name_rps and name_cpu (us per request)
-  local name=$1 pid=$2 before=0 out n rps; shift 2
-  [ "$pid" = - ] || before=$(cpu_ms "$pid")
+hey_run() { # name, pid or -, hey args...: records name_rps, name_cpu and name_jit (us per request)
+  local name=$1 pid=$2 before=0 jit_before=0 out n rps; shift 2
+  [ "$pid" = - ] || { before=$(cpu_ms "$pid"); jit_before=$(jit_ms "$pid"); }
   out=$(hey -z "${HTTP_SECONDS}s" -c "$C" "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   n=$(awk '/^ *\[[0-9]+\]/ {n += $2} END {print n + 0}' <<<"$out")
   grep -q '^ *\[200\]' <<<"$out" || { echo "$name: no 200 answers" >&2; echo "$out" >&2; exit 1; }
   fig[${name}_rps]+="$(printf '%.0f' "$rps") "
-  [ "$pid" = - ] || fig[${name}_cpu]+="$(awk -v a="$(cpu_ms "$pid")" -v b="$before" -v n="$n" \
-    'BEGIN {printf "%.1f", (a - b) * 1000 / n}') "
+  [ "$pid" = - ] || per_request "$name" "$pid" "$before" "$jit_before" "$n"
+}
+per_request() { # name, pid, CPU ms before, JIT ms before, requests: name_cpu, name_jit, name_net
+  local cpu jit
+  cpu=$(awk -v a="$(cpu_ms "$2")" -v b="$3" -v n="$5" 'BEGIN {printf "%.1f", (a - b) * 1000 / n}')
+  jit=$(awk -v a="$(jit_ms "$2")" -v b="$4" -v n="$5" 'BEGIN {printf "%.1f", (a - b) * 1000 / n}')
+  fig[${1}_cpu]+="$cpu "
+  fig[${1}_jit]+="$jit "
+  fig[${1}_net]+="$(awk -v c="$cpu" -v j="$jit" 'BEGIN {printf "%.1f", c - j}') "
 }
 pg_run() { # name, port, password, pid or -, pgbench args...: records tps, CPU us per tx, connect ms
-  local name=$1 port=$2 password=$3 pid=$4 before=0 out tps; shift 4
-  [ "$pid" = - ] || before=$(cpu_ms "$pid")
+  local name=$1 port=$2 password=$3 pid=$4 before=0 jit_before=0 out tps; shift 4
+  [ "$pid" = - ] || { before=$(cpu_ms "$pid"); jit_before=$(jit_ms "$pid"); }
   out=$(PGPASSWORD="$password" PGSSLMODE=disable pgbench -n -h 127.0.0.1 -p "$port" -U bench \
     -c "$PG_C" -j 2 "$@" bench 2>&1)
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out")
   [ -n "$tps" ] || { echo "$name: $out" >&2; exit 1; }
   fig[${name}_tps]+="$(printf '%.0f' "$tps") "
   fig[${name}_conn]+="$(sed -n 's/^average connection time = \([0-9.]*\) ms/\1/p' <<<"$out") "
-  [ "$pid" = - ] || fig[${name}_cpu]+="$(awk -v a="$(cpu_ms "$pid")" -v b="$before" -v t="$tps" \
-    -v s="$PG_SECONDS" 'BEGIN {printf "%.1f", (a - b) * 1000 / (t * s)}') "
+  [ "$pid" = - ] || per_request "$name" "$pid" "$before" "$jit_before" \
+    "$(awk -v t="$tps" -v s="$PG_SECONDS" 'BEGIN {print t * s}')"
 }
 https="https://localhost:$UP/"
 # Warm the sidecar as it spends its life, warm: rounds of load until a round adds under 0.15 s of
@@ -416,16 +436,22 @@ fi
 row "HTTPS req/s, keyrelay / Netty floor" "$(ratio keyrelay_rps floor_rps)" x ""
 row "HTTPS CPU per request, keyrelay / Netty floor" "$(ratio keyrelay_cpu floor_cpu)" x ""
 row "HTTPS CPU per request, Netty floor / nginx" "$(ratio floor_cpu nginx_cpu)" x ""
+row "HTTPS CPU per request outside the JIT compiler, keyrelay / nginx" "$(ratio keyrelay_net nginx_cpu)" x ""
+row "HTTPS CPU per request outside the JIT compiler, keyrelay / Netty floor" "$(ratio keyrelay_net floor_net)" x ""
 row "HTTPS req/s direct" "${fig[direct_rps]}" "" ""
 row "HTTPS CPU per request, keyrelay" "${fig[keyrelay_cpu]}" " us" ""
 row "HTTPS CPU per request, nginx" "${fig[nginx_cpu]}" " us" ""
 row "HTTPS CPU per request, nginx with an access-log line" "${fig[nginx_log_cpu]}" " us" ""
 row "HTTPS CPU per request, Netty floor" "${fig[floor_cpu]}" " us" ""
+row "HTTPS CPU per request in the JIT compiler, keyrelay" "${fig[keyrelay_jit]}" " us" ""
+row "HTTPS CPU per request in the JIT compiler, Netty floor" "${fig[floor_jit]}" " us" ""
 [ -z "$mitm_pid" ] || row "HTTPS CPU per request, mitmproxy" "${fig[mitm_cpu]}" " us" ""
 row "pgbench -S tps, listener / pgbouncer" "$(ratio listener_tps pgbouncer_tps)" x ">= 1.0x"
 row "pgbench -S tps, listener / direct" "$(ratio listener_tps pg_direct_tps)" x ""
 row "pgbench -S CPU per transaction, listener / pgbouncer" "$(ratio listener_cpu pgbouncer_cpu)" x ""
+row "pgbench -S CPU per transaction outside the JIT compiler, listener / pgbouncer" "$(ratio listener_net pgbouncer_cpu)" x ""
 row "pgbench -S CPU per transaction, listener" "${fig[listener_cpu]}" " us" ""
+row "pgbench -S CPU per transaction in the JIT compiler, listener" "${fig[listener_jit]}" " us" ""
 row "pgbench -S CPU per transaction, pgbouncer" "${fig[pgbouncer_cpu]}" " us" ""
 row "pgbench -S -C tps, listener / direct" "$(ratio pgc_listener_tps pgc_direct_tps)" x ""
 row "pgbench -S -C tps, listener / pgbouncer" "$(ratio pgc_listener_tps pgc_bouncer_tps)" x ""
@@ -449,6 +475,7 @@ if [ -n "$b" ]; then
   row "HTTPS req/s, B / A" "$(ratio b_rps keyrelay_rps)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "HTTPS CPU per request, B / A" "$(ratio b_cpu keyrelay_cpu)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "HTTPS CPU per request, B" "${fig[b_cpu]}" " us" | cut -d'|' -f1-4 | sed 's/$/|/'
+  row "HTTPS CPU per request outside the JIT compiler, B / A" "$(ratio b_net keyrelay_net)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "pgbench -S tps, B / A" "$(ratio b_listener_tps listener_tps)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "pgbench -S CPU per transaction, B / A" "$(ratio b_listener_cpu listener_cpu)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   echo "| idle RSS, B | | $b_idle_rss |"

@@ -93,6 +93,9 @@ final class Exchange implements UpstreamListener {
   // The last request byte reached the upstream's socket: the only request state that lets the
   // connection go back to the pool.
   private boolean requestWritten;
+  // Written upstream since the last flush: a flush of a TLS connection with nothing to send still
+  // costs an empty wrap, a promise and a trip down its pipeline.
+  private boolean unflushed;
   private boolean responseStarted;
   private boolean interim;
   private boolean upstreamKeepAlive;
@@ -309,11 +312,20 @@ final class Exchange implements UpstreamListener {
     } else {
       services.metrics().injected(target.routeName());
       send(whole);
+      flushUpstream();
+    }
+  }
+
+  /** Flushes what went upstream since the last flush, if anything did. */
+  void flushUpstream() {
+    if (unflushed && upstream != null) {
+      unflushed = false;
       upstream.flush();
     }
   }
 
   private void send(HttpObject message) {
+    unflushed = true;
     if (!(message instanceof LastHttpContent)) {
       upstream.write(message, upstream.voidPromise());
       return;
@@ -386,7 +398,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     if (message instanceof LastHttpContent && !interim) {
-      complete(ctx.write(message));
+      complete(message);
       return;
     }
     ctx.write(message, ctx.voidPromise());
@@ -505,7 +517,11 @@ final class Exchange implements UpstreamListener {
     }
   }
 
-  private void complete(ChannelFuture lastWrite) {
+  private void complete(HttpObject last) {
+    boolean clientCarriesOn = clientKeepAlive && requestDone;
+    // Only a connection that closes after this response waits for the write to finish.
+    ChannelFuture lastWrite =
+        clientCarriesOn ? ctx.write(last, ctx.voidPromise()) : ctx.write(last);
     ctx.flush();
     // Reused only after a clean exchange on both sides: the request went out whole, exactly as
     // framed, and the response was read to its end.
@@ -517,7 +533,7 @@ final class Exchange implements UpstreamListener {
     }
     upstream = null;
     finish(target.route() == null ? "forwarded" : "injected", status);
-    if (!clientKeepAlive || !requestDone) {
+    if (!clientCarriesOn) {
       owner.ended();
       lastWrite.addListener(ChannelFutureListener.CLOSE);
       return;

@@ -95,9 +95,8 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
         break;
       }
     }
-    Channel upstream = exchange == null ? null : exchange.upstream();
-    if (upstream != null) {
-      upstream.flush();
+    if (exchange != null) {
+      exchange.flushUpstream();
     }
     updateAutoRead();
   }
