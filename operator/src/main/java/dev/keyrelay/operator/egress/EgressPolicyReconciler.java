@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +39,12 @@ public class EgressPolicyReconciler implements Reconciler<EgressPolicy> {
   public static final String NAME = "egresspolicy";
 
   private static final Logger LOG = LoggerFactory.getLogger(EgressPolicyReconciler.class);
+
+  // Events normally bring the next look: the ConfigMap's, the policy's. A reconcile that read a
+  // stale cache would leave its status until something else changed, so the policy is looked at
+  // again after each status write and while Pending on the CredentialRoute reconciler's write
+  // (seen once on the real API server, on a loaded machine: Pending for good after a Ready).
+  static final Duration RECHECK = Duration.ofSeconds(2);
 
   private final Clock clock;
   private final EgressRules egressDefault;
@@ -79,6 +86,19 @@ public class EgressPolicyReconciler implements Reconciler<EgressPolicy> {
             NamespaceEgress.effective(egressDefault, policy),
             configMaps.get(new ResourceID(RoutesConfigMap.NAME, ns)),
             clock.instant());
+    UpdateControl<EgressPolicy> control = statusControl(policy, status, context);
+    return control.isPatchStatus() || pending(status) ? control.rescheduleAfter(RECHECK) : control;
+  }
+
+  private static boolean pending(EgressPolicyStatus status) {
+    return Conditions.find(status.getConditions(), Conditions.PUBLISHED)
+        .map(c -> EgressPolicyStatusComposer.PENDING.equals(c.getReason()))
+        .orElse(false);
+  }
+
+  private UpdateControl<EgressPolicy> statusControl(
+      EgressPolicy policy, EgressPolicyStatus status, Context<EgressPolicy> context) {
+    String ns = policy.getMetadata().getNamespace();
     if (policy.getStatus() != null
         && Objects.equals(
             policy.getStatus().getObservedGeneration(), status.getObservedGeneration())

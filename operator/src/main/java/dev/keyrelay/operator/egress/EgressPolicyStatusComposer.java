@@ -24,6 +24,9 @@ final class EgressPolicyStatusComposer {
 
   private static final String CM = "ConfigMap " + RoutesConfigMap.NAME;
 
+  /** The Published reason while the ConfigMap does not carry the policy yet. */
+  static final String PENDING = "Pending";
+
   private EgressPolicyStatusComposer() {}
 
   static EgressPolicyStatus compose(
@@ -83,7 +86,7 @@ final class EgressPolicyStatusComposer {
     JsonNode want = Yaml.MAPPER.valueToTree(effective.sidecarBlock());
     if (!want.equals(egressBlock(configMap.get()))) {
       return Conditions.of(
-          Conditions.PUBLISHED, false, "Pending", CM + " does not carry this policy yet");
+          Conditions.PUBLISHED, false, PENDING, CM + " does not carry this policy yet");
     }
     return Conditions.of(Conditions.PUBLISHED, true, "Published", "In " + CM);
   }
