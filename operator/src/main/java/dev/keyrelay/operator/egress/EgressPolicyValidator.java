@@ -1,5 +1,6 @@
 package dev.keyrelay.operator.egress;
 
+import dev.keyrelay.contract.EgressEntries;
 import dev.keyrelay.operator.api.v1alpha1.EgressMode;
 import dev.keyrelay.operator.api.v1alpha1.EgressPolicy;
 import dev.keyrelay.operator.api.v1alpha1.EgressPolicyNames;
@@ -7,6 +8,7 @@ import dev.keyrelay.operator.api.v1alpha1.EgressPolicySpec;
 import dev.keyrelay.operator.route.Violation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The operator's own checks of an EgressPolicy, the same as the CRD's CEL rules plus what a regular
@@ -73,8 +75,21 @@ public final class EgressPolicyValidator {
     }
     for (int i = 0; i < entries.size(); i++) {
       int index = i;
-      EgressEntries.problem(entries.get(i))
+      entryProblem(entries.get(i))
           .ifPresent(p -> found.add(new Violation(field + "[" + index + "]", p)));
+    }
+  }
+
+  /** Why the sidecar would refuse {@code text} in an egress list; empty when it loads. */
+  static Optional<String> entryProblem(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.of("must not be empty");
+    }
+    try {
+      EgressEntries.parse(text);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
     }
   }
 }

@@ -40,7 +40,7 @@ class EgressEntriesAgreeTest {
         "EXAMPLE.com.",
       })
   void bothAcceptAValidEntry(String entry) throws Exception {
-    assertThat(EgressEntries.problem(entry)).isEmpty();
+    assertThat(EgressPolicyValidator.entryProblem(entry)).isEmpty();
     assertThat(load(Map.of("blockList", List.of(entry))).blockList()).hasSize(1);
   }
 
@@ -63,7 +63,7 @@ class EgressEntriesAgreeTest {
         "exa mple.com",
       })
   void bothRefuseAnInvalidEntry(String entry) {
-    assertThat(EgressEntries.problem(entry)).as(entry).isPresent();
+    assertThat(EgressPolicyValidator.entryProblem(entry)).as(entry).isPresent();
     assertThatThrownBy(() -> load(Map.of("blockList", List.of(entry))))
         .as(entry)
         .isInstanceOf(ConfigException.class);

@@ -1,5 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.EgressEntries;
+import dev.keyrelay.contract.EgressEntry;
 import dev.keyrelay.contract.PodLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,7 +262,7 @@ public final class ConfigLoader {
         problems.add(at, "must not be null");
         continue;
       }
-      EgressEntry entry = problems.attempt(at, () -> Addresses.entry(text));
+      EgressEntry entry = problems.attempt(at, () -> EgressEntries.parse(text));
       if (entry != null) {
         entries.add(entry);
       }

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.EgressEntry;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.config;
 
 import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.contract.HostPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ final class ListenerParser {
     Integer port =
         raw.port() == null
             ? 5432
-            : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
+            : problems.attempt(path + ".port", () -> HostPorts.port(raw.port(), 1));
     PostgresUpstream.SslMode sslMode =
         problems.attempt(
             path + ".sslMode",

@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.nio.file.Path;
 

@@ -1,6 +1,8 @@
 package dev.keyrelay.sidecar.config;
 
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.contract.HostNames;
+import dev.keyrelay.contract.HostPorts;
 import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -150,7 +152,7 @@ final class RouteParser {
     Integer port =
         raw.port() == null
             ? null
-            : problems.attempt(path + ".port", () -> Addresses.port(raw.port(), 1));
+            : problems.attempt(path + ".port", () -> HostPorts.port(raw.port(), 1));
     return host == null ? null : new HostMatch(host, port);
   }
 

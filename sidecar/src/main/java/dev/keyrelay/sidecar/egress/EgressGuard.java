@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.egress;
 
-import dev.keyrelay.sidecar.config.AddressRange;
-import dev.keyrelay.sidecar.config.EgressEntry;
+import dev.keyrelay.contract.AddressRange;
+import dev.keyrelay.contract.EgressEntry;
 import dev.keyrelay.sidecar.config.EgressSettings;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,6 +2,9 @@ package dev.keyrelay.sidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.contract.AddressRange;
+import dev.keyrelay.contract.DomainMatch;
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.sidecar.policy.RoutePolicy;
 import java.net.URI;
 import java.nio.file.Path;

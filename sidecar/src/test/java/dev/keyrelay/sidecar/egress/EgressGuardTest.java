@@ -2,11 +2,11 @@ package dev.keyrelay.sidecar.egress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keyrelay.sidecar.config.AddressRange;
-import dev.keyrelay.sidecar.config.DomainMatch;
-import dev.keyrelay.sidecar.config.EgressEntry;
+import dev.keyrelay.contract.AddressRange;
+import dev.keyrelay.contract.DomainMatch;
+import dev.keyrelay.contract.EgressEntry;
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.sidecar.config.EgressSettings;
-import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.upstream.HostResolver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;

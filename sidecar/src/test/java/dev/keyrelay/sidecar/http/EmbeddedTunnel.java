@@ -1,7 +1,7 @@
 package dev.keyrelay.sidecar.http;
 
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.sidecar.audit.AuditLog;
-import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;

@@ -2,9 +2,9 @@ package dev.keyrelay.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyrelay.contract.HostMatch;
 import dev.keyrelay.sidecar.audit.AuditLog;
 import dev.keyrelay.sidecar.config.EgressSettings;
-import dev.keyrelay.sidecar.config.HostMatch;
 import dev.keyrelay.sidecar.config.Route;
 import dev.keyrelay.sidecar.config.RouteAuth;
 import dev.keyrelay.sidecar.config.SecretRef;

@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.config;
+package dev.keyrelay.contract;
 
 /**
  * {@code *.example.com[:port]}: every name under {@code example.com}, at any depth, but not {@code

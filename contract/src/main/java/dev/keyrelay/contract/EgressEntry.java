@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.config;
+package dev.keyrelay.contract;
 
 import java.net.InetAddress;
 

@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.config;
+package dev.keyrelay.contract;
 
 /**
  * A canonical host (lower-case ASCII or IP literal, no trailing dot) and an optional port; a null

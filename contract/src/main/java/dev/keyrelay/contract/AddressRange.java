@@ -1,4 +1,4 @@
-package dev.keyrelay.sidecar.config;
+package dev.keyrelay.contract;
 
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
