@@ -288,7 +288,7 @@ floor_idle_rss=$(rss $floor)
 
 # --- load ----------------------------------------------------------------------------------------
 declare -A fig # figure name -> the value of each round, space-separated
-hey_run() { # name, pid or -, hey args...: records name_rps, name_cpu and name_jit (us per request)
+hey_run() { # name, pid or -, hey args...: records name_rps and, for a pid, its CPU (per_request)
   local name=$1 pid=$2 before=0 jit_before=0 out n rps; shift 2
   [ "$pid" = - ] || { before=$(cpu_ms "$pid"); jit_before=$(jit_ms "$pid"); }
   out=$(hey -z "${HTTP_SECONDS}s" -c "$C" "$@")
