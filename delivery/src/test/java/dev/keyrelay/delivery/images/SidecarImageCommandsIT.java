@@ -35,7 +35,12 @@ class SidecarImageCommandsIT {
     // The same files the cds stage copies, at paths that differ only in their root.
     copy(ROOT.resolve("sidecar/target/keyrelay-sidecar.jar"), "keyrelay-sidecar.jar");
     copy(ROOT.resolve("sidecar/jvm.options"), "jvm.options");
-    copy(ROOT.resolve("sidecar/cds-training.yaml"), "cds-training.yaml");
+    // The training config writes its CA under /tmp, which is the build container's own; here it
+    // writes under this test's directory instead.
+    Files.writeString(
+        app.resolve("cds-training.yaml"),
+        Files.readString(ROOT.resolve("sidecar/cds-training.yaml"))
+            .replace("/tmp/keyrelay-cds", app.resolve("training").toString()));
   }
 
   @Test
