@@ -23,10 +23,14 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeyrelayOperator.class);
 
   private final Operator operator;
+  private final KubernetesClient client;
+  private final OperatorSettings settings;
   private volatile boolean closing;
 
   public KeyrelayOperator(
       KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+    this.client = client;
+    this.settings = settings;
     operator =
         new Operator(
             o -> {
@@ -104,5 +108,10 @@ public final class KeyrelayOperator implements OperatorHealth, AutoCloseable {
   public void close() {
     closing = true;
     operator.stop();
+    if (settings.leaderElection()) {
+      String namespace =
+          settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace();
+      LeaseRelease.release(client, namespace, settings.leaseName(), settings.identity());
+    }
   }
 }

@@ -161,6 +161,28 @@ class ChartRbacIT {
                     .containsEntry("Ready", "True/Ready"));
   }
 
+  @Test
+  void aLeaderStoppedForARolloutHandsTheLeaseOverAtOnce(TestNamespace ns) throws Exception {
+    OperatorProcess first = start(ns, 0);
+    awaitLeader(first);
+    OperatorProcess second = start(ns, 1);
+    await().atMost(Duration.ofSeconds(60)).until(second::isReady);
+    Lease held = lease();
+    int leaseSeconds = held.getSpec().getLeaseDurationSeconds();
+
+    Instant terminated = Instant.now();
+    assertThat(first.stop()).as("the leader exits on SIGTERM").isTrue();
+    awaitLeader(second);
+    // Without the release the standby waits for the Lease to expire: at least the lease duration
+    // less one renewal period after the last renewal.
+    assertThat(Duration.between(terminated, Instant.now()))
+        .as("taken over well before the %d s Lease would have expired", leaseSeconds)
+        .isLessThan(Duration.ofSeconds(leaseSeconds - 5));
+    assertThat(first.output()).contains("Released the " + release.leaseName() + " lease");
+    assertThat(lease().getSpec().getLeaseTransitions())
+        .isEqualTo(held.getSpec().getLeaseTransitions() + 1);
+  }
+
   /**
    * Replica {@code index} under a pod name of this test only: the tests share the release's Lease,
    * and a replica named like an earlier test's would find itself holding it already.
