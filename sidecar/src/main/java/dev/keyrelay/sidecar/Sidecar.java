@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
+  // How often the upstream CA files are looked at for a rotation: a stat each, off the event loops.
+  private static final long TRUST_RECHECK_SECONDS = 5;
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -62,6 +65,7 @@ public final class Sidecar implements AutoCloseable {
   private final EventLoopGroup boss = transport.newGroup(1);
   private final EventLoopGroup workers;
   private final AtomicReference<ProxyState> state;
+  private final UpstreamTlsContexts upstreamTls = new UpstreamTlsContexts();
   private final UpstreamPool upstreams;
   private final SecretResolver secrets;
   private final ProxyServer proxy;
@@ -93,7 +97,16 @@ public final class Sidecar implements AutoCloseable {
     CaFiles.write(tls.caFiles(), config.ca().dir());
     LeafCertificateMinter minter = new LeafCertificateMinter(tls.ca());
     ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
-    UpstreamTlsContexts upstreamTls = new UpstreamTlsContexts();
+    upstreamTls.prepare(config.upstreamCaFiles());
+    boss.scheduleWithFixedDelay(
+        () -> {
+          if (!closed.get()) { // close() shuts the blocking pool down
+            blocking.execute(upstreamTls::refresh);
+          }
+        },
+        TRUST_RECHECK_SECONDS,
+        TRUST_RECHECK_SECONDS,
+        TimeUnit.SECONDS);
     AuditLog audit = new AuditLog();
 
     state = new AtomicReference<>(stateFor(config));
@@ -193,6 +206,7 @@ public final class Sidecar implements AutoCloseable {
         || !Objects.equals(next.transparent(), running.transparent())) {
       log.warn("changes to proxy, admin, ca and transparent take effect only after a restart");
     }
+    upstreamTls.prepare(next.upstreamCaFiles());
     config = next;
     secrets.reconfigure(next.secrets(), next.vault());
     state.set(stateFor(next));

@@ -74,7 +74,7 @@ final class ListenerParser {
     return listeners;
   }
 
-  /** {@code applies}: whether it applies to this pod; only then must its CA file exist. */
+  /** {@code applies}: whether it applies to this pod; only then is its CA file checked. */
   private PostgresListener listener(RawConfig.Listener raw, String path, boolean applies) {
     int before = problems.count();
     String name = problems.attempt(path + ".name", () -> RouteParser.name(raw.name()));
@@ -163,7 +163,7 @@ final class ListenerParser {
               path + ".caFile",
               () -> {
                 Path file = ConfigPaths.resolve(configDir, raw.caFile());
-                return applies ? PemCertificates.requireCertificates(file) : file;
+                return applies ? PemCertificates.requireCertificatesIfPresent(file) : file;
               });
     }
     return host == null || port == null || sslMode == null

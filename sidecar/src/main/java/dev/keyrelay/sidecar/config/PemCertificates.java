@@ -14,6 +14,17 @@ final class PemCertificates {
   private PemCertificates() {}
 
   /**
+   * Checks an upstream's CA file, which may not exist yet: the kubelet fills an optional trust
+   * volume once its ConfigMap or Secret exists. Until then the upstream answers that its trust is
+   * unavailable, which is not a reason to refuse the whole config.
+   *
+   * @throws IllegalArgumentException when the file exists and holds no usable certificate
+   */
+  static Path requireCertificatesIfPresent(Path file) {
+    return Files.exists(file) ? requireCertificates(file) : file;
+  }
+
+  /**
    * @throws IllegalArgumentException naming what is wrong with the file
    */
   static Path requireCertificates(Path file) {

@@ -82,7 +82,7 @@ final class RouteParser {
   }
 
   /**
-   * @param applies whether the route applies to this pod: only then must its CA file exist, since
+   * @param applies whether the route applies to this pod: only then is its CA file checked, since
    *     the injector mounts trust material only for the routes that apply
    */
   private Route route(RawConfig.Route raw, String path, boolean applies) {
@@ -96,7 +96,7 @@ final class RouteParser {
               path + ".upstream.caFile",
               () -> {
                 Path file = ConfigPaths.resolve(configDir, raw.upstream().caFile());
-                return applies ? PemCertificates.requireCertificates(file) : file;
+                return applies ? PemCertificates.requireCertificatesIfPresent(file) : file;
               });
     }
     RouteAuth auth = RouteAuthParser.parse(raw.auth(), path + ".auth", problems);

@@ -1,7 +1,10 @@
 package dev.keyrelay.sidecar.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * The whole sidecar configuration after loading and validation; immutable.
@@ -90,5 +93,13 @@ public record SidecarConfig(
         transparent,
         pod,
         withheld);
+  }
+
+  /** The CA files of its routes' and listeners' upstreams, to read before their first use. */
+  public Set<Path> upstreamCaFiles() {
+    Set<Path> files = new LinkedHashSet<>();
+    routes.stream().map(Route::upstreamCaFile).filter(Objects::nonNull).forEach(files::add);
+    listeners.stream().map(l -> l.upstream().caFile()).filter(Objects::nonNull).forEach(files::add);
+    return files;
   }
 }

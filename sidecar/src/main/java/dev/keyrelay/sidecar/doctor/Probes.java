@@ -1,6 +1,7 @@
 package dev.keyrelay.sidecar.doctor;
 
 import dev.keyrelay.sidecar.config.HostPort;
+import dev.keyrelay.sidecar.tls.TrustUnavailableException;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.transport.RootCause;
 import dev.keyrelay.sidecar.transport.Transport;
@@ -12,6 +13,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,6 +42,12 @@ final class Probes implements AutoCloseable {
 
   /** Resolves {@code host}, connects and completes a TLS handshake that verifies its name. */
   Outcome https(String host, int port, Path caFile) {
+    SslContext context;
+    try {
+      context = tls.forCaFile(caFile);
+    } catch (TrustUnavailableException e) {
+      return new Outcome(false, e.getMessage());
+    }
     InetAddress address;
     try {
       address = InetAddress.getByName(host);
@@ -47,7 +55,6 @@ final class Probes implements AutoCloseable {
       return new Outcome(false, "cannot resolve " + host);
     }
     try {
-      var context = tls.forCaFile(caFile);
       Channel channel =
           bootstrap()
               .handler(

@@ -29,6 +29,8 @@ public enum ProblemType {
   CERTIFICATE_FAILED(HttpResponseStatus.BAD_GATEWAY, "Interception certificate unavailable"),
   SECRET_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, "Credential unavailable"),
   SECRET_INVALID(HttpResponseStatus.SERVICE_UNAVAILABLE, "Credential unusable"),
+  UPSTREAM_TRUST_UNAVAILABLE(
+      HttpResponseStatus.SERVICE_UNAVAILABLE, "Upstream CA certificates unavailable"),
   UPSTREAM_UNRESOLVED(HttpResponseStatus.BAD_GATEWAY, "Upstream host not resolved"),
   UPSTREAM_UNREACHABLE(HttpResponseStatus.BAD_GATEWAY, "Upstream unreachable"),
   UPSTREAM_TLS_FAILED(HttpResponseStatus.BAD_GATEWAY, "Upstream TLS handshake failed"),

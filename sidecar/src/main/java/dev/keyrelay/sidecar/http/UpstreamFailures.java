@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.http;
 
 import dev.keyrelay.sidecar.secrets.SecretInvalidException;
 import dev.keyrelay.sidecar.secrets.SecretUnavailableException;
+import dev.keyrelay.sidecar.tls.TrustUnavailableException;
 import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
@@ -27,6 +28,9 @@ final class UpstreamFailures {
     if (cause instanceof SecretUnavailableException e) {
       return new ProxyRejection(
           ProblemType.SECRET_UNAVAILABLE, route, "secret unavailable: " + e.getMessage());
+    }
+    if (cause instanceof TrustUnavailableException e) {
+      return new ProxyRejection(ProblemType.UPSTREAM_TRUST_UNAVAILABLE, route, e.getMessage());
     }
     if (cause instanceof ConnectTimeoutException) {
       return new ProxyRejection(

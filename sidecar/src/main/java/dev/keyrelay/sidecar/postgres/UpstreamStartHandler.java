@@ -2,6 +2,7 @@ package dev.keyrelay.sidecar.postgres;
 
 import com.ongres.scram.common.util.TlsServerEndpoint;
 import dev.keyrelay.sidecar.config.PostgresUpstream;
+import dev.keyrelay.sidecar.tls.TrustUnavailableException;
 import dev.keyrelay.sidecar.transport.RootCause;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -82,8 +83,17 @@ final class UpstreamStartHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void startTls(ChannelHandlerContext ctx) {
-    SslHandler tls =
-        session.services.upstreamTls().newHandler(session.listener.upstream(), ctx.alloc());
+    SslHandler tls;
+    try {
+      tls = session.services.upstreamTls().newHandler(session.listener.upstream(), ctx.alloc());
+    } catch (TrustUnavailableException e) {
+      session.fail(
+          new SessionFailure(
+              "upstream_trust_unavailable",
+              SessionFailure.CONNECTION_FAILURE,
+              session.describe(e.getMessage())));
+      return;
+    }
     ctx.pipeline().addFirst("tls", tls);
     tls.handshakeFuture()
         .addListener(

@@ -1,12 +1,11 @@
 package dev.keyrelay.sidecar.secrets;
 
+import dev.keyrelay.sidecar.files.FileStamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 
 /**
@@ -58,14 +57,14 @@ public final class FileSecretSource implements SecretSource {
     }
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        Stamp before = Stamp.of(path);
+        FileStamp before = FileStamp.of(path);
         Snapshot cached = last;
         if (cached != null && cached.stamp().equals(before)) {
           return cached.value();
         }
         // One read of the whole file, then proof that the file did not change meanwhile.
         byte[] content = Files.readAllBytes(path);
-        if (content.length == before.size() && before.equals(Stamp.of(path))) {
+        if (content.length == before.size() && before.equals(FileStamp.of(path))) {
           SecretValue value = decode(content);
           last = new Snapshot(before, value);
           return value;
@@ -101,14 +100,5 @@ public final class FileSecretSource implements SecretSource {
     return value;
   }
 
-  /** What identifies one version of the file behind the path, symlinks followed. */
-  private record Stamp(Object fileKey, FileTime modified, long size) {
-
-    static Stamp of(Path path) throws IOException {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return new Stamp(a.fileKey(), a.lastModifiedTime(), a.size());
-    }
-  }
-
-  private record Snapshot(Stamp stamp, SecretValue value) {}
+  private record Snapshot(FileStamp stamp, SecretValue value) {}
 }

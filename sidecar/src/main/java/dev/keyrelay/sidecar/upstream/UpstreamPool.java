@@ -1,5 +1,6 @@
 package dev.keyrelay.sidecar.upstream;
 
+import dev.keyrelay.sidecar.tls.TrustUnavailableException;
 import dev.keyrelay.sidecar.tls.UpstreamTlsContexts;
 import dev.keyrelay.sidecar.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -73,6 +74,14 @@ public final class UpstreamPool implements Upstreams, AutoCloseable {
   /** A connection to {@code key} on {@code loop}, reused when one is idle, verified when TLS. */
   @Override
   public Future<Channel> acquire(EventLoop loop, UpstreamKey key) {
+    if (key.tls()) {
+      try {
+        tls.forCaFile(key.caFile());
+      } catch (TrustUnavailableException e) {
+        // Before connecting: a connection to an upstream that cannot be verified is never opened.
+        return loop.newFailedFuture(e);
+      }
+    }
     PoolRef ref = new PoolRef(key, pool(loop, key));
     SimpleChannelPool pool = ref.pool();
     Promise<Channel> ready = loop.newPromise();

@@ -162,10 +162,6 @@ class ConfigLoaderRejectionTest {
             "routes[0].match.path",
             "unknown key"),
         arguments(
-            route("upstream", "{ caFile: missing.pem }"),
-            "routes[0].upstream.caFile",
-            "does not exist"),
-        arguments(
             route("upstream", "{ caFile: empty.pem }"),
             "routes[0].upstream.caFile",
             "contains no PEM certificate"),

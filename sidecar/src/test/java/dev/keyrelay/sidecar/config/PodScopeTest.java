@@ -165,8 +165,10 @@ class PodScopeTest {
   }
 
   @Test
-  void theCaFileOfARouteOrListenerThatDoesNotApplyNeedNotExist() throws Exception {
-    // The injector mounts trust volumes only for the routes that apply to the pod.
+  void onlyTheCaFilesOfRoutesAndListenersThatApplyAreCheckedAndAMissingOneIsNoError()
+      throws Exception {
+    // The injector mounts trust volumes only for the routes that apply to the pod, and the kubelet
+    // fills an optional one only once its ConfigMap or Secret exists.
     String yaml =
         POD
             + """
@@ -193,15 +195,19 @@ class PodScopeTest {
             """;
     ConfigFiles.write(dir, "podinfo/labels", "team=\"mine\"\n");
     ConfigFiles.write(dir, "podinfo/annotations", "");
+    ConfigFiles.write(dir, "trust/other-team/ca.crt", "not a certificate");
+    ConfigFiles.write(dir, "trust/other-db/ca.pem", "not a certificate");
     Path file = ConfigFiles.write(dir, "keyrelay.yaml", yaml);
 
+    SidecarConfig loaded = ConfigLoader.load(file);
+    assertThat(loaded.routes()).extracting(Route::name).containsExactly("mine");
+    assertThat(loaded.upstreamCaFiles()).containsExactly(dir.resolve("trust/mine/ca.crt"));
+
+    ConfigFiles.write(dir, "trust/mine/ca.crt", "not a certificate");
     assertThatThrownBy(() -> ConfigLoader.load(file))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("routes[1].upstream.caFile")
         .hasMessageNotContaining("routes[0]")
         .hasMessageNotContaining("listeners[0]");
-
-    ConfigFiles.testCa(dir.resolve("trust/mine/ca.crt"));
-    assertThat(ConfigLoader.load(file).routes()).extracting(Route::name).containsExactly("mine");
   }
 }

@@ -3,13 +3,15 @@ package dev.keyrelay.sidecar.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyrelay.sidecar.testing.KubeletVolume;
+import dev.keyrelay.sidecar.testing.TestPki;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
@@ -36,16 +38,47 @@ class UpstreamTlsContextsTest {
   }
 
   @Test
-  void anUnreadableOrEmptyCaFileIsNamedInTheError() throws Exception {
+  void aMissingOrEmptyCaFileMakesTheTrustUnavailableNamingTheFile() throws Exception {
     Path missing = temp.resolve("missing.pem");
     Path empty = Files.writeString(temp.resolve("empty.pem"), "");
 
     assertThatThrownBy(() -> UPSTREAMS.forCaFile(missing))
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining(missing.toString());
+        .isInstanceOf(TrustUnavailableException.class)
+        .hasMessage("CA file " + missing + " does not exist");
     assertThatThrownBy(() -> UPSTREAMS.forCaFile(empty))
-        .isInstanceOf(UncheckedIOException.class)
+        .isInstanceOf(TrustUnavailableException.class)
         .hasMessageContaining(empty.toString());
+  }
+
+  @Test
+  void refreshReadsACaFileAgainWhenItAppearsChangesOrBreaks() throws Exception {
+    UpstreamTlsContexts contexts = new UpstreamTlsContexts();
+    Path volume = temp.resolve("trust");
+    Path caFile = volume.resolve("ca.crt");
+    contexts.prepare(List.of(caFile));
+    assertThatThrownBy(() -> contexts.forCaFile(caFile))
+        .isInstanceOf(TrustUnavailableException.class);
+    assertThat(contexts.refresh()).as("still missing").isEmpty();
+
+    KubeletVolume trust = KubeletVolume.create(volume, "ca.crt", caPem());
+    assertThat(contexts.refresh()).containsExactly(caFile);
+    SslContext first = contexts.forCaFile(caFile);
+    assertThat(contexts.refresh()).as("unchanged").isEmpty();
+    assertThat(contexts.forCaFile(caFile)).isSameAs(first);
+
+    trust.swap(caPem());
+    assertThat(contexts.refresh()).containsExactly(caFile);
+    assertThat(contexts.forCaFile(caFile)).isNotSameAs(first);
+
+    trust.swap("not a certificate");
+    assertThat(contexts.refresh()).containsExactly(caFile);
+    assertThatThrownBy(() -> contexts.forCaFile(caFile))
+        .isInstanceOf(TrustUnavailableException.class)
+        .hasMessageContaining(caFile.toString());
+  }
+
+  private static String caPem() throws Exception {
+    return TestPki.create("rotated CA").caPem();
   }
 
   @Test
