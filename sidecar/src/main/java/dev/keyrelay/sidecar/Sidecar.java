@@ -97,7 +97,8 @@ public final class Sidecar implements AutoCloseable {
     CaFiles.write(tls.caFiles(), config.ca().dir());
     LeafCertificateMinter minter = new LeafCertificateMinter(tls.ca());
     ServerTlsContexts serverTls = new ServerTlsContexts(minter, blocking, registry);
-    upstreamTls.prepare(config.upstreamCaFiles());
+    // Not on the way to ready: a first connection that comes sooner waits for this read.
+    blocking.execute(() -> upstreamTls.prepare(config.upstreamCaFiles()));
     boss.scheduleWithFixedDelay(
         () -> {
           if (!closed.get()) { // close() shuts the blocking pool down

@@ -81,6 +81,7 @@ class PostgresListenerIT {
             "wrong-secret",
             "unreachable",
             "bad-cert",
+            "no-trust",
             "rotating",
             "no-secret",
             "silent",
@@ -124,6 +125,12 @@ class PostgresListenerIT {
             + listener("unreachable", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
                 .replace("port: " + pg.port(), "port: " + closedPort)
             + listener("bad-cert", TestPostgres.SCRAM_USER, "sslMode: verify-full", "", "password")
+            + listener(
+                "no-trust",
+                TestPostgres.SCRAM_USER,
+                "sslMode: verify-full, caFile: missing-ca.pem",
+                "",
+                "password")
             + listener("rotating", TestPostgres.SCRAM_USER, "sslMode: disable", "", "rotating")
             + listener("no-secret", TestPostgres.SCRAM_USER, "sslMode: disable", "", "missing")
             + listener("silent", TestPostgres.SCRAM_USER, "sslMode: disable", "", "password")
@@ -423,6 +430,10 @@ class PostgresListenerIT {
         () -> connect("bad-cert", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
         "08006",
         "\"bad-cert\": TLS to the upstream server failed");
+    assertFailure(
+        () -> connect("no-trust", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
+        "08006",
+        "\"no-trust\": CA file " + dir.resolve("missing-ca.pem") + " does not exist");
     assertFailure(
         () -> connect("no-secret", TestPostgres.SCRAM_USER, "orders", "sslmode=disable"),
         "08006",
