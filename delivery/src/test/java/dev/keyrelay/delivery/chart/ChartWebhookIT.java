@@ -1,5 +1,9 @@
 package dev.keyrelay.delivery.chart;
 
+import static dev.keyrelay.delivery.chart.AgentPods.INJECT;
+import static dev.keyrelay.delivery.chart.AgentPods.pod;
+import static dev.keyrelay.delivery.chart.AgentPods.restricted;
+import static dev.keyrelay.delivery.chart.AgentPods.sidecar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,16 +14,13 @@ import dev.keyrelay.operator.apiserver.KubeApiServer;
 import dev.keyrelay.operator.apiserver.KubeApiServerExtension;
 import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.apiserver.TestNamespace;
-import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.operator.webhook.CertificateIssuer;
 import dev.keyrelay.operator.webhook.ServingCertificate;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +54,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeApiServerExtension.class)
 class ChartWebhookIT {
-
-  private static final String INJECT = "keyrelay.dev/inject";
-  private static final String SIDECAR = "keyrelay-sidecar";
 
   private static KubeApiServer server;
   private static KubernetesClient admin;
@@ -88,7 +85,7 @@ class ChartWebhookIT {
 
   @Test
   void anOptedInPodIsStoredWithTheSidecarAndItsRoutesVolumes(TestNamespace ns) throws Exception {
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
 
     Pod stored = admin.resource(pod(ns.name(), "agent", Map.of(INJECT, "true"))).create();
 
@@ -125,7 +122,7 @@ class ChartWebhookIT {
 
   @Test
   void aPodThatDidNotOptInIsStoredAsItWasSent(TestNamespace ns) throws Exception {
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
     double notOptedIn = admissions("not_opted_in");
     double total = allAdmissions();
 
@@ -156,7 +153,7 @@ class ChartWebhookIT {
 
   @Test
   void aServerSideDryRunIsInjectedButWritesNoEvent(TestNamespace ns) throws Exception {
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
 
     // the API server sends dry runs only to webhooks declaring sideEffects None or NoneOnDryRun
     Pod dryRun =
@@ -181,7 +178,7 @@ class ChartWebhookIT {
 
   @Test
   void withTheWebhookDownOptedInPodsAreRefusedAndOthersAdmitted(TestNamespace ns) throws Exception {
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
     routeTheServiceTo(); // no ready endpoint, as when every replica is down
     try {
       assertThatThrownBy(
@@ -231,7 +228,7 @@ class ChartWebhookIT {
                   .put("pod-security.kubernetes.io/enforce-version", "latest");
               return n;
             });
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
 
     Pod injected =
         admin.resource(restricted(pod(ns.name(), "agent", Map.of(INJECT, "true")))).create();
@@ -267,7 +264,7 @@ class ChartWebhookIT {
   @Test
   void aRotationWithTwoReplicasConvergesWithoutAWriteLoop(TestNamespace ns, @TempDir Path logs)
       throws Exception {
-    publishRoute(ns.name());
+    webhook.publishRoute(ns.name());
     String secretName = release.manifests().operatorEnvironment().get("KEYRELAY_WEBHOOK_SECRET");
     String dns = service.getMetadata().getName() + "." + release.namespace() + ".svc";
     Predicate<AuditLog.Event> operatorWrites =
@@ -379,71 +376,6 @@ class ChartWebhookIT {
 
   private static void routeTheServiceTo(Integer... ports) {
     webhook.routeTheServiceTo(ports);
-  }
-
-  /** A Secret and a route selecting every pod, published by the operator into the namespace. */
-  private static void publishRoute(String ns) {
-    admin
-        .resource(
-            new SecretBuilder()
-                .withNewMetadata()
-                .withName("anthropic-key")
-                .withNamespace(ns)
-                .endMetadata()
-                .addToStringData("token", "sk-test")
-                .build())
-        .create();
-    admin
-        .resource(TestingRoutes.headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic-key"))
-        .create();
-    webhook.awaitInjection(restricted(pod(ns, "probe", Map.of(INJECT, "true"))), "anthropic");
-  }
-
-  private static Pod pod(String ns, String name, Map<String, String> annotations) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .withLabels(Map.of("app", "agent"))
-        .withAnnotations(annotations)
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("agent")
-        .withImage("registry.example/agent:1")
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  /** The pod with the security context Pod Security's restricted level asks of it. */
-  private static Pod restricted(Pod pod) {
-    return new PodBuilder(pod)
-        .editSpec()
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
-        .editFirstContainer()
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .endSecurityContext()
-        .endContainer()
-        .endSpec()
-        .build();
-  }
-
-  private static Container sidecar(Pod pod) {
-    return Stream.concat(
-            pod.getSpec().getInitContainers().stream(), pod.getSpec().getContainers().stream())
-        .filter(c -> c.getName().equals(SIDECAR))
-        .findFirst()
-        .orElse(null);
   }
 
   private static List<Event> events(String ns) {

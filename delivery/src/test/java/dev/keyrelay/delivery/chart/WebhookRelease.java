@@ -7,10 +7,12 @@ import dev.keyrelay.contract.RoutesConfigMap;
 import dev.keyrelay.operator.apiserver.KubeApiServer;
 import dev.keyrelay.operator.apiserver.OperatorProcess;
 import dev.keyrelay.operator.apiserver.TestNamespace;
+import dev.keyrelay.operator.route.TestingRoutes;
 import dev.keyrelay.sidecar.testing.SidecarProcess;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -61,9 +63,19 @@ final class WebhookRelease implements AutoCloseable {
   /** Installs the chart into {@code releaseNamespace} and waits for the webhook's caBundle. */
   static WebhookRelease start(KubeApiServer server, TestNamespace releaseNamespace, Path logs)
       throws Exception {
+    return start(server, releaseNamespace, logs, Install.DEFAULTS);
+  }
+
+  /** The same with the admission objects of {@code install}, which must keep the defaults' RBAC. */
+  static WebhookRelease start(
+      KubeApiServer server, TestNamespace releaseNamespace, Path logs, Install install)
+      throws Exception {
     KubernetesClient admin = server.admin();
     ChartRelease release = ChartRelease.install(server, releaseNamespace);
-    Manifests chart = release.manifests();
+    Manifests chart =
+        install == Install.DEFAULTS
+            ? release.manifests()
+            : install.manifestsIn(release.namespace());
     Service service = admin.resource(chart.one(Service.class)).forceConflicts().serverSideApply();
     List<HasMetadata> clusterObjects = new ArrayList<>();
     Stream.of(
@@ -120,6 +132,29 @@ final class WebhookRelease implements AutoCloseable {
   /** Points the webhook Service at these local ports; none: no ready endpoint. */
   void routeTheServiceTo(Integer... ports) {
     server.serviceProxy().forward(service.getSpec().getClusterIP(), 443, List.of(ports));
+  }
+
+  /** A Secret and a route selecting every pod, published by the operator into the namespace. */
+  void publishRoute(String ns) {
+    KubernetesClient admin = server.admin();
+    admin
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("anthropic-key")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("token", "sk-test")
+                .build())
+        .create();
+    admin
+        .resource(TestingRoutes.headerRoute(ns, "anthropic", "api.anthropic.com", "anthropic-key"))
+        .create();
+    // labelled too, so that the chart without admission policies sends it to the webhook
+    awaitInjection(
+        AgentPods.labelled(
+            AgentPods.restricted(AgentPods.pod(ns, "probe", Map.of(AgentPods.INJECT, "true")))),
+        "anthropic");
   }
 
   /**

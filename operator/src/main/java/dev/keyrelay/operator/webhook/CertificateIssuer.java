@@ -63,7 +63,9 @@ public final class CertificateIssuer {
               serial(),
               from,
               to,
-              new X500Name("CN=" + dnsNames.get(0)),
+              // The names are in the SANs; X.509 caps a CN at 64 characters, which a Service's
+              // DNS name in a long namespace exceeds, so the CN is its first label only.
+              new X500Name("CN=" + dnsNames.get(0).split("\\.", 2)[0]),
               leafKeys.getPublic());
       leaf.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       leaf.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
