@@ -23,13 +23,13 @@ final class LeaseRelease {
 
   private LeaseRelease() {}
 
-  /** True when this replica held the Lease and gave it up. */
-  static boolean release(KubernetesClient client, String namespace, String name, String identity) {
+  /** Gives the Lease up if this replica ({@code identity}) holds it. */
+  static void release(KubernetesClient client, String namespace, String name, String identity) {
     LeaseLock lock = new LeaseLock(namespace, name, identity);
     try {
       LeaderElectionRecord held = lock.get(client);
       if (held == null || !identity.equals(held.getHolderIdentity())) {
-        return false;
+        return;
       }
       ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
       // The update carries the version just read: a Lease taken meanwhile is left alone.
@@ -38,10 +38,8 @@ final class LeaseRelease {
           new LeaderElectionRecord(
               null, Duration.ofSeconds(1), now, now, held.getLeaderTransitions()));
       LOG.info("Released the {} lease", name);
-      return true;
     } catch (KubernetesClientException e) {
       LOG.warn("Could not release the {} lease; a standby takes over when it expires", name, e);
-      return false;
     }
   }
 }

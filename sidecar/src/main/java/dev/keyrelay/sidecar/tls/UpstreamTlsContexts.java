@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class UpstreamTlsContexts {
 
   static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+  private static final int READ_ATTEMPTS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(UpstreamTlsContexts.class);
 
@@ -104,20 +105,28 @@ public final class UpstreamTlsContexts {
   }
 
   private TrustFile read(Path caFile) {
+    TrustFile trust = readOnce(caFile);
+    // A kubelet swap can delete the directory a lookup is walking through; fresh looks settle it.
+    for (int attempt = 1; trust.context() == null && attempt < READ_ATTEMPTS; attempt++) {
+      trust = readOnce(caFile);
+    }
+    if (trust.context() == null) {
+      log.warn("{}; its upstreams are unavailable until that changes", trust.problem());
+    }
+    return trust;
+  }
+
+  private TrustFile readOnce(Path caFile) {
     // Stamped before reading: a change made during the read is found by the next refresh.
     FileStamp stamp = FileStamp.ofOrNull(caFile);
     if (stamp == null) {
-      String problem = "CA file " + caFile + " does not exist";
-      log.warn("{}; its upstreams are unavailable until it appears", problem);
-      return new TrustFile(null, problem, null);
+      return new TrustFile(null, "CA file " + caFile + " does not exist", null);
     }
     try {
       X509ExtendedTrustManager extra = TrustManagers.trusting(Pem.readCertificates(caFile));
       return new TrustFile(build(new EitherTrustManager(systemTrust, extra)), null, stamp);
     } catch (IOException | GeneralSecurityException e) {
-      String problem = "cannot use CA file " + caFile + ": " + e.getMessage();
-      log.warn("{}; its upstreams are unavailable until it is fixed", problem);
-      return new TrustFile(null, problem, stamp);
+      return new TrustFile(null, "cannot use CA file " + caFile + ": " + e.getMessage(), stamp);
     }
   }
 

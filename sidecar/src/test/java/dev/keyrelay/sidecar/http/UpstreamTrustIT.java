@@ -86,7 +86,7 @@ class UpstreamTrustIT {
         assertThat(newUpstream.last().header("x-api-key")).isEqualTo(KEY);
         assertThat(sidecar.isAlive()).isTrue();
         assertThat(sidecar.logs())
-            .contains("does not exist; its upstreams are unavailable until it appears")
+            .contains("does not exist; its upstreams are unavailable until that changes")
             .contains("changed; new upstream connections trust what it holds now")
             .doesNotContain(KEY);
       }
