@@ -332,25 +332,10 @@ class KubeletStandInE2EIT {
   }
 
   private static Pod pod(String ns, String name, int proxyPort) {
-    return new PodBuilder()
-        .withNewMetadata()
-        .withName(name)
-        .withNamespace(ns)
-        .withLabels(Map.of("app", "agent"))
-        .withAnnotations(
-            Map.of(
-                "keyrelay.dev/inject",
-                "true",
-                "keyrelay.dev/proxy-port",
-                Integer.toString(proxyPort)))
-        .endMetadata()
-        .withNewSpec()
-        .addNewContainer()
-        .withName("agent")
-        .withImage("registry.example/agent:1")
-        .endContainer()
-        .endSpec()
-        .build();
+    return AgentPods.pod(
+        ns,
+        name,
+        Map.of(AgentPods.INJECT, "true", "keyrelay.dev/proxy-port", Integer.toString(proxyPort)));
   }
 
   private static Container container(Pod pod, String name) {
