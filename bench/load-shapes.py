@@ -5,14 +5,15 @@ Runs the packaged sidecar as the image runs it (its jvm.options, two malloc aren
 a pod with the injector's default limit shows the JVM (-XX:MaxRAM=256m), in front of a TLS
 upstream of this script's own, and drives it through CONNECT interception (credential injected):
 
-  idle        ten seconds after ready
+  idle        fifteen seconds after ready, with the CPU it spent in the last ten
   tunnels     2,000 intercepted tunnels, each after one request, held open and idle
   concurrent  1,000 connections sending requests at once (20 each)
   upload      one 200 MB request body, streamed
   sse         300 server-sent events 20 ms apart: the delay from the upstream writing an event to
-              the client reading it (both stamp CLOCK_MONOTONIC, which the processes share), on a
-              new sidecar's first stream and on its second (after 20,000 requests when hey is
-              installed), and through nginx (when installed) as an unbuffered TLS reverse proxy
+              the client reading it (both stamp CLOCK_MONOTONIC, which the processes share): a new
+              sidecar's first stream; the first after 20,000 requests (hey); then, warm (two
+              streams under request load), three rounds of a stream each direct, through nginx as
+              an unbuffered TLS reverse proxy (when installed) and through the sidecar
 
 For each shape it prints the sidecar's peak RSS (VmHWM, reset before the shape) against 80 % of the
 limit, and the JVM's heap and direct memory from /metrics. Usage:
@@ -28,6 +29,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import ssl
 import subprocess
 import sys
@@ -40,6 +42,7 @@ JAR = ROOT / "sidecar" / "target" / "keyrelay-sidecar.jar"
 HOST = "localhost"
 SECRET = "bench-load-secret-9f1e"
 SSE_EVENTS = 300
+SSE_ROUNDS = 3
 
 
 def openssl(*args):
@@ -161,6 +164,18 @@ def reset_peak(pid):
     pathlib.Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
+def cpu_ns(pid):
+    """CPU time of a process's threads outside the JIT compilers (as bench/run.sh counts it)."""
+    total = 0
+    for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+        try:
+            if not (task / "comm").read_text().startswith(("C1 CompilerThre", "C2 CompilerThre")):
+                total += int((task / "schedstat").read_text().split()[0])
+        except FileNotFoundError:
+            pass  # a thread that ended meanwhile
+    return total
+
+
 def jvm_memory(admin_port):
     text = urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=5).read().decode()
     def total(pattern):
@@ -237,9 +252,12 @@ routes:
         agent = Agent(proxy_port, f"{work}/ca/ca-bundle.crt", upstream_port)
 
         if "idle" in shapes:
+            await asyncio.sleep(5)
+            before = cpu_ns(pid)
             await asyncio.sleep(10)
             reset_peak(pid)
-            report("idle", pid, admin_port, args.limit_mb)
+            report("idle", pid, admin_port, args.limit_mb,
+                   f"cpu_ms_per_s={(cpu_ns(pid) - before) / 10e6:.2f}")
         if "tunnels" in shapes:
             await tunnels_shape(agent, pid, admin_port, args.limit_mb)
         if "concurrent" in shapes:
@@ -297,33 +315,73 @@ async def upload_shape(agent, pid, admin_port, limit_mb):
 async def sse_shape(agent, pid, admin_port, limit_mb, work, upstream_port):
     reset_peak(pid)
     direct_tls = ssl.create_default_context(cafile=f"{work}/ca.pem")
-    direct = await sse_delays(*await asyncio.open_connection(
-        "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
-    # The first stream through a new sidecar runs its streaming path in the interpreter and the
-    # first JIT tier; the second shows a sidecar that has served a stream and, with hey installed,
-    # 20,000 requests before it, as a sidecar in a busy pod has.
-    first = await sse_delays(*await agent.tunnel(), "placeholder")
-    if shutil.which("hey"):
-        hey = await asyncio.create_subprocess_exec(
-            "hey", "-n", "20000", "-c", "16", "-x", f"http://127.0.0.1:{agent.proxy_port}",
-            f"https://{HOST}:{upstream_port}/", stdout=asyncio.subprocess.DEVNULL)
-        await hey.wait()
-    proxied = await sse_delays(*await agent.tunnel(), "placeholder")
-    # The yardstick: nginx as a TLS reverse proxy, unbuffered. Direct, one process writes and reads
-    # its own loopback socket; through any proxy two other processes must wake per event.
-    through_nginx = ""
-    if shutil.which("nginx"):
-        nginx_port = await nginx_reverse_proxy(work, upstream_port)
-        try:
-            delays = await sse_delays(*await asyncio.open_connection(
-                "127.0.0.1", nginx_port, ssl=direct_tls, server_hostname=HOST), "placeholder")
-            through_nginx = f"; nginx p50={p50(delays):.3f} p99={p99(delays):.3f}"
-        finally:
+
+    async def direct():
+        return await sse_delays(*await asyncio.open_connection(
+            "127.0.0.1", upstream_port, ssl=direct_tls, server_hostname=HOST), SECRET)
+
+    async def proxied():
+        return await sse_delays(*await agent.tunnel(), "placeholder")
+
+    async def through_nginx():
+        return await sse_delays(*await asyncio.open_connection(
+            "127.0.0.1", nginx_port, ssl=direct_tls, server_hostname=HOST), "placeholder")
+
+    async def requests(count):
+        if shutil.which("hey"):
+            hey = await asyncio.create_subprocess_exec(
+                "hey", "-n", str(count), "-c", "16", "-x", f"http://127.0.0.1:{agent.proxy_port}",
+                f"https://{HOST}:{upstream_port}/", stdout=asyncio.subprocess.DEVNULL)
+            await hey.wait()
+
+    # A new sidecar's first stream runs its streaming path in the interpreter and the first JIT tier.
+    first = await proxied()
+    # The first stream after requests only: the compiled request path meets branches it never took
+    # and is deoptimized; at 50 events a second it takes minutes to compile again.
+    await requests(20000)
+    after_requests = await proxied()
+    # Warm, as in a pod whose agent streams completions while it makes other calls: two streams
+    # under request load, after which the compiled code has seen both.
+    for _ in range(2):
+        await asyncio.gather(proxied(), requests(40000))
+    # Then rounds of direct, nginx (an unbuffered TLS reverse proxy, the yardstick) and the sidecar,
+    # one stream each: the machine's own tail moves from minute to minute. Direct, one process
+    # writes and reads its own loopback socket; through any proxy two other processes must wake.
+    nginx_port = await nginx_reverse_proxy(work, upstream_port) if shutil.which("nginx") else None
+    rounds = {"sidecar": [], "nginx": [], "direct": []}
+    cpu = {"sidecar": [], "nginx": []}
+
+    # Each proxy's CPU per event, its connection set-up included.
+    async def measured(name, task_pid, stream):
+        before = cpu_ns(task_pid)
+        rounds[name].append(await stream)
+        cpu[name].append((cpu_ns(task_pid) - before) / SSE_EVENTS / 1000)
+    try:
+        if nginx_port:
+            master = pathlib.Path(work, "nginx.pid").read_text().strip()
+            nginx_worker = int(subprocess.run(["pgrep", "-P", master], capture_output=True,
+                                              text=True, check=True).stdout.split()[0])
+        for _ in range(SSE_ROUNDS):
+            rounds["direct"].append(await direct())
+            if nginx_port:
+                await measured("nginx", nginx_worker, through_nginx())
+            await measured("sidecar", pid, proxied())
+    finally:
+        if nginx_port:
             subprocess.run(["nginx", "-p", work, "-c", "nginx.conf", "-s", "stop"], check=False)
+
+    def warm(name):
+        streams = rounds[name]
+        if not streams:
+            return ""
+        per_event = f" cpu_us_per_event={statistics.median(cpu[name]):.0f}" if cpu.get(name) else ""
+        return (f" {name} p50={statistics.median(p50(d) for d in streams):.3f}"
+                f" p99={statistics.median(p99(d) for d in streams):.3f}"
+                f" ({' '.join(f'{p99(d):.2f}' for d in streams)}){per_event};")
     report("sse", pid, admin_port, limit_mb,
-           f"delay_ms through the sidecar p50={p50(proxied):.3f} p99={p99(proxied):.3f};"
-           f" direct p50={p50(direct):.3f} p99={p99(direct):.3f};"
-           f" first stream p50={p50(first):.3f} p99={p99(first):.3f}{through_nginx}")
+           f"delay_ms warm, median of {SSE_ROUNDS} rounds:{warm('sidecar')}{warm('nginx')}{warm('direct')}"
+           f" after requests only p50={p50(after_requests):.3f} p99={p99(after_requests):.3f};"
+           f" first stream p50={p50(first):.3f} p99={p99(first):.3f}")
 
 
 async def nginx_reverse_proxy(work, upstream_port):
