@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,10 @@ final class FieldLineEncoder extends EncoderBase<ILoggingEvent> {
   private static final byte[] LINE_END = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
 
   private final LogstashEncoder fallback;
-  private final JsonFactory json = new JsonFactory();
+  // Every audit line has a decimal (duration_ms): the JDK's Double.toString was a fifth of the
+  // line's CPU. Jackson's Schubfach writer gives the same text (FieldLineEncoderTest checks it).
+  private final JsonFactory json =
+      JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
   private final LoggingEventFormattedTimestampJsonProvider time =
       new LoggingEventFormattedTimestampJsonProvider();
 

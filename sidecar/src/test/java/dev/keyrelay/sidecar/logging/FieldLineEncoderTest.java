@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.logging;
 import static dev.keyrelay.sidecar.logging.JsonField.field;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,9 +11,13 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.encoder.Encoder;
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import net.logstash.logback.encoder.LogstashEncoder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -61,6 +66,24 @@ class FieldLineEncoderTest {
             arguments.length == 0 ? null : arguments);
     event.setTimeStamp(1_764_700_000_000L + (arguments.length % 2) * 7);
     return event;
+  }
+
+  /**
+   * Every duration an audit line can carry up to 100 s, in hundredths of a millisecond, and a
+   * sample above: the encoder's fast double writer gives the JDK's text, so the line stays the
+   * LogstashEncoder's.
+   */
+  @Test
+  void writesEveryDurationAsTheJdkDoes() {
+    SplittableRandom random = new SplittableRandom(19);
+    LongStream everyUpTo100s = LongStream.range(0, 10_000_000);
+    LongStream sampleAbove = random.longs(200_000, 10_000_000, 100_000_000_000L);
+    LongStream.concat(everyUpTo100s, sampleAbove)
+        .mapToDouble(hundredths -> hundredths / 100.0)
+        .filter(millis -> !Double.toString(millis).equals(NumberOutput.toString(millis, true)))
+        .findFirst()
+        .ifPresent(
+            millis -> fail(millis + " is written as " + NumberOutput.toString(millis, true)));
   }
 
   @ParameterizedTest
