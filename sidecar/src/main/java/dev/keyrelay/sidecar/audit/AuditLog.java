@@ -3,8 +3,9 @@ package dev.keyrelay.sidecar.audit;
 import static dev.keyrelay.sidecar.logging.JsonField.field;
 
 import dev.keyrelay.sidecar.logging.JsonField;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog {
 
   private static final Logger AUDIT = LoggerFactory.getLogger("keyrelay.audit");
+  private static final Map<String, String> MESSAGES = new ConcurrentHashMap<>();
+  private static final int MOST_FIELDS = 11;
 
   private final String via;
   private final String proxyToken;
@@ -45,29 +48,30 @@ public final class AuditLog {
     if (!AUDIT.isInfoEnabled()) {
       return;
     }
-    List<JsonField> fields = new ArrayList<>(12);
-    fields.add(field("decision", event.decision()));
+    JsonField[] fields = new JsonField[MOST_FIELDS];
+    int n = 0;
+    fields[n++] = field("decision", event.decision());
     if (via != null) {
-      fields.add(field("via", via));
+      fields[n++] = field("via", via);
     }
     if (proxyToken != null) {
-      fields.add(field("proxy_token", proxyToken));
+      fields[n++] = field("proxy_token", proxyToken);
     }
-    fields.add(field("host", event.host()));
-    fields.add(field("route", event.route()));
-    fields.add(field("method", event.method()));
+    fields[n++] = field("host", event.host());
+    fields[n++] = field("route", event.route());
+    fields[n++] = field("method", event.method());
     if (event.bytesSent() >= 0) {
-      fields.add(field("bytes_sent", event.bytesSent()));
-      fields.add(field("bytes_received", event.bytesReceived()));
+      fields[n++] = field("bytes_sent", event.bytesSent());
+      fields[n++] = field("bytes_received", event.bytesReceived());
     } else {
-      fields.add(field("path", event.path()));
+      fields[n++] = field("path", event.path());
     }
-    fields.add(field("status", event.status()));
+    fields[n++] = field("status", event.status());
     if (event.scrubbed()) {
-      fields.add(field("scrubbed", true));
+      fields[n++] = field("scrubbed", true);
     }
-    fields.add(field("duration_ms", millis(event.durationNanos())));
-    write(fields);
+    fields[n++] = field("duration_ms", millis(event.durationNanos()));
+    write(event.decision(), Arrays.copyOf(fields, n));
   }
 
   public void record(SessionEvent event) {
@@ -75,22 +79,30 @@ public final class AuditLog {
       return;
     }
     write(
-        List.of(
-            field("decision", "postgres_session"),
-            field("listener", event.listener()),
-            field("upstream", event.upstream()),
-            field("database", event.database()),
-            field("user", event.user()),
-            field("outcome", event.outcome()),
-            field("sqlstate", event.sqlState()),
-            field("duration_ms", millis(event.durationNanos())),
-            field("bytes_from_client", event.bytesFromClient()),
-            field("bytes_to_client", event.bytesToClient())));
+        "postgres_session",
+        new JsonField[] {
+          field("decision", "postgres_session"),
+          field("listener", event.listener()),
+          field("upstream", event.upstream()),
+          field("database", event.database()),
+          field("user", event.user()),
+          field("outcome", event.outcome()),
+          field("sqlstate", event.sqlState()),
+          field("duration_ms", millis(event.durationNanos())),
+          field("bytes_from_client", event.bytesFromClient()),
+          field("bytes_to_client", event.bytesToClient())
+        });
   }
 
-  /** The fields become top-level JSON keys; the message names the decision for plain readers. */
-  private static void write(List<JsonField> fields) {
-    AUDIT.info("{}", fields.toArray());
+  /**
+   * The fields become top-level JSON keys; the message names the decision for plain readers. It is
+   * the text {@code "{}"} of the first field would give, kept per decision so that logback has
+   * nothing to format on the event loop.
+   */
+  private static void write(String decision, JsonField[] fields) {
+    AUDIT.info(
+        MESSAGES.computeIfAbsent(String.valueOf(decision), d -> "decision=" + d),
+        (Object[]) fields);
   }
 
   private static double millis(long nanos) {

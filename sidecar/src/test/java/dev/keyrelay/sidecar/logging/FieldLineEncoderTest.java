@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.logging;
 import static dev.keyrelay.sidecar.logging.JsonField.field;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
@@ -30,6 +31,8 @@ class FieldLineEncoderTest {
     CONTEXT.setMDCAdapter(new LogbackMDCAdapter());
   }
 
+  private static final LogstashEncoder LOGSTASH = JsonLogConfigurator.logstashEncoder(CONTEXT);
+
   static Stream<LoggingEvent> events() {
     return Stream.of(
         event(
@@ -43,6 +46,13 @@ class FieldLineEncoderTest {
             field("scrubbed", true),
             field("duration_ms", 0.07),
             field("big", 1.0e21)),
+        // The audit log's form: the message already names the decision.
+        event(
+            "decision=forwarded",
+            null,
+            field("decision", "forwarded"),
+            field("path", "/v1"),
+            field("duration_ms", 12.5)),
         // Escapes: quotes, backslashes, controls, and text outside ASCII.
         event(
             "{}",
@@ -89,11 +99,47 @@ class FieldLineEncoderTest {
   @ParameterizedTest
   @MethodSource("events")
   void writesTheSameLineAsTheLogstashEncoder(LoggingEvent event) {
-    LogstashEncoder logstash = JsonLogConfigurator.logstashEncoder(CONTEXT);
-    Encoder<ILoggingEvent> direct = JsonLogConfigurator.encoder(CONTEXT);
+    assertThat(text(JsonLogConfigurator.encoder(CONTEXT).encode(event))).isEqualTo(expected(event));
+    assertThat(expected(event)).startsWith("{\"time\":\"").endsWith("}" + System.lineSeparator());
+  }
 
-    String expected = new String(logstash.encode(event), StandardCharsets.UTF_8);
-    assertThat(new String(direct.encode(event), StandardCharsets.UTF_8)).isEqualTo(expected);
-    assertThat(expected).startsWith("{\"time\":\"").endsWith("}" + System.lineSeparator());
+  /** A thread's generator is kept between lines: each line is still exactly its own. */
+  @Test
+  void writesEveryLineOfASequenceOnItsOwn() {
+    Encoder<ILoggingEvent> direct = JsonLogConfigurator.encoder(CONTEXT);
+    for (int round = 0; round < 3; round++) {
+      events().forEach(event -> assertThat(text(direct.encode(event))).isEqualTo(expected(event)));
+    }
+  }
+
+  /** A line that fails half-written leaves nothing behind in the next one. */
+  @Test
+  void startsAfreshAfterALineCutShort() {
+    Encoder<ILoggingEvent> direct = JsonLogConfigurator.encoder(CONTEXT);
+    LoggingEvent broken =
+        new LoggingEvent(
+            FieldLineEncoderTest.class.getName(),
+            CONTEXT.getLogger("keyrelay.audit"),
+            Level.INFO,
+            "{}",
+            null,
+            new Object[] {field("decision", "injected")}) {
+          @Override
+          public String getLoggerName() {
+            throw new IllegalStateException("cut short");
+          }
+        };
+    LoggingEvent next = events().findFirst().orElseThrow();
+
+    assertThatThrownBy(() -> direct.encode(broken)).hasMessage("cut short");
+    assertThat(text(direct.encode(next))).isEqualTo(expected(next));
+  }
+
+  private static String expected(LoggingEvent event) {
+    return text(LOGSTASH.encode(event));
+  }
+
+  private static String text(byte[] line) {
+    return new String(line, StandardCharsets.UTF_8);
   }
 }
