@@ -95,9 +95,8 @@ public final class AuditLog {
   }
 
   /**
-   * The fields become top-level JSON keys; the message names the decision for plain readers. It is
-   * the text {@code "{}"} of the first field would give, kept per decision so that logback has
-   * nothing to format on the event loop.
+   * The fields become top-level JSON keys; the message names the decision for plain readers ({@code
+   * decision=injected}), kept per decision so that logback formats nothing per line.
    */
   private static void write(String decision, JsonField[] fields) {
     AUDIT.info(

@@ -20,7 +20,7 @@ import net.logstash.logback.encoder.LogstashEncoder;
  * few per cent of a proxied request (docs/benchmarks.md).
  *
  * <p>Each thread keeps one generator and its buffer for all its lines instead of building them per
- * line: they were a fifth of the line's CPU and most of the bytes the proxy allocated per request.
+ * line: they were a fifth of the line's CPU and most of the bytes it allocated.
  */
 final class FieldLineEncoder extends EncoderBase<ILoggingEvent> {
 
