@@ -87,6 +87,8 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
           exchange = new Exchange(ctx, services, targets, request, this);
           exchange.begin();
         } else {
+          // The rest of an exchange that ended without it: a failed request's body, or the empty
+          // end of a bodiless request, which went up with its head.
           ReferenceCountUtil.release(next);
         }
       } else if (exchange.streaming()) {

@@ -22,6 +22,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpObject;
@@ -57,7 +58,8 @@ final class EmbeddedTunnel implements AutoCloseable {
   /**
    * What the agent's bytes so far led to. {@code completedAgentRequests} counts requests whose last
    * part arrived or whose decoding failed; {@code cleanAgentRequests} those of them that decoded
-   * cleanly before the first decoding failure of the connection.
+   * cleanly before the first decoding failure of the connection; {@code upstreamFlushes} counts the
+   * flushes that reached the upstream connections' transport, where TLS would wrap a record.
    */
   record Outcome(
       int agentRequests,
@@ -66,6 +68,7 @@ final class EmbeddedTunnel implements AutoCloseable {
       List<ParsingUpstream.Parsed> upstreamRequests,
       List<byte[]> upstreamBytes,
       int truncatedUpstreams,
+      int upstreamFlushes,
       int released,
       int discarded,
       String agentReceived) {}
@@ -177,6 +180,7 @@ final class EmbeddedTunnel implements AutoCloseable {
         upstreams.parsed(),
         upstreams.bytes(),
         upstreams.truncated(),
+        upstreams.flushes,
         upstreams.released,
         upstreams.discarded,
         drain(agent));
@@ -226,12 +230,23 @@ final class EmbeddedTunnel implements AutoCloseable {
     private final List<EmbeddedChannel> opened = new ArrayList<>();
     int released;
     int discarded;
+    int flushes;
 
     @Override
     public Future<Channel> acquire(EventLoop loop, UpstreamKey key) {
       EmbeddedChannel channel = idle.poll();
       if (channel == null) {
         channel = new EmbeddedChannel();
+        channel
+            .pipeline()
+            .addLast(
+                new ChannelOutboundHandlerAdapter() {
+                  @Override
+                  public void flush(ChannelHandlerContext ctx) {
+                    flushes++;
+                    ctx.flush();
+                  }
+                });
         UpstreamPool.addHttpHandlers(channel.pipeline(), Duration.ofSeconds(30));
         opened.add(channel);
         written.put(channel, new ByteArrayOutputStream());

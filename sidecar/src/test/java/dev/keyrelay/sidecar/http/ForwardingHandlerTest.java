@@ -168,6 +168,32 @@ class ForwardingHandlerTest {
   }
 
   @Test
+  void aRequestWithoutBodyGoesUpWholeInOneFlushAndTheNextOnTheSameConnection() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "GET /one HTTP/1.1\r\n"
+                + HOST
+                + "\r\nDELETE /two HTTP/1.1\r\n"
+                + HOST
+                + "Content-Length: 0\r\n\r\n");
+
+    // One flush per request: the decoder's empty end of each is not sent on its own.
+    assertThat(outcome.upstreamFlushes()).isEqualTo(2);
+    assertThat(outcome.upstreamRequests())
+        .extracting(
+            ParsingUpstream.Parsed::method,
+            ParsingUpstream.Parsed::target,
+            ParsingUpstream.Parsed::connection)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("GET", "/one", 1),
+            org.assertj.core.groups.Tuple.tuple("DELETE", "/two", 1));
+    assertThat(outcome.upstreamRequests().get(1).header("content-length")).containsExactly("0");
+    assertThat(outcome.truncatedUpstreams()).isZero();
+    assertThat(outcome.agentReceived()).containsPattern("(?s)200 OK.*200 OK");
+    assertThat(outcome.discarded()).isZero();
+  }
+
+  @Test
   void anOversizedHeadInsideTheTunnelGets431() {
     assertThat(
             tunnel
