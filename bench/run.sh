@@ -20,9 +20,10 @@
 # trained by --exit-when-ready, MALLOC_ARENA_MAX=2, and -XX:MaxRAM=256m (the injector's default
 # memory limit). JVM_FLAGS=... replaces those flags (the archive is added unless it names one).
 # B_JAR=... and/or B_FLAGS=... run a second sidecar (another build, other flags) in the same rounds
-# and add a table of B against A. PROFILE=<path of async-profiler's libasyncProfiler.so> profiles A.
+# and add a table of B against A, with PAIRED_ROUNDS (8) of both under load at once.
+# PROFILE=<path of async-profiler's libasyncProfiler.so> profiles A.
 # Usage: [ROUNDS=3] [HTTP_SECONDS=8] [PG_SECONDS=10] [JAR=...] [JVM_FLAGS=...] [B_JAR=...] [B_FLAGS=...]
-#        [PROFILE=... [PROFILE_OUT=profile.collapsed]] bench/run.sh
+#        [PAIRED_ROUNDS=8] [PROFILE=... [PROFILE_OUT=profile.collapsed]] bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -298,10 +299,13 @@ hey_run() { # name, pid or -, hey args...: records name_rps and, for a pid, its 
   [ "$pid" = - ] || { before=$(cpu_ms "$pid"); jit_before=$(jit_ms "$pid"); }
   out=$(hey -z "${HTTP_SECONDS}s" -c "$C" "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  n=$(awk '/^ *\[[0-9]+\]/ {n += $2} END {print n + 0}' <<<"$out")
-  grep -q '^ *\[200\]' <<<"$out" || { echo "$name: no 200 answers" >&2; echo "$out" >&2; exit 1; }
+  n=$(answered "$name" "$out")
   fig[${name}_rps]+="$(printf '%.0f' "$rps") "
   [ "$pid" = - ] || per_request "$name" "$pid" "$before" "$jit_before" "$n"
+}
+answered() { # name, hey's output: the requests answered; fails the run when none got a 200
+  grep -q '^ *\[200\]' <<<"$2" || { echo "$1: no 200 answers" >&2; echo "$2" >&2; exit 1; }
+  awk '/^ *\[[0-9]+\]/ {n += $2} END {print n + 0}' <<<"$2"
 }
 per_request() { # name, pid, CPU ms before, JIT ms before, requests: name_cpu, name_jit, name_net
   local cpu jit
@@ -362,6 +366,21 @@ for round in $(seq 1 "$ROUNDS"); do
   PG_SECONDS=5 pg_run pgc_listener "$LISTENER" "" "$sidecar" -S -C -T 5
   echo "round $round done, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
+# B and A under one load at once (hey -c C/2 on each): the drift of the machine's speed, which a
+# round lays on whichever yardstick runs later, then falls on both alike. PAIRED_ROUNDS of them.
+if [ -n "$b" ]; then
+  for _ in $(seq 1 "${PAIRED_ROUNDS:-8}"); do
+    a_before=$(cpu_ms $sidecar); a_jit=$(jit_ms $sidecar); b_before=$(cpu_ms $b); b_jit=$(jit_ms $b)
+    hey -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$PROXY" "$https" > "$work/paired_a" &
+    hey_a=$!
+    hey -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$B_PROXY" "$https" > "$work/paired_b" &
+    hey_b=$!
+    wait $hey_a $hey_b
+    per_request paired_a $sidecar "$a_before" "$a_jit" "$(answered A "$(cat "$work/paired_a")")"
+    per_request paired_b $b "$b_before" "$b_jit" "$(answered B "$(cat "$work/paired_b")")"
+  done
+  echo "paired rounds done" >&2
+fi
 loaded_rss=$(( $(awk '/^VmRSS/ {print $2}' "/proc/$sidecar/status") / 1024 ))
 # A CPU profile of the warm sidecar under the same HTTPS load, after the rounds so that it does not
 # weigh on them: PROFILE=<libasyncProfiler.so> writes collapsed stacks to PROFILE_OUT.
@@ -482,6 +501,8 @@ if [ -n "$b" ]; then
   row "HTTPS CPU per request, B / A" "$(ratio b_cpu keyrelay_cpu)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "HTTPS CPU per request, B" "${fig[b_cpu]}" " us" | cut -d'|' -f1-4 | sed 's/$/|/'
   row "HTTPS CPU per request outside the JIT compiler, B / A" "$(ratio b_net keyrelay_net)" x | cut -d'|' -f1-4 | sed 's/$/|/'
+  row "HTTPS CPU per request, B / A, both under load at once" "$(ratio paired_b_cpu paired_a_cpu)" x | cut -d'|' -f1-4 | sed 's/$/|/'
+  row "HTTPS CPU per request outside the JIT compiler, B / A, both under load at once" "$(ratio paired_b_net paired_a_net)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "pgbench -S tps, B / A" "$(ratio b_listener_tps listener_tps)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   row "pgbench -S CPU per transaction, B / A" "$(ratio b_listener_cpu listener_cpu)" x | cut -d'|' -f1-4 | sed 's/$/|/'
   echo "| idle RSS, B | | $b_idle_rss |"
