@@ -277,11 +277,6 @@ final class Exchange implements UpstreamListener {
       framing.accept(whole);
     }
     send(request);
-    if (!(request instanceof HttpContent) && framing.declaredLength() == 0) {
-      // A request without a body ends with its head: sent together, both go up in one flush
-      // (the empty end the decoder delivers next is dropped as a leftover by the owner).
-      send(LastHttpContent.EMPTY_LAST_CONTENT);
-    }
     owner.drain();
   }
 

@@ -15,7 +15,8 @@ import java.util.ArrayDeque;
  * Forwards the HTTP exchanges of one client connection, one {@link Exchange} at a time: queues what
  * the client sends while an exchange is being prepared, feeds body parts to the exchange that
  * streams them, and reads from the client only while there is room, so a slow upstream slows the
- * client down instead of filling memory.
+ * client down instead of filling memory. What one read of the client's brings (a request head and
+ * its body, or several body parts) goes upstream in one flush, at the end of that read.
  */
 final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Exchange.Owner {
 
@@ -30,6 +31,14 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
   private boolean closing;
   private Channel keptUpstream;
   private UpstreamKey keptKey;
+  // Inside channelRead: what the exchange writes upstream is flushed when the read ends.
+  private boolean reading;
+  // A flush of the upstream is owed to the end of the client's current read.
+  private boolean flushOwed;
+  // The end of a read is channelReadComplete, but a handler may deliver a message from a task with
+  // none after it (SslHandler does, for data that came with the end of a handshake): this task
+  // pays the owed flush then, at the latest once the event loop has done its current I/O.
+  private final Runnable owedFlush = this::payOwedFlush;
 
   ForwardingHandler(ProxyServices services, TargetSelector targets) {
     this.services = services;
@@ -45,10 +54,21 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpObject http && !closing) {
       pending.add(http);
-      drain();
+      reading = true;
+      try {
+        drain();
+      } finally {
+        reading = false;
+      }
     } else {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    payOwedFlush();
+    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -87,8 +107,6 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
           exchange = new Exchange(ctx, services, targets, request, this);
           exchange.begin();
         } else {
-          // The rest of an exchange that ended without it: a failed request's body, or the empty
-          // end of a bodiless request, which went up with its head.
           ReferenceCountUtil.release(next);
         }
       } else if (exchange.streaming()) {
@@ -98,9 +116,30 @@ final class ForwardingHandler extends ChannelInboundHandlerAdapter implements Ex
       }
     }
     if (exchange != null) {
-      exchange.flushUpstream();
+      flushUpstream();
     }
     updateAutoRead();
+  }
+
+  /**
+   * Flushes what the exchange wrote upstream now, or at the end of the client's read inside one.
+   */
+  private void flushUpstream() {
+    if (!reading) {
+      exchange.flushUpstream();
+    } else if (!flushOwed) {
+      flushOwed = true;
+      ctx.executor().execute(owedFlush);
+    }
+  }
+
+  private void payOwedFlush() {
+    if (flushOwed) {
+      flushOwed = false;
+      if (exchange != null) {
+        exchange.flushUpstream();
+      }
+    }
   }
 
   /**

@@ -161,6 +161,15 @@ final class EmbeddedTunnel implements AutoCloseable {
     return settle();
   }
 
+  /**
+   * Sends the agent's bytes as a message delivered from a task would arrive: read, with no end of
+   * the read after it.
+   */
+  Outcome agentSendsWithoutReadComplete(String raw) {
+    agent.pipeline().fireChannelRead(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
+    return settle();
+  }
+
   /** The agent closes its side of the tunnel. */
   Outcome agentCloses() {
     agent.close();

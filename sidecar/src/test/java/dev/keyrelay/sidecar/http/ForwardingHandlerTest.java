@@ -120,15 +120,31 @@ class ForwardingHandlerTest {
   @Test
   void aBodyThatFailsToDecodeLeavesTheUpstreamRequestUnfinishedAndItsConnectionDiscarded() {
     EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends("POST /c HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n");
+    assertThat(outcome.upstreamFlushes()).isEqualTo(1);
+
+    outcome = tunnel.agentSends("5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
+
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(outcome.upstreamRequests()).isEmpty();
+    assertThat(outcome.truncatedUpstreams()).isEqualTo(1);
+    assertThat(outcome.discarded()).isEqualTo(1);
+    assertThat(outcome.released()).isZero();
+  }
+
+  @Test
+  void aBodyThatFailsToDecodeInTheReadOfItsHeadSendsNothingUpstream() {
+    EmbeddedTunnel.Outcome outcome =
         tunnel.agentSends(
             "POST /c HTTP/1.1\r\n"
                 + HOST
                 + "Transfer-Encoding: chunked\r\n\r\n"
                 + "5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
 
+    // The head and the first chunk were still waiting for the end of the read when the bad chunk
+    // failed the exchange: its connection was discarded before any byte of it was sent.
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 400 Bad Request");
-    assertThat(outcome.upstreamRequests()).isEmpty();
-    assertThat(outcome.truncatedUpstreams()).isEqualTo(1);
+    assertThat(outcome.upstreamBytes()).singleElement().satisfies(b -> assertThat(b).isEmpty());
     assertThat(outcome.discarded()).isEqualTo(1);
     assertThat(outcome.released()).isZero();
   }
@@ -177,7 +193,7 @@ class ForwardingHandlerTest {
                 + HOST
                 + "Content-Length: 0\r\n\r\n");
 
-    // One flush per request: the decoder's empty end of each is not sent on its own.
+    // One flush per request: its head and the decoder's empty end go up together.
     assertThat(outcome.upstreamFlushes()).isEqualTo(2);
     assertThat(outcome.upstreamRequests())
         .extracting(
@@ -191,6 +207,36 @@ class ForwardingHandlerTest {
     assertThat(outcome.truncatedUpstreams()).isZero();
     assertThat(outcome.agentReceived()).containsPattern("(?s)200 OK.*200 OK");
     assertThat(outcome.discarded()).isZero();
+  }
+
+  @Test
+  void aHeadAndTheBodyThatCameWithItGoUpInOneFlush() {
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSends(
+            "POST /v1/messages HTTP/1.1\r\n"
+                + HOST
+                + "Content-Length: 13\r\n\r\n{\"model\":\"m\"}");
+
+    assertThat(outcome.upstreamFlushes()).isEqualTo(1);
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(request -> assertThat(request.body()).asString().isEqualTo("{\"model\":\"m\"}"));
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
+  void aRequestDeliveredWithoutTheEndOfARead() {
+    // As SslHandler delivers data that arrived with the end of its handshake: from a task, with no
+    // channelReadComplete after it. The request must still go up, not wait for a next read.
+    EmbeddedTunnel.Outcome outcome =
+        tunnel.agentSendsWithoutReadComplete(
+            "PUT /p HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello");
+
+    assertThat(outcome.upstreamFlushes()).isEqualTo(1);
+    assertThat(outcome.upstreamRequests())
+        .singleElement()
+        .satisfies(request -> assertThat(request.body()).asString().isEqualTo("hello"));
+    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
   }
 
   @Test
