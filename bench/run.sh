@@ -23,7 +23,7 @@
 # and add a table of B against A, with PAIRED_ROUNDS (8) of both under load at once.
 # PROFILE=<path of async-profiler's libasyncProfiler.so> profiles A.
 # Usage: [ROUNDS=3] [HTTP_SECONDS=8] [PG_SECONDS=10] [JAR=...] [JVM_FLAGS=...] [B_JAR=...] [B_FLAGS=...]
-#        [PAIRED_ROUNDS=8] [PROFILE=... [PROFILE_OUT=profile.collapsed]] bench/run.sh
+#        [PAIRED_ROUNDS=8] [HTTP_BODY=file] [PROFILE=... [PROFILE_OUT=profile.collapsed]] bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -294,10 +294,12 @@ floor_idle_rss=$(rss $floor)
 
 # --- load ----------------------------------------------------------------------------------------
 declare -A fig # figure name -> the value of each round, space-separated
+# HTTP_BODY=<file>: every request is a POST of that file (application/json) instead of a GET.
+load() { if [ -n "${HTTP_BODY:-}" ]; then hey -m POST -D "$HTTP_BODY" -T application/json "$@"; else hey "$@"; fi; }
 hey_run() { # name, pid or -, hey args...: records name_rps and, for a pid, its CPU (per_request)
   local name=$1 pid=$2 before=0 jit_before=0 out n rps; shift 2
   [ "$pid" = - ] || { before=$(cpu_ms "$pid"); jit_before=$(jit_ms "$pid"); }
-  out=$(hey -z "${HTTP_SECONDS}s" -c "$C" "$@")
+  out=$(load -z "${HTTP_SECONDS}s" -c "$C" "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   n=$(answered "$name" "$out")
   fig[${name}_rps]+="$(printf '%.0f' "$rps") "
@@ -335,7 +337,7 @@ warm() { # pid, proxy port[, listener port]
   local compiled now settled
   compiled=$(jit_ms "$1")
   for _ in $(seq 1 10); do
-    hey -n 50000 -c "$C" -x "http://127.0.0.1:$2" "$https" >/dev/null
+    load -n 50000 -c "$C" -x "http://127.0.0.1:$2" "$https" >/dev/null
     now=$(jit_ms "$1")
     settled=$(awk -v a="$now" -v b="$compiled" 'BEGIN {print (a - b < 150) ? 1 : 0}')
     compiled=$now
@@ -346,9 +348,9 @@ warm() { # pid, proxy port[, listener port]
 warm $sidecar "$PROXY" "$LISTENER"
 [ -z "$b" ] || warm $b "$B_PROXY" "$B_LISTENER"
 warm $floor "$FLOOR"
-hey -n 20000 -c "$C" "https://localhost:$RP/" >/dev/null
-hey -n 20000 -c "$C" "https://localhost:$RPLOG/" >/dev/null
-[ -z "$mitm_pid" ] || hey -n 2000 -c "$C" -x "http://127.0.0.1:$MITM" "$https" >/dev/null
+load -n 20000 -c "$C" "https://localhost:$RP/" >/dev/null
+load -n 20000 -c "$C" "https://localhost:$RPLOG/" >/dev/null
+[ -z "$mitm_pid" ] || load -n 2000 -c "$C" -x "http://127.0.0.1:$MITM" "$https" >/dev/null
 for round in $(seq 1 "$ROUNDS"); do
   hey_run direct - "$https"
   hey_run nginx "$rp_worker" "https://localhost:$RP/"
@@ -371,9 +373,9 @@ done
 if [ -n "$b" ]; then
   for _ in $(seq 1 "${PAIRED_ROUNDS:-8}"); do
     a_before=$(cpu_ms $sidecar); a_jit=$(jit_ms $sidecar); b_before=$(cpu_ms $b); b_jit=$(jit_ms $b)
-    hey -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$PROXY" "$https" > "$work/paired_a" &
+    load -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$PROXY" "$https" > "$work/paired_a" &
     hey_a=$!
-    hey -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$B_PROXY" "$https" > "$work/paired_b" &
+    load -z "${HTTP_SECONDS}s" -c $((C / 2)) -x "http://127.0.0.1:$B_PROXY" "$https" > "$work/paired_b" &
     hey_b=$!
     wait $hey_a $hey_b
     per_request paired_a $sidecar "$a_before" "$a_jit" "$(answered A "$(cat "$work/paired_a")")"
@@ -387,7 +389,7 @@ loaded_rss=$(( $(awk '/^VmRSS/ {print $2}' "/proc/$sidecar/status") / 1024 ))
 if [ -n "${PROFILE:-}" ]; then
   # jcmd would read the options' "=" as its own name=value syntax without the inner quotes.
   jcmd $sidecar JVMTI.agent_load "$PROFILE" '"start,event=cpu,interval=1ms"' >/dev/null
-  hey -z "${HTTP_SECONDS}s" -c "$C" -x "http://127.0.0.1:$PROXY" "$https" >/dev/null
+  load -z "${HTTP_SECONDS}s" -c "$C" -x "http://127.0.0.1:$PROXY" "$https" >/dev/null
   jcmd $sidecar JVMTI.agent_load "$PROFILE" "\"stop,collapsed,file=${PROFILE_OUT:-$PWD/profile.collapsed}\"" >/dev/null
 fi
 
@@ -441,7 +443,7 @@ row() { # label, values (space-separated), unit, target
 }
 echo
 echo "$(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end;" \
-  "hey -c $C for ${HTTP_SECONDS}s, pgbench -c $PG_C -j 2 -T $PG_SECONDS (-C: 5 s), $ROUNDS rounds;" \
+  "hey -c $C for ${HTTP_SECONDS}s${HTTP_BODY:+ (POST of $(wc -c < "$HTTP_BODY") bytes)}, pgbench -c $PG_C -j 2 -T $PG_SECONDS (-C: 5 s), $ROUNDS rounds;" \
   "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}'), pgbouncer $(pgbouncer --version | awk 'NR==1 {print $2}')," \
   "nginx $(nginx -v 2>&1 | cut -d/ -f2)${mitm_pid:+, mitmproxy $mitm_version}"
 echo "sidecar flags: ${JVM_FLAGS/$work\//}"
