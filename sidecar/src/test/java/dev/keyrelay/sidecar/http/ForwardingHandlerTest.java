@@ -217,11 +217,7 @@ class ForwardingHandlerTest {
                 + HOST
                 + "Content-Length: 13\r\n\r\n{\"model\":\"m\"}");
 
-    assertThat(outcome.upstreamFlushes()).isEqualTo(1);
-    assertThat(outcome.upstreamRequests())
-        .singleElement()
-        .satisfies(request -> assertThat(request.body()).asString().isEqualTo("{\"model\":\"m\"}"));
-    assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
+    assertWentUpWholeInOneFlush(outcome, "{\"model\":\"m\"}");
   }
 
   @Test
@@ -232,10 +228,15 @@ class ForwardingHandlerTest {
         tunnel.agentSendsWithoutReadComplete(
             "PUT /p HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\n\r\nhello");
 
+    assertWentUpWholeInOneFlush(outcome, "hello");
+  }
+
+  /** One request, its head and body sent upstream in one flush, and the agent got the answer. */
+  private static void assertWentUpWholeInOneFlush(EmbeddedTunnel.Outcome outcome, String body) {
     assertThat(outcome.upstreamFlushes()).isEqualTo(1);
     assertThat(outcome.upstreamRequests())
         .singleElement()
-        .satisfies(request -> assertThat(request.body()).asString().isEqualTo("hello"));
+        .satisfies(request -> assertThat(request.body()).asString().isEqualTo(body));
     assertThat(outcome.agentReceived()).startsWith("HTTP/1.1 200 OK");
   }
 
