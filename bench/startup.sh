@@ -5,8 +5,10 @@
 # the same jar on it with its ahead-of-time cache (JDK 24+: -XX:AOTCacheOutput, trained the same
 # way). Starts alternate between the candidates; medians of STARTS each.
 # CANDIDATES adds flag sets to compare, one "name|java command" a line, @JSA@ standing for the
-# Java 17 archive; JAVA_NEW= (empty) leaves the newer JDK out.
-# Usage: [STARTS=5] [JAVA_NEW=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [CANDIDATES=...] bench/startup.sh
+# Java 17 archive; JAVA_NEW= (empty) leaves the newer JDK out. B_JAR=<jar> adds that build as the
+# image runs it, with an archive trained on it, to compare a change.
+# Usage: [STARTS=5] [JAVA_NEW=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [CANDIDATES=...]
+#        [JAR=...] [B_JAR=...] bench/startup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STARTS=${STARTS:-5}
@@ -15,7 +17,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 [ -f sidecar/target/keyrelay-sidecar.jar ] || mvn -B -q package -DskipTests
 export MALLOC_ARENA_MAX=2
-jar=sidecar/target/keyrelay-sidecar.jar
+jar=${JAR:-sidecar/target/keyrelay-sidecar.jar}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 admin=$(free_port)
 mkdir -p "$work/cfg"
@@ -35,6 +37,13 @@ YAML
 java -XX:ArchiveClassesAtExit="$work/jdk17.jsa" @sidecar/jvm.options -jar "$jar" \
   --config sidecar/cds-training.yaml --exit-when-ready >/dev/null 2>&1
 candidates=("jdk17-cds|java @sidecar/jvm.options -XX:SharedArchiveFile=$work/jdk17.jsa -XX:MaxRAM=256m")
+declare -A jar_of
+if [ -n "${B_JAR:-}" ]; then
+  java -XX:ArchiveClassesAtExit="$work/b.jsa" @sidecar/jvm.options -jar "$B_JAR" \
+    --config sidecar/cds-training.yaml --exit-when-ready >/dev/null 2>&1
+  candidates+=("b-cds|java @sidecar/jvm.options -XX:SharedArchiveFile=$work/b.jsa -XX:MaxRAM=256m")
+  jar_of[b-cds]=$B_JAR
+fi
 while IFS= read -r line; do
   [ -z "$line" ] || candidates+=("${line//@JSA@/$work/jdk17.jsa}")
 done <<<"${CANDIDATES:-}"
@@ -46,8 +55,8 @@ if [ -n "$JAVA_NEW" ] && [ -x "$JAVA_NEW" ]; then
 fi
 
 hz=$(getconf CLK_TCK)
-start_once() { # flags, keep: prints "ready_ms cpu_ms rss_mb"
-  local flags=$1 keep=$2 begin pid ms cpu rss=-
+start_once() { # flags, keep, jar: prints "ready_ms cpu_ms rss_mb"
+  local flags=$1 keep=$2 jar=$3 begin pid ms cpu rss=-
   begin=$(date +%s%N)
   # shellcheck disable=SC2086
   exec_java=(${flags})
@@ -68,7 +77,8 @@ declare -A ready cpu rss
 for i in $(seq 1 "$STARTS"); do
   for c in "${candidates[@]}"; do
     name=${c%%|*}
-    read -r r p m < <(start_once "${c#*|}" "$([ "$i" = "$STARTS" ] && echo 1 || echo 0)")
+    read -r r p m < <(start_once "${c#*|}" "$([ "$i" = "$STARTS" ] && echo 1 || echo 0)" \
+      "${jar_of[$name]:-$jar}")
     ready[$name]+="$r "; cpu[$name]+="$p "; [ "$m" = - ] || rss[$name]=$m
   done
 done
