@@ -82,7 +82,7 @@ public final class Sidecar implements AutoCloseable {
       throws Exception {
     this.config = config;
     workers = transport.newGroup(config.proxy().workers());
-    RuntimeMetrics.bindTo(registry);
+    RuntimeMetrics.configure(registry);
     ReadinessReport report = new ReadinessReport(() -> ready, blocking);
     admin =
         AdminServer.bind(
@@ -156,6 +156,7 @@ public final class Sidecar implements AutoCloseable {
     watcher.start();
     report.attach(new ReadinessReport.Sources(() -> this.config, secrets, watcher));
     ready = true;
+    blocking.execute(() -> RuntimeMetrics.bindTo(registry));
   }
 
   /**

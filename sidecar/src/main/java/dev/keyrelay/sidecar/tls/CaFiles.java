@@ -74,8 +74,7 @@ public final class CaFiles {
   static Contents prepare(CertificateAuthority ca, List<Path> osBundles) throws IOException {
     byte[] caPem = ca.certificatePem().getBytes(StandardCharsets.US_ASCII);
     byte[] bundle = concat(systemRoots(osBundles), caPem);
-    return new Contents(
-        caPem, Pkcs12TrustStore.encode(Pem.readCertificates(bundle, BUNDLE)), bundle);
+    return new Contents(caPem, Pkcs12TrustStore.encode(bundle, BUNDLE), bundle);
   }
 
   /** Prepares and writes the files for {@code ca}; see {@link #write(Contents, Path)}. */

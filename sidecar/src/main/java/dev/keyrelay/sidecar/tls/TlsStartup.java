@@ -2,14 +2,16 @@ package dev.keyrelay.sidecar.tls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * Does, on threads of its own, the TLS work that no config setting decides: the CA's key and
- * certificate and the CA files on one, loading the native TLS library on another. It overlaps
- * starting logging and reading the config, and keeps about 0.3 s off the time to ready on two
- * cores. On one thread this work was the longest path to ready: the main thread waited for it.
+ * certificate and the CA files on one, loading the native TLS library and reading the JDK's trust
+ * store on another. It overlaps starting logging and reading the config, and keeps about 0.3 s off
+ * the time to ready on two cores. On one thread this work was the longest path to ready: the main
+ * thread waited for it.
  */
 public final class TlsStartup {
 
@@ -25,7 +27,12 @@ public final class TlsStartup {
    */
   public static CompletableFuture<Started> begin(CompletableFuture<?> loggingStarted) {
     CompletableFuture<?> providerLoaded =
-        loggingStarted.thenRunAsync(SslProviders::preferred, thread("keyrelay-tls-provider"));
+        loggingStarted.thenRunAsync(
+            () -> {
+              SslProviders.preferred();
+              readSystemTrust();
+            },
+            thread("keyrelay-tls-provider"));
     CompletableFuture<Started> caReady =
         CompletableFuture.supplyAsync(
             () -> {
@@ -39,6 +46,15 @@ public final class TlsStartup {
             },
             thread("keyrelay-tls-startup"));
     return caReady.thenCombine(providerLoaded, (started, loaded) -> started);
+  }
+
+  /** Read here for the upstream contexts, which read it again when this failed. */
+  private static void readSystemTrust() {
+    try {
+      TrustManagers.system();
+    } catch (GeneralSecurityException e) {
+      // not remembered: the upstream contexts' own read fails the start with this reason
+    }
   }
 
   private static Executor thread(String name) {

@@ -12,11 +12,19 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /** The JDK's PKIX trust managers: the default system trust, or trust in given certificates. */
 final class TrustManagers {
 
+  private static X509ExtendedTrustManager system;
+
   private TrustManagers() {}
 
-  /** The JDK's default trust (its cacerts, or whatever javax.net.ssl.trustStore names). */
-  static X509ExtendedTrustManager system() throws GeneralSecurityException {
-    return from(null);
+  /**
+   * The JDK's default trust (its cacerts, or whatever javax.net.ssl.trustStore names), read once:
+   * {@link TlsStartup} reads it while the config loads, and the upstream contexts find it read.
+   */
+  static synchronized X509ExtendedTrustManager system() throws GeneralSecurityException {
+    if (system == null) {
+      system = from(null);
+    }
+    return system;
   }
 
   static X509ExtendedTrustManager trusting(List<X509Certificate> anchors)

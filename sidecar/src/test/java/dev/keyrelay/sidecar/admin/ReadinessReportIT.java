@@ -16,7 +16,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /readyz?verbose} on the packaged jar, before and after a rejected reload. */
+/**
+ * {@code GET /readyz?verbose} on the packaged jar, before and after a rejected reload, and the
+ * JVM's meters registered once ready.
+ */
 class ReadinessReportIT {
 
   private static final String KEY = "sk-readyz-secret-91c2";
@@ -99,6 +102,11 @@ class ReadinessReportIT {
       assertThat(report.get("config").get("lastReload").get("outcome").asText())
           .isIn("none", "unchanged");
 
+      // The JVM's meters are registered once the sidecar is ready, off the way to ready.
+      String metrics = awaitMetrics(sidecar, "jvm_memory_used_bytes");
+      assertThat(metrics).contains("process_cpu_seconds_total", "system_cpus ");
+      assertThat(metrics).doesNotContain("process_cpu_time", KEY);
+
       Files.writeString(file, config.replace("name: missing", "name: Not_Valid"));
       JsonNode reloaded = awaitReload(adminPort, "rejected");
       assertThat(reloaded.get("config").get("lastReload").get("problems").get(0).asText())
@@ -118,6 +126,16 @@ class ReadinessReportIT {
       }
       Thread.sleep(100);
     }
+  }
+
+  private static String awaitMetrics(SidecarProcess sidecar, String name) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String metrics = sidecar.scrapeMetrics();
+    while (!metrics.contains(name) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      metrics = sidecar.scrapeMetrics();
+    }
+    return metrics;
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {

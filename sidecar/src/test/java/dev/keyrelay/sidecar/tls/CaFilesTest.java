@@ -3,6 +3,7 @@ package dev.keyrelay.sidecar.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,6 +63,25 @@ class CaFilesTest {
 
     assertThat(Pem.readCertificates(CaFiles.bundle(dir)))
         .containsExactly(other.certificate(), ca.certificate());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AAAA", "not*base64", ""})
+  void aMalformedCertificateInTheOsBundleIsRefusedNamingTheBundle(String body) throws Exception {
+    Path osBundle = temp.resolve("os.pem");
+    Files.writeString(
+        osBundle,
+        ca.certificatePem()
+            + "-----BEGIN CERTIFICATE-----\n"
+            + body
+            + "\n-----END CERTIFICATE-----\n",
+        StandardCharsets.US_ASCII);
+    Path dir = temp.resolve("out");
+
+    assertThatThrownBy(() -> CaFiles.write(ca, dir, List.of(osBundle)))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot parse certificates in " + CaFiles.BUNDLE);
+    assertThat(dir).doesNotExist();
   }
 
   @Test
