@@ -85,6 +85,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# PostgreSQL's files live under $work: as root, the postgres user must be able to enter it.
+if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1 && ! as_pg test -x "$work"; then
+  echo "bench/run.sh: the postgres user cannot enter $work; point TMPDIR (now ${TMPDIR:-unset})" \
+    "at a directory every user may traverse, or unset it" >&2
+  exit 1
+fi
 
 # --- HTTPS upstream and yardsticks ---------------------------------------------------------------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=bench CA" \
