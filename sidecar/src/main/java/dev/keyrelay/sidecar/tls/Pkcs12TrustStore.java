@@ -1,21 +1,22 @@
 package dev.keyrelay.sidecar.tls;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBMPString;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.CertBag;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.SafeBag;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.pkcs.PKCS12PfxPduBuilder;
 import org.bouncycastle.pkcs.PKCS12SafeBag;
-import org.bouncycastle.pkcs.PKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * A PKCS12 trust store that any JVM loads without a password: certificates in plain (unencrypted)
@@ -32,8 +33,6 @@ final class Pkcs12TrustStore {
   private static final ASN1ObjectIdentifier JDK_TRUSTED_KEY_USAGE =
       new ASN1ObjectIdentifier("2.16.840.1.113894.746875.1.1");
 
-  private static final String CERTIFICATE = "CERTIFICATE";
-
   private Pkcs12TrustStore() {}
 
   /**
@@ -45,23 +44,19 @@ final class Pkcs12TrustStore {
    * @throws IOException when a certificate block is malformed or there is none
    */
   static byte[] encode(byte[] pemBundle, String source) throws IOException {
-    PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
-    int anchors = 0;
-    try (PemReader pem =
-        new PemReader(
-            new InputStreamReader(
-                new ByteArrayInputStream(pemBundle), StandardCharsets.US_ASCII))) {
-      for (PemObject block = pem.readPemObject(); block != null; block = pem.readPemObject()) {
-        if (CERTIFICATE.equals(block.getType())) {
-          pfx.addData(bag(Certificate.getInstance(block.getContent()), anchors++));
-        }
-      }
-    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      // BouncyCastle's parsers say what is wrong by these: bad DER, bad Base64, no END line
-      throw new IOException("cannot parse certificates in " + source + ": " + e.getMessage(), e);
-    }
-    if (anchors == 0) {
+    List<byte[]> blocks = Pem.certificateBlocks(pemBundle, source);
+    if (blocks.isEmpty()) {
       throw new IOException("no certificate in " + source);
+    }
+    PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();
+    for (int i = 0; i < blocks.size(); i++) {
+      try {
+        Certificate.getInstance(blocks.get(i));
+      } catch (IllegalArgumentException e) {
+        throw new IOException(
+            "cannot parse certificate " + (i + 1) + " in " + source + ": " + e.getMessage(), e);
+      }
+      pfx.addData(bag(blocks.get(i), i));
     }
     try {
       // no MAC calculator and no password: nothing to verify, so no password to know
@@ -71,11 +66,21 @@ final class Pkcs12TrustStore {
     }
   }
 
-  private static PKCS12SafeBag bag(Certificate certificate, int index) throws IOException {
-    return new PKCS12SafeBagBuilder(certificate)
-        .addBagAttribute(
-            PKCSObjectIdentifiers.pkcs_9_at_friendlyName, new DERBMPString("anchor-" + index))
-        .addBagAttribute(JDK_TRUSTED_KEY_USAGE, KeyPurposeId.anyExtendedKeyUsage.toOID())
-        .build();
+  /**
+   * A certificate bag holding the DER bytes as they came (BouncyCastle's bag builder would encode
+   * the parsed certificate again), named {@code anchor-<index>} and trusted for any purpose.
+   */
+  private static PKCS12SafeBag bag(byte[] der, int index) {
+    ASN1EncodableVector attributes = new ASN1EncodableVector(2);
+    attributes.add(
+        new Attribute(
+            PKCSObjectIdentifiers.pkcs_9_at_friendlyName,
+            new DERSet(new DERBMPString("anchor-" + index))));
+    attributes.add(
+        new Attribute(JDK_TRUSTED_KEY_USAGE, new DERSet(KeyPurposeId.anyExtendedKeyUsage.toOID())));
+    CertBag certificate =
+        new CertBag(PKCSObjectIdentifiers.x509Certificate, new DEROctetString(der));
+    return new PKCS12SafeBag(
+        new SafeBag(PKCSObjectIdentifiers.certBag, certificate, new DERSet(attributes)));
   }
 }

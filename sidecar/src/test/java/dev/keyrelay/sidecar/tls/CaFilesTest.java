@@ -22,6 +22,7 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CaFilesTest {
@@ -66,21 +67,29 @@ class CaFilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"AAAA", "not*base64", ""})
-  void aMalformedCertificateInTheOsBundleIsRefusedNamingTheBundle(String body) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "AAAA       | true  | cannot parse certificate 2 in ca-bundle.crt",
+        "''         | true  | cannot parse certificate 2 in ca-bundle.crt",
+        "not*base64 | true  | bad Base64 in a certificate of ca-bundle.crt",
+        "AAAA       | false | a certificate in ca-bundle.crt has no END line",
+      })
+  void aMalformedCertificateInTheOsBundleIsRefusedNamingTheBundle(
+      String body, boolean endLine, String message) throws Exception {
     Path osBundle = temp.resolve("os.pem");
     Files.writeString(
         osBundle,
         ca.certificatePem()
             + "-----BEGIN CERTIFICATE-----\n"
             + body
-            + "\n-----END CERTIFICATE-----\n",
+            + (endLine ? "\n-----END CERTIFICATE-----\n" : "\n"),
         StandardCharsets.US_ASCII);
     Path dir = temp.resolve("out");
 
     assertThatThrownBy(() -> CaFiles.write(ca, dir, List.of(osBundle)))
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith("cannot parse certificates in " + CaFiles.BUNDLE);
+        .hasMessageStartingWith(message);
     assertThat(dir).doesNotExist();
   }
 
